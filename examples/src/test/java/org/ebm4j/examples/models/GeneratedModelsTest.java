@@ -1,0 +1,69 @@
+package org.ebm4j.examples.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.stream.Stream;
+import org.ebm4j.check.ModelChecker;
+import org.ebm4j.model.BlockConditionals;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.FreeEnergy;
+import org.ebm4j.model.Models;
+import org.ebm4j.model.SiteConditionals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every example's generated model against its spec class run as plain Java. */
+class GeneratedModelsTest {
+
+  static Stream<Arguments> examples() {
+    return Stream.of(
+        Arguments.of(Rbm.class, Map.of("visible", 5, "hidden", 4)),
+        Arguments.of(SpinRbm.class, Map.of("visible", 4, "hidden", 5)),
+        Arguments.of(FullyVisibleBm.class, Map.of("units", 5)),
+        Arguments.of(GaussianBernoulliRbm.class, Map.of("visible", 2, "hidden", 3)),
+        Arguments.of(TanhEnergy.class, Map.of("dim", 3, "hidden", 4)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void generatedModelAgreesWithSpec(Class<?> spec, Map<String, Integer> dims) {
+    for (long seed = 1; seed <= 3; seed++) {
+      assertTrue(ModelChecker.check(spec, dims, seed) > 10);
+    }
+  }
+
+  @Test
+  void structureIsFoundWhereTheAlgebraAllowsIt() {
+    EnergyModel rbm = Models.create(Rbm.class, Map.of("visible", 3, "hidden", 2), 1);
+    assertTrue(rbm.capability(FreeEnergy.class).isPresent());
+    assertEquals(java.util.List.of("v", "h"), rbm.capability(BlockConditionals.class).orElseThrow().blocks());
+    assertTrue(rbm.capability(SiteConditionals.class).isPresent());
+
+    EnergyModel gb = Models.create(GaussianBernoulliRbm.class, Map.of("visible", 3, "hidden", 2), 1);
+    assertEquals(java.util.List.of("v", "h"), gb.capability(BlockConditionals.class).orElseThrow().blocks());
+    assertTrue(gb.capability(FreeEnergy.class).isPresent());
+
+    EnergyModel fvbm = Models.create(FullyVisibleBm.class, Map.of("units", 3), 1);
+    assertFalse(fvbm.capability(FreeEnergy.class).isPresent());
+    assertFalse(fvbm.capability(BlockConditionals.class).isPresent(), "x_i x_j terms couple the units");
+    assertTrue(fvbm.capability(SiteConditionals.class).isPresent());
+
+    EnergyModel tanh = Models.create(TanhEnergy.class, Map.of("dim", 2, "hidden", 2), 1);
+    assertFalse(tanh.capability(BlockConditionals.class).isPresent());
+    assertFalse(tanh.capability(SiteConditionals.class).isPresent());
+  }
+
+  @Test
+  void sameSeedSameParameters() {
+    double[] a = RbmModel.builder().visible(6).hidden(3).seed(7).build().params();
+    double[] b = RbmModel.builder().visible(6).hidden(3).seed(7).build().params();
+    double[] c = RbmModel.builder().visible(6).hidden(3).seed(8).build().params();
+    assertTrue(java.util.Arrays.equals(a, b));
+    assertFalse(java.util.Arrays.equals(a, c));
+  }
+}

@@ -1,0 +1,158 @@
+package org.ebm4j.processor;
+
+import com.google.auto.service.AutoService;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import org.ebm4j.processor.diag.Diagnostics;
+import org.ebm4j.processor.diag.Problem;
+
+/**
+ * The annotation processor: compiles every {@code @EnergyModel} class into a generated model. No
+ * exception reaches javac; an internal failure becomes one error on the model class.
+ *
+ * <p>Option {@code -Aebm4j.dump=ir,structure,java} prints those stages as notes.
+ */
+@AutoService(Processor.class)
+public final class EnergyModelProcessor extends AbstractProcessor {
+  static final String ENERGY_MODEL = "org.ebm4j.dsl.EnergyModel";
+
+  private Trees trees;
+  private String treesProblem;
+  private Set<String> dump = Set.of();
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(
+        ENERGY_MODEL,
+        "org.ebm4j.dsl.Param",
+        "org.ebm4j.dsl.Energy",
+        "org.ebm4j.dsl.LogDensity",
+        "org.ebm4j.dsl.Visible",
+        "org.ebm4j.dsl.Latent",
+        "org.ebm4j.dsl.Binary",
+        "org.ebm4j.dsl.Spin",
+        "org.ebm4j.dsl.Real",
+        "org.ebm4j.dsl.Shape");
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of("ebm4j.dump");
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    String option = env.getOptions().get("ebm4j.dump");
+    if (option != null) {
+      dump = new HashSet<>(Arrays.asList(option.split(",")));
+    }
+    try {
+      trees = Trees.instance(env);
+    } catch (IllegalArgumentException e) {
+      // IDEs and Gradle's incremental mode wrap the environment: look for javac's behind it.
+      ProcessingEnvironment inner = unwrap(env);
+      try {
+        trees = inner == null ? null : Trees.instance(inner);
+      } catch (IllegalArgumentException again) {
+        trees = null;
+      }
+      if (trees == null) {
+        treesProblem = env.getClass().getName();
+      }
+    }
+  }
+
+  private static ProcessingEnvironment unwrap(ProcessingEnvironment env) {
+    Object candidate = env;
+    for (int depth = 0; depth < 4 && candidate != null; depth++) {
+      Object holder = Proxy.isProxyClass(candidate.getClass()) ? Proxy.getInvocationHandler(candidate) : candidate;
+      Object next = null;
+      for (Class<?> c = holder.getClass(); c != null && next == null; c = c.getSuperclass()) {
+        for (Field field : c.getDeclaredFields()) {
+          if (ProcessingEnvironment.class.isAssignableFrom(field.getType())) {
+            try {
+              field.setAccessible(true);
+              next = field.get(holder);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+              next = null;
+            }
+            if (next != null && next != candidate) {
+              break;
+            }
+          }
+        }
+      }
+      if (next == null || next == candidate) {
+        return null;
+      }
+      try {
+        Trees.instance((ProcessingEnvironment) next);
+        return (ProcessingEnvironment) next;
+      } catch (IllegalArgumentException e) {
+        candidate = next;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    TypeElement marker = processingEnv.getElementUtils().getTypeElement(ENERGY_MODEL);
+    if (marker == null) {
+      return false;
+    }
+    for (Element element : round.getElementsAnnotatedWith(marker)) {
+      if (!(element instanceof TypeElement type)) {
+        continue;
+      }
+      process(type);
+    }
+    return true;
+  }
+
+  private void process(TypeElement type) {
+    if (trees == null) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Problem.BUILD_TOOL.format(treesProblem), type);
+      return;
+    }
+    TreePath path = trees.getPath(type);
+    CompilationUnitTree unit = path == null ? null : path.getCompilationUnit();
+    Diagnostics diag = new Diagnostics(processingEnv.getMessager(), trees, unit, type);
+    try {
+      Pipeline.Compiled compiled =
+          Pipeline.compile(type, trees, diag, dump, text -> processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, text));
+      if (compiled != null) {
+        compiled.source().writeTo(processingEnv.getFiler());
+      }
+    } catch (IOException e) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "ebm4j could not write the generated model for " + type.getQualifiedName() + ": " + e.getMessage(), type);
+    } catch (RuntimeException | StackOverflowError e) {
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Problem.INTERNAL_ERROR.format(type.getQualifiedName(), trace), type);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package org.ebm4j.processor;
+
+import com.palantir.javapoet.JavaFile;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import java.util.Set;
+import javax.lang.model.element.TypeElement;
+import org.ebm4j.processor.analysis.Structure;
+import org.ebm4j.processor.analysis.StructureAnalysis;
+import org.ebm4j.processor.codegen.ModelEmitter;
+import org.ebm4j.processor.diag.Diagnostics;
+import org.ebm4j.processor.frontend.ElementsToDeclaration;
+import org.ebm4j.processor.frontend.ModelDeclaration;
+import org.ebm4j.processor.frontend.TreeToIr;
+import org.ebm4j.processor.ir.EnergyFunction;
+import org.ebm4j.processor.ir.IrPrinter;
+import org.ebm4j.processor.ir.IrVerifier;
+
+/**
+ * The compiler's recipe for one model: declaration → IR → verify → structure → emit (the gradient
+ * is emitted by reverse mode inside the backend). Each stage stops the model when it reported an
+ * error.
+ */
+public final class Pipeline {
+  private Pipeline() {}
+
+  /** The result of compiling one model: its declaration, IR and structure, and the source. */
+  public record Compiled(ModelDeclaration model, EnergyFunction ir, Structure structure, JavaFile source) {}
+
+  /**
+   * Compiles one {@code @EnergyModel} class, or returns null after reporting its errors.
+   *
+   * @param dump stages to print ({@code ir}, {@code structure}, {@code java}) to {@code log}
+   */
+  public static Compiled compile(TypeElement type, Trees trees, Diagnostics diag, Set<String> dump, java.util.function.Consumer<String> log) {
+    ModelDeclaration model = ElementsToDeclaration.read(type, diag);
+    if (model == null || diag.hasErrors()) {
+      return null;
+    }
+    TreePath path = trees.getPath(model.energyMethod());
+    if (path == null || !(path.getLeaf() instanceof MethodTree method)) {
+      return null;
+    }
+    CompilationUnitTree unit = path.getCompilationUnit();
+    EnergyFunction ir = TreeToIr.translate(model, method, unit, diag);
+    if (ir == null || diag.hasErrors()) {
+      return null;
+    }
+    IrVerifier.verify(ir);
+    if (dump.contains("ir")) {
+      log.accept("ebm4j IR of " + type.getQualifiedName() + ":\n" + IrPrinter.print(ir));
+    }
+    Structure structure = StructureAnalysis.analyze(model, ir);
+    if (dump.contains("structure")) {
+      log.accept("ebm4j structure of " + type.getQualifiedName() + ": " + structure);
+    }
+    JavaFile source = ModelEmitter.emit(model, ir, structure);
+    if (dump.contains("java")) {
+      log.accept(source.toString());
+    }
+    return new Compiled(model, ir, structure, source);
+  }
+}

@@ -1,0 +1,688 @@
+package org.ebm4j.processor.codegen;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+import org.ebm4j.model.Domain;
+import org.ebm4j.processor.ad.ReverseMode;
+import org.ebm4j.processor.analysis.ActivityAnalysis;
+import org.ebm4j.processor.analysis.Structure;
+import org.ebm4j.processor.frontend.ModelDeclaration;
+import org.ebm4j.processor.ir.EnergyFunction;
+import org.ebm4j.processor.ir.Op;
+import org.ebm4j.processor.ir.Value;
+
+/**
+ * Emits the generated model class: one method per generated member, assembled by {@link #emit}.
+ * Output is deterministic: names come from the spec and from IR value numbers.
+ */
+public final class ModelEmitter {
+  private static final String PKG_MODEL = "org.ebm4j.model";
+  private static final ClassName ENERGY_MODEL = ClassName.get(PKG_MODEL, "EnergyModel");
+  private static final ClassName FREE_ENERGY = ClassName.get(PKG_MODEL, "FreeEnergy");
+  private static final ClassName BLOCK_CONDITIONALS = ClassName.get(PKG_MODEL, "BlockConditionals");
+  private static final ClassName SITE_CONDITIONALS = ClassName.get(PKG_MODEL, "SiteConditionals");
+  private static final ClassName PARAM_LAYOUT = ClassName.get(PKG_MODEL, "ParamLayout");
+  private static final ClassName VARIABLES = ClassName.get(PKG_MODEL, "Variables");
+  private static final ClassName DOMAIN = ClassName.get(PKG_MODEL, "Domain");
+  private static final ClassName KERNELS = ClassName.get("org.ebm4j.kernel", "Kernels");
+  private static final ClassName INITS = ClassName.get("org.ebm4j.kernel", "Inits");
+  private static final ClassName SPLITTABLE_RANDOM = ClassName.get("java.util", "SplittableRandom");
+  private static final ClassName RANDOM_GENERATOR = ClassName.get("java.util.random", "RandomGenerator");
+  private static final ClassName LIST = ClassName.get("java.util", "List");
+  private static final ClassName MAP = ClassName.get("java.util", "Map");
+  private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  private static final TypeName DOUBLES = ArrayTypeName.of(TypeName.DOUBLE);
+  private static final TypeName STRINGS = ParameterizedTypeName.get(LIST, ClassName.get(String.class));
+
+  private final ModelDeclaration model;
+  private final EnergyFunction f;
+  private final Structure structure;
+  private final ClassName self;
+  /** Variable sets whose energy gradient some member needs, each emitted once. */
+  private final Map<Set<String>, String> gradientMethods = new java.util.LinkedHashMap<>();
+
+  private ModelEmitter(ModelDeclaration model, EnergyFunction f, Structure structure) {
+    this.model = model;
+    this.f = f;
+    this.structure = structure;
+    this.self = ClassName.get(model.packageName(), model.generatedName());
+  }
+
+  /**
+   * The generated source for a model.
+   *
+   * <p>Assumes a verified IR and its proven structure. Guarantees a class implementing {@code
+   * EnergyModel} and exactly the capabilities in {@code structure}.
+   */
+  public static JavaFile emit(ModelDeclaration model, EnergyFunction f, Structure structure) {
+    return new ModelEmitter(model, f, structure).emit();
+  }
+
+  private JavaFile emit() {
+    Set<String> all = new LinkedHashSet<>(variableNames());
+    gradientMethods.put(all, "dEnergy");
+    for (String block : structure.blocks().keySet()) {
+      gradientMethods.putIfAbsent(Set.of(block), "dEnergy_" + block);
+    }
+    if (structure.freeEnergy()) {
+      Set<String> latents = new LinkedHashSet<>();
+      model.variables().stream().filter(v -> !v.visible()).forEach(v -> latents.add(v.name()));
+      gradientMethods.putIfAbsent(latents, "dEnergy_latents");
+    }
+
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(self)
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addSuperinterface(ENERGY_MODEL)
+            .addAnnotation(
+                AnnotationSpec.builder(GENERATED)
+                    .addMember("value", "$S", "org.ebm4j.processor.EnergyModelProcessor")
+                    .addMember("comments", "$S", "from " + model.type().getQualifiedName())
+                    .build())
+            .addOriginatingElement(model.type())
+            .addJavadoc(classDoc());
+    if (structure.freeEnergy()) {
+      type.addSuperinterface(FREE_ENERGY);
+    }
+    if (!structure.blocks().isEmpty()) {
+      type.addSuperinterface(BLOCK_CONDITIONALS);
+    }
+    if (!structure.sites().isEmpty()) {
+      type.addSuperinterface(SITE_CONDITIONALS);
+    }
+    type.addField(
+        FieldSpec.builder(STRINGS, "DIMENSIONS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("The dimension names, one builder setter each.\n")
+            .initializer("$T.of($L)", LIST, quoted(model.dimensions()))
+            .build());
+    type.addField(
+        FieldSpec.builder(ClassName.get(Class.class), "SPEC", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("The annotated class this model was generated from.\n")
+            .initializer("$T.class", ClassName.get(model.type()))
+            .build());
+    type.addFields(fields());
+    type.addMethod(constructor());
+    type.addMethod(builderMethod());
+    type.addMethod(createMethod());
+    type.addMethods(accessors());
+    type.addMethod(energyMethod());
+    type.addMethod(gradientMethod());
+    type.addMethod(inputGradientMethod());
+    gradientMethods.forEach((vars, name) -> type.addMethod(energyGradientMethod(vars, name)));
+    if (structure.freeEnergy()) {
+      type.addMethod(freeEnergyMethod());
+      type.addMethod(marginalGradientMethod());
+      type.addMethod(latentFieldsMethod());
+    }
+    if (!structure.blocks().isEmpty()) {
+      type.addMethods(blockMethods());
+    }
+    if (!structure.sites().isEmpty()) {
+      type.addMethod(conditionalLogitMethod());
+    }
+    type.addMethod(describeMethod());
+    type.addType(builderType());
+    return JavaFile.builder(model.packageName(), type.build())
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build();
+  }
+
+  private String classDoc() {
+    StringBuilder doc = new StringBuilder();
+    doc.append("Generated by ebm4j from {@link ").append(model.type().getQualifiedName()).append("}.\n\n");
+    doc.append("<p>State x: ");
+    doc.append(model.variables().stream().map(v -> v.name() + (v.dims().isEmpty() ? "" : "[" + v.dims().get(0) + "]") + " (" + (v.visible() ? "visible" : "latent") + ", " + v.domain().name().toLowerCase(java.util.Locale.ROOT) + ")").collect(Collectors.joining(", ")));
+    doc.append(".\n<p>Parameters θ, flat in this order: ");
+    doc.append(model.params().stream().map(p -> p.name() + (p.dims().isEmpty() ? "" : p.dims().toString())).collect(Collectors.joining(", ")));
+    doc.append(".\n<p>Not thread-safe: scratch arrays belong to the instance.\n");
+    return doc.toString().replace("$", "$$");
+  }
+
+  private List<String> variableNames() {
+    return model.variables().stream().map(ModelDeclaration.VariableDecl::name).toList();
+  }
+
+  private static String quoted(List<String> names) {
+    return names.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", "));
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private List<FieldSpec> fields() {
+    List<FieldSpec> out = new ArrayList<>();
+    for (String dim : model.dimensions()) {
+      out.add(FieldSpec.builder(TypeName.INT, MethodSweep.dimField(dim), Modifier.PRIVATE, Modifier.FINAL).build());
+    }
+    for (ModelDeclaration.ParamDecl p : model.params()) {
+      out.add(FieldSpec.builder(TypeName.INT, MethodSweep.paramOffset(p.name()), Modifier.PRIVATE, Modifier.FINAL).build());
+    }
+    for (ModelDeclaration.VariableDecl v : model.variables()) {
+      out.add(FieldSpec.builder(TypeName.INT, MethodSweep.stateOffset(v.name()), Modifier.PRIVATE, Modifier.FINAL).build());
+    }
+    out.add(FieldSpec.builder(TypeName.INT, "stateSize", Modifier.PRIVATE, Modifier.FINAL).build());
+    out.add(FieldSpec.builder(TypeName.INT, "visibleSize", Modifier.PRIVATE, Modifier.FINAL).build());
+    out.add(FieldSpec.builder(DOUBLES, "params", Modifier.PRIVATE, Modifier.FINAL).build());
+    out.add(FieldSpec.builder(PARAM_LAYOUT, "layout", Modifier.PRIVATE, Modifier.FINAL).build());
+    out.add(FieldSpec.builder(VARIABLES, "variables", Modifier.PRIVATE, Modifier.FINAL).build());
+    out.add(FieldSpec.builder(DOUBLES, "state", Modifier.PRIVATE, Modifier.FINAL).addJavadoc("Scratch state for sums over latents and blocks.\n").build());
+    out.add(FieldSpec.builder(DOUBLES, "dstate", Modifier.PRIVATE, Modifier.FINAL).addJavadoc("Scratch ∂E/∂x.\n").build());
+    out.add(FieldSpec.builder(DOUBLES, "dstate1", Modifier.PRIVATE, Modifier.FINAL).build());
+    for (Value v : f.values()) {
+      if (MethodSweep.isScratchVector(v)) {
+        out.add(FieldSpec.builder(DOUBLES, "t" + v.id(), Modifier.PRIVATE, Modifier.FINAL).build());
+        out.add(FieldSpec.builder(DOUBLES, "g" + v.id(), Modifier.PRIVATE, Modifier.FINAL).build());
+      }
+    }
+    return out;
+  }
+
+  private MethodSpec constructor() {
+    MethodSpec.Builder m = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
+    for (String dim : model.dimensions()) {
+      m.addParameter(TypeName.INT, dim);
+    }
+    m.addParameter(TypeName.LONG, "seed");
+    for (String dim : model.dimensions()) {
+      m.addStatement("this.$L = $T.checkDimension($S, $L)", MethodSweep.dimField(dim), KERNELS, dim, dim);
+    }
+    m.addStatement("int offset = 0");
+    List<CodeBlock> entries = new ArrayList<>();
+    for (ModelDeclaration.ParamDecl p : model.params()) {
+      m.addStatement("this.$L = offset", MethodSweep.paramOffset(p.name()));
+      m.addStatement("offset += $L", sizeExpression(p.dims()));
+      entries.add(CodeBlock.of("new $T.Entry($S, $L, $T.of($L), $T.of($L))", PARAM_LAYOUT, p.name(), MethodSweep.paramOffset(p.name()), LIST, quoted(p.dims()), LIST, dimFields(p.dims())));
+    }
+    m.addStatement("this.params = new double[offset]");
+    m.addStatement("this.layout = new $T($T.of($L))", PARAM_LAYOUT, LIST, CodeBlock.join(entries, ",\n"));
+    m.addStatement("int at = 0");
+    List<CodeBlock> vars = new ArrayList<>();
+    for (ModelDeclaration.VariableDecl v : model.variables()) {
+      m.addStatement("this.$L = at", MethodSweep.stateOffset(v.name()));
+      m.addStatement("at += $L", sizeExpression(v.dims()));
+      vars.add(CodeBlock.of("new $T.Variable($S, $L, $T.$L, $L, $L, $T.of($L))", VARIABLES, v.name(), v.visible(), DOMAIN, v.domain().name(), MethodSweep.stateOffset(v.name()), sizeExpression(v.dims()), LIST, quoted(v.dims())));
+    }
+    m.addStatement("this.stateSize = at");
+    m.addStatement("this.variables = new $T($T.of($L))", VARIABLES, LIST, CodeBlock.join(vars, ",\n"));
+    m.addStatement("this.visibleSize = variables.visibleSize()");
+    m.addStatement("this.state = new double[stateSize]");
+    m.addStatement("this.dstate = new double[stateSize]");
+    m.addStatement("this.dstate1 = new double[stateSize]");
+    for (Value v : f.values()) {
+      if (MethodSweep.isScratchVector(v)) {
+        m.addStatement("this.t$L = new double[$L]", v.id(), MethodSweep.dimField(v.shape().dim(0)));
+        m.addStatement("this.g$L = new double[$L]", v.id(), MethodSweep.dimField(v.shape().dim(0)));
+      }
+    }
+    m.addComment("Initialise θ in declaration order from one seeded stream.");
+    m.addStatement("$T rng = new $T(seed)", SPLITTABLE_RANDOM, SPLITTABLE_RANDOM);
+    for (ModelDeclaration.ParamDecl p : model.params()) {
+      String off = MethodSweep.paramOffset(p.name());
+      String n = sizeExpression(p.dims());
+      List<Double> a = p.init().args();
+      switch (p.init().kind()) {
+        case "zeros" -> {}
+        case "constant" -> m.addStatement("$T.constant(params, $L, $L, $L)", INITS, off, n, a.get(0));
+        case "normal" -> m.addStatement("$T.normal(params, $L, $L, $L, rng)", INITS, off, n, a.get(0));
+        default -> m.addStatement("$T.uniform(params, $L, $L, $L, $L, rng)", INITS, off, n, a.get(0), a.get(1));
+      }
+    }
+    return m.build();
+  }
+
+  private static String sizeExpression(List<String> dims) {
+    return dims.isEmpty() ? "1" : dims.stream().map(MethodSweep::dimField).collect(Collectors.joining(" * "));
+  }
+
+  private static String dimFields(List<String> dims) {
+    return dims.stream().map(MethodSweep::dimField).collect(Collectors.joining(", "));
+  }
+
+  private MethodSpec builderMethod() {
+    return MethodSpec.methodBuilder("builder")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(self.nestedClass("Builder"))
+        .addJavadoc("A builder: set every dimension ($L) and optionally the seed.\n", String.join(", ", model.dimensions()))
+        .addStatement("return new Builder()")
+        .build();
+  }
+
+  private MethodSpec createMethod() {
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("create")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(self)
+            .addJavadoc("Builds from a map of dimension sizes, for tools that load models by name.\n\n@throws IllegalArgumentException naming a missing or unknown dimension\n")
+            .addParameter(ParameterizedTypeName.get(MAP, ClassName.get(String.class), ClassName.get(Integer.class)), "dims")
+            .addParameter(TypeName.LONG, "seed");
+    m.beginControlFlow("for (String name : dims.keySet())");
+    m.beginControlFlow("if (!DIMENSIONS.contains(name))");
+    m.addStatement("throw new IllegalArgumentException($S + name + $S + DIMENSIONS)", "unknown dimension '", "'; this model has ");
+    m.endControlFlow();
+    m.endControlFlow();
+    m.addStatement("Builder b = builder().seed(seed)");
+    for (String dim : model.dimensions()) {
+      m.beginControlFlow("if (!dims.containsKey($S))", dim);
+      m.addStatement("throw new IllegalArgumentException($S + DIMENSIONS)", "missing dimension '" + dim + "'; this model needs ");
+      m.endControlFlow();
+      m.addStatement("b.$L(dims.get($S))", dim, dim);
+    }
+    m.addStatement("return b.build()");
+    return m.build();
+  }
+
+  private List<MethodSpec> accessors() {
+    return List.of(
+        override("params", DOUBLES).addStatement("return params").build(),
+        override("layout", PARAM_LAYOUT).addStatement("return layout").build(),
+        override("variables", VARIABLES).addStatement("return variables").build(),
+        override("visibleSize", TypeName.INT).addStatement("return visibleSize").build(),
+        override("stateSize", TypeName.INT).addStatement("return stateSize").build(),
+        MethodSpec.methodBuilder("dimension")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(TypeName.INT)
+            .addParameter(String.class, "name")
+            .addJavadoc("The size of a named dimension.\n")
+            .addCode(dimensionSwitch())
+            .build());
+  }
+
+  private CodeBlock dimensionSwitch() {
+    CodeBlock.Builder c = CodeBlock.builder().beginControlFlow("switch (name)");
+    for (String dim : model.dimensions()) {
+      c.addStatement("case $S: return $L", dim, MethodSweep.dimField(dim));
+    }
+    c.addStatement("default: throw new IllegalArgumentException($S + name + $S + DIMENSIONS)", "unknown dimension '", "'; this model has ");
+    return c.endControlFlow().build();
+  }
+
+  private static MethodSpec.Builder override(String name, TypeName returns) {
+    return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(returns);
+  }
+
+  // ---------------------------------------------------------------- energy and gradients
+
+  private MethodSpec energyMethod() {
+    MethodSweep sweep = new MethodSweep(f, null);
+    ReverseMode.forward(sweep, f);
+    return override("energy", TypeName.DOUBLE)
+        .addParameter(DOUBLES, "x")
+        .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x")
+        .addCode(sweep.code().build())
+        .addStatement("return $L", sweep.scalar(f.result()))
+        .build();
+  }
+
+  private MethodSpec gradientMethod() {
+    boolean[] active = ActivityAnalysis.analyze(f, v -> v.op() == Op.PARAM);
+    MethodSweep sweep = new MethodSweep(f, active);
+    MethodSpec.Builder m =
+        override("accumulateGradient", TypeName.VOID)
+            .addParameter(DOUBLES, "x")
+            .addParameter(TypeName.DOUBLE, "weight")
+            .addParameter(DOUBLES, "grad")
+            .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x")
+            .addStatement("$T.checkLength($S, grad, params.length)", KERNELS, "grad");
+    if (!active[f.result()]) {
+      return m.addComment("The energy does not depend on the parameters.").build();
+    }
+    ReverseMode.forward(sweep, f);
+    ReverseMode.backward(sweep, f, () -> sweep.code().addStatement("$L += -weight", sweep.adjoint(f.result())));
+    return m.addCode(sweep.code().build()).build();
+  }
+
+  private MethodSpec inputGradientMethod() {
+    return override("inputGradient", TypeName.VOID)
+        .addParameter(DOUBLES, "x")
+        .addParameter(DOUBLES, "out")
+        .addStatement("$T.checkLength($S, out, stateSize)", KERNELS, "out")
+        .addStatement("$T.fill(out, 0.0)", ARRAYS)
+        .addStatement("$L(x, -1.0, out)", gradientMethods.get(new LinkedHashSet<>(variableNames())))
+        .build();
+  }
+
+  /** {@code gx += scale · ∂E/∂x} for the variables in {@code vars}; other entries untouched. */
+  private MethodSpec energyGradientMethod(Set<String> vars, String name) {
+    boolean[] active = ActivityAnalysis.analyze(f, v -> v.op() == Op.VAR && vars.contains(v.name()));
+    MethodSweep sweep = new MethodSweep(f, active);
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder(name)
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc("{@code gx += scale · ∂E/∂($L)} at x; other entries of gx are untouched.\n", String.join(", ", vars))
+            .addParameter(DOUBLES, "x")
+            .addParameter(TypeName.DOUBLE, "scale")
+            .addParameter(DOUBLES, "gx")
+            .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x");
+    if (!active[f.result()]) {
+      return m.addComment("The energy does not depend on these variables.").build();
+    }
+    ReverseMode.forward(sweep, f);
+    ReverseMode.backward(sweep, f, () -> sweep.code().addStatement("$L += scale", sweep.adjoint(f.result())));
+    return m.addCode(sweep.code().build()).build();
+  }
+
+  // ---------------------------------------------------------------- free energy
+
+  private List<ModelDeclaration.VariableDecl> latents() {
+    return model.variables().stream().filter(v -> !v.visible()).toList();
+  }
+
+  private String size(ModelDeclaration.VariableDecl v) {
+    return sizeExpression(v.dims());
+  }
+
+  private MethodSpec latentFieldsMethod() {
+    // E is affine in the latents: E(v, h) = E(v, 0) + Σ_j h_j ∂E/∂h_j, the field independent of h.
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("latentFields")
+            .addModifiers(Modifier.PRIVATE)
+            .returns(TypeName.DOUBLE)
+            .addJavadoc("Loads v into {@code state} with the latents at 0, leaves ∂E/∂h in {@code dstate}, and returns E(v, 0).\n")
+            .addParameter(DOUBLES, "v")
+            .addStatement("$T.checkLength($S, v, visibleSize)", KERNELS, "v")
+            .addStatement("System.arraycopy(v, 0, state, 0, visibleSize)")
+            .addStatement("$T.fill(state, visibleSize, stateSize, 0.0)", ARRAYS)
+            .addStatement("$T.fill(dstate, visibleSize, stateSize, 0.0)", ARRAYS)
+            .addStatement("$L(state, 1.0, dstate)", gradientMethodFor(latents()))
+            .addStatement("return energy(state)");
+    return m.build();
+  }
+
+  private String gradientMethodFor(List<ModelDeclaration.VariableDecl> vars) {
+    Set<String> names = new LinkedHashSet<>();
+    vars.forEach(v -> names.add(v.name()));
+    String name = gradientMethods.get(names);
+    if (name == null) {
+      name = gradientMethods.entrySet().stream().filter(e -> e.getKey().equals(names)).map(Map.Entry::getValue).findFirst().orElseThrow();
+    }
+    return name;
+  }
+
+  private MethodSpec freeEnergyMethod() {
+    MethodSpec.Builder m =
+        override("freeEnergy", TypeName.DOUBLE)
+            .addParameter(DOUBLES, "v")
+            .addStatement("double free = latentFields(v)");
+    for (ModelDeclaration.VariableDecl h : latents()) {
+      String off = MethodSweep.stateOffset(h.name());
+      m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
+      if (h.domain() == Domain.BINARY) {
+        m.addComment("Σ_{h∈{0,1}} exp(−g h) = 1 + exp(−g)");
+        m.addStatement("free -= $T.softplus(-dstate[k])", KERNELS);
+      } else {
+        m.addComment("Σ_{h∈{−1,+1}} exp(−g h) = 2 cosh g");
+        m.addStatement("free -= $T.log2cosh(dstate[k])", KERNELS);
+      }
+      m.endControlFlow();
+    }
+    return m.addStatement("return free").build();
+  }
+
+  private MethodSpec marginalGradientMethod() {
+    MethodSpec.Builder m =
+        override("accumulateMarginalGradient", TypeName.VOID)
+            .addParameter(DOUBLES, "v")
+            .addParameter(TypeName.DOUBLE, "weight")
+            .addParameter(DOUBLES, "grad")
+            .addComment("∇θ E is affine in h, so E_h|v[∇θ E(v, h)] = ∇θ E(v, E[h|v]).")
+            .addStatement("latentFields(v)");
+    for (ModelDeclaration.VariableDecl h : latents()) {
+      String off = MethodSweep.stateOffset(h.name());
+      m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
+      if (h.domain() == Domain.BINARY) {
+        m.addStatement("state[k] = $T.sigmoid(-dstate[k])", KERNELS);
+      } else {
+        m.addStatement("state[k] = -Math.tanh(dstate[k])");
+      }
+      m.endControlFlow();
+    }
+    return m.addStatement("accumulateGradient(state, weight, grad)").build();
+  }
+
+  // ---------------------------------------------------------------- blocks
+
+  private List<MethodSpec> blockMethods() {
+    List<MethodSpec> out = new ArrayList<>();
+    out.add(
+        override("blocks", STRINGS)
+            .addStatement("return $T.of($L)", LIST, quoted(List.copyOf(structure.blocks().keySet())))
+            .build());
+    MethodSpec.Builder fields =
+        override("conditionalFields", TypeName.VOID)
+            .addParameter(String.class, "block")
+            .addParameter(DOUBLES, "x")
+            .addParameter(DOUBLES, "out")
+            .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x");
+    MethodSpec.Builder sample =
+        override("sample", TypeName.VOID)
+            .addParameter(String.class, "block")
+            .addParameter(DOUBLES, "x")
+            .addParameter(RANDOM_GENERATOR, "rng")
+            .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x");
+    MethodSpec.Builder logSum =
+        override("logSumOverBlock", TypeName.DOUBLE)
+            .addParameter(String.class, "block")
+            .addParameter(DOUBLES, "x")
+            .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x");
+    fields.beginControlFlow("switch (block)");
+    sample.beginControlFlow("switch (block)");
+    logSum.beginControlFlow("switch (block)");
+    for (Map.Entry<String, Structure.BlockKind> e : structure.blocks().entrySet()) {
+      ModelDeclaration.VariableDecl var = model.variable(e.getKey());
+      String off = MethodSweep.stateOffset(var.name());
+      String n = size(var);
+      String grad = gradientMethodFor(List.of(var));
+      fields.beginControlFlow("case $S:", var.name());
+      sample.beginControlFlow("case $S:", var.name());
+      logSum.beginControlFlow("case $S:", var.name());
+      fields.addStatement("$T.checkLength($S, out, $L)", KERNELS, "out", n);
+      logSum.addStatement("System.arraycopy(x, 0, state, 0, stateSize)");
+      logSum.addStatement("$T.fill(state, $L, $L + $L, 0.0)", ARRAYS, off, off, n);
+      logSum.addStatement("$T.fill(dstate, $L, $L + $L, 0.0)", ARRAYS, off, off, n);
+      logSum.addStatement("$L(state, 1.0, dstate)", grad);
+      logSum.addStatement("double sum = -energy(state)");
+      switch (e.getValue()) {
+        case BINARY, SPIN -> {
+          boolean spin = e.getValue() == Structure.BlockKind.SPIN;
+          // Affine in the block: the field g = ∂E/∂x_k does not depend on the block's values.
+          for (MethodSpec.Builder m : List.of(fields, sample)) {
+            m.addStatement("$T.fill(dstate, $L, $L + $L, 0.0)", ARRAYS, off, off, n);
+            m.addStatement("$L(x, 1.0, dstate)", grad);
+          }
+          fields.beginControlFlow("for (int k = 0; k < $L; k++)", n);
+          fields.addStatement(spin ? "out[k] = -2.0 * dstate[$L + k]" : "out[k] = -dstate[$L + k]", off);
+          fields.endControlFlow();
+          sample.beginControlFlow("for (int k = 0; k < $L; k++)", n);
+          sample.addStatement(spin ? "double p = $T.sigmoid(-2.0 * dstate[$L + k])" : "double p = $T.sigmoid(-dstate[$L + k])", KERNELS, off);
+          sample.addStatement(spin ? "x[$L + k] = rng.nextDouble() < p ? 1.0 : -1.0" : "x[$L + k] = rng.nextDouble() < p ? 1.0 : 0.0", off);
+          sample.endControlFlow();
+          logSum.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, n);
+          logSum.addStatement(spin ? "sum += $T.log2cosh(dstate[k])" : "sum += $T.softplus(-dstate[k])", KERNELS);
+          logSum.endControlFlow();
+        }
+        case GAUSSIAN -> {
+          // E = c + Σ_k (a_k x_k² + b_k x_k): ∂E/∂x_k is b_k at x_k = 0 and 2a_k + b_k at 1.
+          for (MethodSpec.Builder m : List.of(fields, sample)) {
+            m.addStatement("gaussian_$L(x)", var.name());
+          }
+          fields.beginControlFlow("for (int k = 0; k < $L; k++)", n);
+          fields.addStatement("out[k] = -dstate[$L + k] / (dstate1[$L + k] - dstate[$L + k])", off, off, off);
+          fields.endControlFlow();
+          sample.beginControlFlow("for (int k = 0; k < $L; k++)", n);
+          sample.addStatement("double precision = dstate1[$L + k] - dstate[$L + k]", off, off);
+          sample.addStatement("x[$L + k] = -dstate[$L + k] / precision + rng.nextGaussian() / Math.sqrt(precision)", off, off);
+          sample.endControlFlow();
+          logSum.addStatement("$L(state)", "gaussian_" + var.name());
+          logSum.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, n);
+          logSum.addStatement("double a = 0.5 * (dstate1[k] - dstate[k])");
+          logSum.addComment("∫ exp(−a x² − b x) dx = sqrt(π / a) exp(b² / 4a)");
+          logSum.addStatement("sum += 0.5 * Math.log(Math.PI / a) + dstate[k] * dstate[k] / (4.0 * a)");
+          logSum.endControlFlow();
+          out.add(gaussianMethod(var, grad));
+        }
+        default -> throw new IllegalStateException();
+      }
+      fields.addStatement("return");
+      sample.addStatement("return");
+      logSum.addStatement("return sum");
+      fields.endControlFlow();
+      sample.endControlFlow();
+      logSum.endControlFlow();
+    }
+    for (MethodSpec.Builder m : List.of(fields, sample, logSum)) {
+      m.addStatement("default: throw new IllegalArgumentException($S + block + $S + blocks())", "no block '", "'; the blocks are ");
+      m.endControlFlow();
+    }
+    out.add(fields.build());
+    out.add(sample.build());
+    out.add(logSum.build());
+    return out;
+  }
+
+  private MethodSpec gaussianMethod(ModelDeclaration.VariableDecl var, String grad) {
+    String off = MethodSweep.stateOffset(var.name());
+    String n = size(var);
+    return MethodSpec.methodBuilder("gaussian_" + var.name())
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Leaves ∂E/∂$L at $L = 0 in {@code dstate} and at $L = 1 in {@code dstate1}; their difference is the precision.\n", var.name(), var.name(), var.name())
+        .addParameter(DOUBLES, "x")
+        .addStatement("System.arraycopy(x, 0, state, 0, stateSize)")
+        .addStatement("$T.fill(state, $L, $L + $L, 0.0)", ARRAYS, off, off, n)
+        .addStatement("$T.fill(dstate, $L, $L + $L, 0.0)", ARRAYS, off, off, n)
+        .addStatement("$L(state, 1.0, dstate)", grad)
+        .addStatement("$T.fill(state, $L, $L + $L, 1.0)", ARRAYS, off, off, n)
+        .addStatement("$T.fill(dstate1, $L, $L + $L, 0.0)", ARRAYS, off, off, n)
+        .addStatement("$L(state, 1.0, dstate1)", grad)
+        .beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, n)
+        .beginControlFlow("if (!(dstate1[k] - dstate[k] > 0))")
+        .addStatement("throw new ArithmeticException($S + (k - $L) + $S + (dstate1[k] - dstate[k]))", "the conditional of '" + var.name() + "' is not normalizable: unit ", off, " has precision ")
+        .endControlFlow()
+        .endControlFlow()
+        .build();
+  }
+
+  private MethodSpec conditionalLogitMethod() {
+    MethodSpec.Builder m =
+        override("conditionalLogit", TypeName.DOUBLE)
+            .addParameter(DOUBLES, "x")
+            .addParameter(TypeName.INT, "site")
+            .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x")
+            .addStatement("double low")
+            .addStatement("double high");
+    boolean first = true;
+    for (ModelDeclaration.VariableDecl v : model.variables()) {
+      if (!v.domain().isDiscrete()) {
+        continue;
+      }
+      String off = MethodSweep.stateOffset(v.name());
+      String cond = "site >= " + off + " && site < " + off + " + " + size(v);
+      if (first) {
+        m.beginControlFlow("if ($L)", cond);
+      } else {
+        m.nextControlFlow("else if ($L)", cond);
+      }
+      first = false;
+      m.addStatement("low = $L", v.domain() == Domain.BINARY ? "0.0" : "-1.0");
+      m.addStatement("high = 1.0");
+    }
+    m.nextControlFlow("else");
+    m.addStatement("throw new IllegalArgumentException($S + site + $S)", "state index ", " is not a binary or spin unit");
+    m.endControlFlow();
+    m.addComment("log p(high | rest) / p(low | rest) = E(low) − E(high); x is restored.");
+    m.addStatement("double saved = x[site]");
+    m.addStatement("x[site] = high");
+    m.addStatement("double eHigh = energy(x)");
+    m.addStatement("x[site] = low");
+    m.addStatement("double eLow = energy(x)");
+    m.addStatement("x[site] = saved");
+    return m.addStatement("return eLow - eHigh").build();
+  }
+
+  private MethodSpec describeMethod() {
+    StringBuilder text = new StringBuilder();
+    text.append(model.generatedName()).append(" (from ").append(model.type().getSimpleName()).append(")\n");
+    text.append("variables:\n");
+    for (ModelDeclaration.VariableDecl v : model.variables()) {
+      text.append("  ").append(v.name()).append(v.dims().isEmpty() ? "" : v.dims().toString())
+          .append(" ").append(v.visible() ? "visible" : "latent").append(" ")
+          .append(v.domain().name().toLowerCase(java.util.Locale.ROOT))
+          .append(", energy degree ").append(degree(structure.degrees().get(v.name()))).append('\n');
+    }
+    text.append("parameters:\n");
+    for (ModelDeclaration.ParamDecl p : model.params()) {
+      text.append("  ").append(p.name()).append(p.dims().isEmpty() ? "" : p.dims().toString()).append(" init ").append(p.init().kind()).append(p.init().args().isEmpty() ? "" : p.init().args().toString()).append('\n');
+    }
+    text.append("structure:\n");
+    text.append("  free energy: ").append(structure.freeEnergy() ? "yes (latents summed out analytically)" : "no").append('\n');
+    text.append("  blocks: ").append(structure.blocks().isEmpty() ? "none" : structure.blocks().toString().replace("=", ": ").toLowerCase(java.util.Locale.ROOT)).append('\n');
+    text.append("  site conditionals: ").append(structure.sites().isEmpty() ? "none" : String.join(", ", structure.sites())).append('\n');
+    return override("describe", ClassName.get(String.class))
+        .addStatement("StringBuilder dims = new StringBuilder()")
+        .beginControlFlow("for (String d : DIMENSIONS)")
+        .addStatement("dims.append(dims.length() == 0 ? \"\" : \", \").append(d).append('=').append(dimension(d))")
+        .endControlFlow()
+        .addStatement("return $S + $S + dims + $S + params.length + $S", text.toString(), "dimensions: ", "\nparameter count: ", "\n")
+        .build();
+  }
+
+  private static String degree(int d) {
+    return d >= 3 ? "nonpolynomial" : Integer.toString(d);
+  }
+
+  private TypeSpec builderType() {
+    TypeSpec.Builder b =
+        TypeSpec.classBuilder("Builder")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("Sets the dimensions and the seed of a new {@link $T}.\n", self);
+    for (String dim : model.dimensions()) {
+      b.addField(TypeName.INT, dim, Modifier.PRIVATE);
+    }
+    b.addField(FieldSpec.builder(TypeName.LONG, "seed", Modifier.PRIVATE).initializer("0L").build());
+    b.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    ClassName builder = self.nestedClass("Builder");
+    for (String dim : model.dimensions()) {
+      b.addMethod(
+          MethodSpec.methodBuilder(dim)
+              .addModifiers(Modifier.PUBLIC)
+              .returns(builder)
+              .addJavadoc("Size of dimension {@code $L}.\n", dim)
+              .addParameter(TypeName.INT, "size")
+              .addStatement("this.$L = size", dim)
+              .addStatement("return this")
+              .build());
+    }
+    b.addMethod(
+        MethodSpec.methodBuilder("seed")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(builder)
+            .addJavadoc("Seed of the parameter initialisation (default 0).\n")
+            .addParameter(TypeName.LONG, "seed")
+            .addStatement("this.seed = seed")
+            .addStatement("return this")
+            .build());
+    b.addMethod(
+        MethodSpec.methodBuilder("build")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(self)
+            .addJavadoc("A new model with parameters drawn from each {@code init}.\n\n@throws IllegalStateException if a dimension was not set\n")
+            .addStatement("return new $T($L)", self, String.join(", ", model.dimensions()) + (model.dimensions().isEmpty() ? "seed" : ", seed"))
+            .build());
+    return b.build();
+  }
+}

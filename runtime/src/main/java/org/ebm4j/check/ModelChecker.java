@@ -1,0 +1,348 @@
+package org.ebm4j.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ebm4j.kernel.Kernels;
+import org.ebm4j.model.BlockConditionals;
+import org.ebm4j.model.Domain;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.FreeEnergy;
+import org.ebm4j.model.Models;
+import org.ebm4j.model.SiteConditionals;
+import org.ebm4j.model.Variables;
+
+/**
+ * Checks a generated model against its spec class, which runs as plain Java: the energy, the
+ * parameter and input gradients (central finite differences of the spec's energy), and every
+ * capability the processor claimed (brute-force sums and conditionals). Meant for small sizes.
+ *
+ * <p>Tolerances: energy 1e-9 relative; gradients 1e-5 relative (to max(1, |value|)); sums 1e-9.
+ */
+public final class ModelChecker {
+  /** Largest block or latent count that is enumerated (2^n states). */
+  private static final int MAX_ENUMERATED = 14;
+
+  private final EnergyModel model;
+  private final SpecOracle oracle;
+  private final SplittableRandom rng;
+  private final List<String> failures = new ArrayList<>();
+  private int checks;
+
+  private ModelChecker(Class<?> spec, EnergyModel model, long seed) {
+    this.model = model;
+    this.oracle = new SpecOracle(spec, model);
+    this.rng = new SplittableRandom(seed);
+  }
+
+  /**
+   * Runs every check on the model generated from {@code spec} with these dimensions, for a few
+   * random parameter vectors and states drawn from {@code seed}.
+   *
+   * @throws AssertionError listing every failed check
+   * @return the number of comparisons made
+   */
+  public static int check(Class<?> spec, Map<String, Integer> dims, long seed) {
+    EnergyModel model = Models.create(spec, dims, seed);
+    Class<?> specClass = Models.specClass(model.getClass());
+    ModelChecker c = new ModelChecker(specClass, model, seed);
+    c.run();
+    if (!c.failures.isEmpty()) {
+      throw new AssertionError(
+          specClass.getSimpleName() + " " + dims + ": " + c.failures.size() + " of " + c.checks + " checks failed:\n  "
+              + String.join("\n  ", c.failures.subList(0, Math.min(20, c.failures.size()))));
+    }
+    return c.checks;
+  }
+
+  private void run() {
+    for (int trial = 0; trial < 3; trial++) {
+      SpecOracle.randomize(model, rng, trial == 0 ? 0.3 : 1.0);
+      double[] x = SpecOracle.randomState(model, rng);
+      checkEnergy(x);
+      checkGradient(x);
+      checkInputGradient(x);
+      model.capability(FreeEnergy.class).ifPresent(fe -> checkFreeEnergy(fe, x));
+      model.capability(BlockConditionals.class).ifPresent(bc -> checkBlocks(bc, x));
+      model.capability(SiteConditionals.class).ifPresent(sc -> checkSites(sc, x));
+    }
+  }
+
+  private double specEnergy(double[] x) {
+    return oracle.energy(model.params(), x);
+  }
+
+  private void expect(String what, double actual, double expected, double tolerance) {
+    checks++;
+    double scale = Math.max(1, Math.abs(expected));
+    if (!(Math.abs(actual - expected) <= tolerance * scale)) {
+      failures.add(what + ": got " + actual + ", expected " + expected);
+    }
+  }
+
+  private void checkEnergy(double[] x) {
+    double[] copy = x.clone();
+    expect("energy", model.energy(x), specEnergy(x), 1e-9);
+    expect("logPTilde", model.logPTilde(x), -specEnergy(x), 1e-9);
+    checks++;
+    if (!java.util.Arrays.equals(copy, x)) {
+      failures.add("energy modified its input x");
+    }
+  }
+
+  private void checkGradient(double[] x) {
+    double[] params = model.params();
+    double[] grad = new double[params.length];
+    for (int k = 0; k < grad.length; k++) {
+      grad[k] = 0.25 * k;
+    }
+    double weight = 0.7;
+    model.accumulateGradient(x, weight, grad);
+    for (int k = 0; k < params.length; k++) {
+      double saved = params[k];
+      double h = 1e-5 * Math.max(1, Math.abs(saved));
+      params[k] = saved + h;
+      double up = specEnergy(x);
+      params[k] = saved - h;
+      double down = specEnergy(x);
+      params[k] = saved;
+      double expected = -weight * (up - down) / (2 * h);
+      expect("accumulateGradient[" + model.layout().entryAt(k).name() + " @" + k + "]", grad[k] - 0.25 * k, expected, 1e-5);
+    }
+  }
+
+  private void checkInputGradient(double[] x) {
+    double[] out = new double[x.length];
+    java.util.Arrays.fill(out, Double.NaN);
+    model.inputGradient(x, out);
+    for (int k = 0; k < x.length; k++) {
+      double saved = x[k];
+      double h = 1e-5 * Math.max(1, Math.abs(saved));
+      x[k] = saved + h;
+      double up = specEnergy(x);
+      x[k] = saved - h;
+      double down = specEnergy(x);
+      x[k] = saved;
+      expect("inputGradient[" + k + "]", out[k], -(up - down) / (2 * h), 1e-5);
+    }
+  }
+
+  /** F(v) by enumerating every latent configuration with the spec's energy. */
+  private double bruteFreeEnergy(double[] v) {
+    int n = model.latentSize();
+    double[] x = new double[model.stateSize()];
+    System.arraycopy(v, 0, x, 0, v.length);
+    double logSum = Double.NEGATIVE_INFINITY;
+    for (long mask = 0; mask < (1L << n); mask++) {
+      for (int j = 0; j < n; j++) {
+        int site = model.visibleSize() + j;
+        double[] values = model.variables().domainAt(site).unitValues();
+        x[site] = values[(int) ((mask >> j) & 1)];
+      }
+      logSum = Kernels.logAddExp(logSum, -specEnergy(x));
+    }
+    return -logSum;
+  }
+
+  private void checkFreeEnergy(FreeEnergy fe, double[] x) {
+    if (model.latentSize() > MAX_ENUMERATED) {
+      return;
+    }
+    double[] v = java.util.Arrays.copyOf(x, model.visibleSize());
+    expect("freeEnergy", fe.freeEnergy(v), bruteFreeEnergy(v), 1e-9);
+    double[] params = model.params();
+    double[] grad = new double[params.length];
+    double weight = 1.3;
+    fe.accumulateMarginalGradient(v, weight, grad);
+    for (int k = 0; k < params.length; k++) {
+      double saved = params[k];
+      double h = 1e-5 * Math.max(1, Math.abs(saved));
+      params[k] = saved + h;
+      double up = bruteFreeEnergy(v);
+      params[k] = saved - h;
+      double down = bruteFreeEnergy(v);
+      params[k] = saved;
+      expect("accumulateMarginalGradient[" + k + "]", grad[k], -weight * (up - down) / (2 * h), 1e-5);
+    }
+  }
+
+  private void checkBlocks(BlockConditionals bc, double[] x) {
+    for (String block : bc.blocks()) {
+      Variables.Variable var = model.variables().get(block);
+      double[] out = new double[var.size()];
+      double[] before = x.clone();
+      bc.conditionalFields(block, x, out);
+      checks++;
+      if (!java.util.Arrays.equals(before, x)) {
+        failures.add("conditionalFields(" + block + ") modified x");
+      }
+      if (var.domain().isDiscrete()) {
+        checkDiscreteBlock(bc, var, x, out);
+      } else {
+        checkGaussianBlock(bc, var, x, out);
+      }
+    }
+  }
+
+  private void checkDiscreteBlock(BlockConditionals bc, Variables.Variable var, double[] x, double[] fields) {
+    double[] values = var.domain().unitValues();
+    double[] y = x.clone();
+    for (int k = 0; k < var.size(); k++) {
+      int site = var.offset() + k;
+      y[site] = values[1];
+      double high = specEnergy(y);
+      y[site] = values[0];
+      double low = specEnergy(y);
+      y[site] = x[site];
+      expect("conditionalFields(" + var.name() + ")[" + k + "]", fields[k], low - high, 1e-9);
+    }
+    if (var.size() <= MAX_ENUMERATED) {
+      double logSum = Double.NEGATIVE_INFINITY;
+      for (long mask = 0; mask < (1L << var.size()); mask++) {
+        for (int k = 0; k < var.size(); k++) {
+          y[var.offset() + k] = values[(int) ((mask >> k) & 1)];
+        }
+        logSum = Kernels.logAddExp(logSum, -specEnergy(y));
+      }
+      expect("logSumOverBlock(" + var.name() + ")", bc.logSumOverBlock(var.name(), x), logSum, 1e-9);
+    }
+    // sample: unit frequencies against sigmoid(field), 2000 draws, 5 standard errors.
+    int draws = 2000;
+    double[] ones = new double[var.size()];
+    java.util.random.RandomGenerator gen = new SplittableRandom(rng.nextLong());
+    double[] z = x.clone();
+    for (int d = 0; d < draws; d++) {
+      bc.sample(var.name(), z, gen);
+      for (int k = 0; k < var.size(); k++) {
+        ones[k] += z[var.offset() + k] == values[1] ? 1 : 0;
+      }
+    }
+    checkOutsideUnchanged(x, z, var, "sample");
+    for (int k = 0; k < var.size(); k++) {
+      double p = Kernels.sigmoid(fields[k]);
+      double se = Math.sqrt(p * (1 - p) / draws) + 1e-3;
+      expect("sample(" + var.name() + ")[" + k + "] frequency", ones[k] / draws, p, 5 * se);
+    }
+  }
+
+  private void checkOutsideUnchanged(double[] x, double[] z, Variables.Variable var, String what) {
+    checks++;
+    for (int i = 0; i < x.length; i++) {
+      boolean inside = i >= var.offset() && i < var.offset() + var.size();
+      if (!inside && x[i] != z[i]) {
+        failures.add(what + "(" + var.name() + ") changed unit " + i + " outside its block");
+        return;
+      }
+      if (inside && !var.domain().contains(z[i])) {
+        failures.add(what + "(" + var.name() + ") wrote " + z[i] + ", outside the domain");
+        return;
+      }
+    }
+  }
+
+  private void checkGaussianBlock(BlockConditionals bc, Variables.Variable var, double[] x, double[] means) {
+    // E as a function of unit k alone is a_k x² + b_k x + c: three evaluations give a_k and b_k.
+    double[] y = x.clone();
+    double[] a = new double[var.size()];
+    double[] b = new double[var.size()];
+    for (int k = 0; k < var.size(); k++) {
+      int site = var.offset() + k;
+      y[site] = 0;
+      double e0 = specEnergy(y);
+      y[site] = 1;
+      double e1 = specEnergy(y);
+      y[site] = -1;
+      double em = specEnergy(y);
+      y[site] = x[site];
+      a[k] = (e1 + em - 2 * e0) / 2;
+      b[k] = (e1 - em) / 2;
+      expect("conditionalFields(" + var.name() + ")[" + k + "] (mean)", means[k], -b[k] / (2 * a[k]), 1e-7);
+    }
+    if (var.size() <= 2) {
+      expect("logSumOverBlock(" + var.name() + ")", bc.logSumOverBlock(var.name(), x), integrate(var, x, means, a), 1e-6);
+    }
+    int draws = 4000;
+    double[] sum = new double[var.size()];
+    double[] sumSq = new double[var.size()];
+    java.util.random.RandomGenerator gen = new SplittableRandom(rng.nextLong());
+    double[] z = x.clone();
+    for (int d = 0; d < draws; d++) {
+      bc.sample(var.name(), z, gen);
+      for (int k = 0; k < var.size(); k++) {
+        double u = z[var.offset() + k];
+        sum[k] += u;
+        sumSq[k] += u * u;
+      }
+    }
+    checkOutsideUnchanged(x, z, var, "sample");
+    for (int k = 0; k < var.size(); k++) {
+      double variance = 1 / (2 * a[k]);
+      double mean = sum[k] / draws;
+      expect("sample(" + var.name() + ")[" + k + "] mean", mean, means[k], 5 * Math.sqrt(variance / draws));
+      expect("sample(" + var.name() + ")[" + k + "] variance", sumSq[k] / draws - mean * mean, variance, 0.1 * variance);
+    }
+  }
+
+  /** log ∫ exp(−E) over a block of one or two real units, by the trapezoid rule on ±10 sd. */
+  private double integrate(Variables.Variable var, double[] x, double[] means, double[] a) {
+    int n = var.size();
+    int points = n == 1 ? 4001 : 401;
+    double[] lo = new double[n];
+    double[] step = new double[n];
+    for (int k = 0; k < n; k++) {
+      double sd = Math.sqrt(1 / (2 * a[k]));
+      lo[k] = means[k] - 10 * sd;
+      step[k] = 20 * sd / (points - 1);
+    }
+    double[] y = x.clone();
+    double logSum = Double.NEGATIVE_INFINITY;
+    int total = n == 1 ? points : points * points;
+    for (int idx = 0; idx < total; idx++) {
+      double logWeight = 0;
+      int rest = idx;
+      for (int k = 0; k < n; k++) {
+        int i = rest % points;
+        rest /= points;
+        y[var.offset() + k] = lo[k] + i * step[k];
+        logWeight += Math.log(step[k] * (i == 0 || i == points - 1 ? 0.5 : 1));
+      }
+      logSum = Kernels.logAddExp(logSum, logWeight - specEnergy(y));
+    }
+    return logSum;
+  }
+
+  private void checkSites(SiteConditionals sc, double[] x) {
+    double[] y = x.clone();
+    for (Variables.Variable var : model.variables().all()) {
+      if (!var.domain().isDiscrete()) {
+        continue;
+      }
+      double[] values = var.domain().unitValues();
+      for (int k = 0; k < var.size(); k++) {
+        int site = var.offset() + k;
+        y[site] = values[1];
+        double high = specEnergy(y);
+        y[site] = values[0];
+        double low = specEnergy(y);
+        y[site] = x[site];
+        expect("conditionalLogit(" + site + ")", sc.conditionalLogit(x, site), low - high, 1e-9);
+      }
+    }
+    checks++;
+    if (!java.util.Arrays.equals(x, y)) {
+      failures.add("conditionalLogit did not restore x");
+    }
+    for (Variables.Variable var : model.variables().all()) {
+      if (var.domain() == Domain.REAL) {
+        checks++;
+        try {
+          sc.conditionalLogit(x, var.offset());
+          failures.add("conditionalLogit accepted a real unit");
+        } catch (IllegalArgumentException expected) {
+          // as it should
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package org.ebm4j.kernel;
+
+/**
+ * Numeric kernels that generated models call. Tensors are passed as (array, offset) with row-major
+ * matrices, so parameters are used in place inside the flat parameter vector.
+ *
+ * <p>Public only because generated classes live in users' packages: not a stable API.
+ */
+public final class Kernels {
+  private Kernels() {}
+
+  /** log(1 + e^x) without overflow. */
+  public static double softplus(double x) {
+    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  }
+
+  /** 1 / (1 + e^−x) without overflow. */
+  public static double sigmoid(double x) {
+    if (x >= 0) {
+      return 1 / (1 + Math.exp(-x));
+    }
+    double e = Math.exp(x);
+    return e / (1 + e);
+  }
+
+  /** log(2 cosh x) = |x| + log(1 + e^{−2|x|}), without overflow. */
+  public static double log2cosh(double x) {
+    double a = Math.abs(x);
+    return a + Math.log1p(Math.exp(-2 * a));
+  }
+
+  /** log(e^a + e^b) without overflow. */
+  public static double logAddExp(double a, double b) {
+    if (a == Double.NEGATIVE_INFINITY) {
+      return b;
+    }
+    if (b == Double.NEGATIVE_INFINITY) {
+      return a;
+    }
+    double max = Math.max(a, b);
+    return max + Math.log1p(Math.exp(-Math.abs(a - b)));
+  }
+
+  /** Σ_k a_k b_k over n entries. */
+  public static double dot(double[] a, int ao, double[] b, int bo, int n) {
+    double s = 0;
+    for (int k = 0; k < n; k++) {
+      s += a[ao + k] * b[bo + k];
+    }
+    return s;
+  }
+
+  /** Σ_k a_k over n entries. */
+  public static double sum(double[] a, int ao, int n) {
+    double s = 0;
+    for (int k = 0; k < n; k++) {
+      s += a[ao + k];
+    }
+    return s;
+  }
+
+  /** Σ_k a_k² over n entries. */
+  public static double sumSquares(double[] a, int ao, int n) {
+    double s = 0;
+    for (int k = 0; k < n; k++) {
+      double v = a[ao + k];
+      s += v * v;
+    }
+    return s;
+  }
+
+  /** log Σ_k e^{a_k} over n entries, shifted by the maximum; −∞ when n is 0. */
+  public static double logSumExp(double[] a, int ao, int n) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < n; k++) {
+      max = Math.max(max, a[ao + k]);
+    }
+    if (max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
+      return max;
+    }
+    double s = 0;
+    for (int k = 0; k < n; k++) {
+      s += Math.exp(a[ao + k] - max);
+    }
+    return max + Math.log(s);
+  }
+
+  /** y = W x, W of shape [m][n] (overwrites y's m entries). */
+  public static void matvec(
+      double[] w, int wo, int m, int n, double[] x, int xo, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      y[yo + i] = dot(w, wo + i * n, x, xo, n);
+    }
+  }
+
+  /** y = xᵀ W, W of shape [m][n] (overwrites y's n entries). */
+  public static void vecmat(
+      double[] x, int xo, double[] w, int wo, int m, int n, double[] y, int yo) {
+    java.util.Arrays.fill(y, yo, yo + n, 0.0);
+    vecmatAdd(1.0, x, xo, w, wo, m, n, y, yo);
+  }
+
+  /** y += s · W x, W of shape [m][n]. */
+  public static void matvecAdd(
+      double s, double[] w, int wo, int m, int n, double[] x, int xo, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      y[yo + i] += s * dot(w, wo + i * n, x, xo, n);
+    }
+  }
+
+  /** y += s · xᵀ W, W of shape [m][n]. */
+  public static void vecmatAdd(
+      double s, double[] x, int xo, double[] w, int wo, int m, int n, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      double xi = s * x[xo + i];
+      if (xi == 0) {
+        continue;
+      }
+      int row = wo + i * n;
+      for (int j = 0; j < n; j++) {
+        y[yo + j] += xi * w[row + j];
+      }
+    }
+  }
+
+  /** vᵀ W h = Σ_ij v_i W_ij h_j, W of shape [m][n]. */
+  public static double bilinear(
+      double[] v, int vo, double[] w, int wo, int m, int n, double[] h, int ho) {
+    double s = 0;
+    for (int i = 0; i < m; i++) {
+      double vi = v[vo + i];
+      if (vi != 0) {
+        s += vi * dot(w, wo + i * n, h, ho, n);
+      }
+    }
+    return s;
+  }
+
+  /** W += s · a bᵀ, a of length m, b of length n, W of shape [m][n]. */
+  public static void outerAdd(
+      double s, double[] a, int ao, int m, double[] b, int bo, int n, double[] w, int wo) {
+    for (int i = 0; i < m; i++) {
+      double ai = s * a[ao + i];
+      if (ai == 0) {
+        continue;
+      }
+      int row = wo + i * n;
+      for (int j = 0; j < n; j++) {
+        w[row + j] += ai * b[bo + j];
+      }
+    }
+  }
+
+  /** y += s · a over n entries. */
+  public static void axpy(double s, double[] a, int ao, double[] y, int yo, int n) {
+    for (int k = 0; k < n; k++) {
+      y[yo + k] += s * a[ao + k];
+    }
+  }
+
+  /** Throws unless the dimension was set to a positive size. */
+  public static int checkDimension(String name, int size) {
+    if (size <= 0) {
+      throw new IllegalStateException(
+          size == 0
+              ? "dimension '" + name + "' was not set: call ." + name + "(n) on the builder"
+              : "dimension '" + name + "' must be positive, got " + size);
+    }
+    return size;
+  }
+
+  /** Throws unless {@code array} has length {@code expected}. */
+  public static void checkLength(String what, double[] array, int expected) {
+    if (array.length != expected) {
+      throw new IllegalArgumentException(
+          what + " has length " + array.length + ", expected " + expected);
+    }
+  }
+}
