@@ -1,0 +1,55 @@
+package org.ebm4j.train.optim;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) for ascent, with bias-corrected moments and optional L2 weight decay
+ * added to the gradient.
+ */
+public final class Adam implements Optimizer {
+  private final double learningRate;
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double weightDecay;
+  private double[] m;
+  private double[] v;
+  private long t;
+
+  public Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+    if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0) || !(weightDecay >= 0)) {
+      throw new IllegalArgumentException("Adam needs lr > 0, betas in [0, 1), epsilon > 0, decay >= 0");
+    }
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.weightDecay = weightDecay;
+  }
+
+  /** Adam with the usual β1 = 0.9, β2 = 0.999, ε = 1e-8 and no decay. */
+  public Adam(double learningRate) {
+    this(learningRate, 0.9, 0.999, 1e-8, 0);
+  }
+
+  @Override
+  public void step(double[] params, double[] ascent) {
+    if (m == null || m.length != params.length) {
+      m = new double[params.length];
+      v = new double[params.length];
+      t = 0;
+    }
+    t++;
+    double c1 = 1 - Math.pow(beta1, t);
+    double c2 = 1 - Math.pow(beta2, t);
+    for (int k = 0; k < params.length; k++) {
+      double g = ascent[k] - weightDecay * params[k];
+      m[k] = beta1 * m[k] + (1 - beta1) * g;
+      v[k] = beta2 * v[k] + (1 - beta2) * g * g;
+      params[k] += learningRate * (m[k] / c1) / (Math.sqrt(v[k] / c2) + epsilon);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "adam(lr=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2 + ", decay=" + weightDecay + ")";
+  }
+}

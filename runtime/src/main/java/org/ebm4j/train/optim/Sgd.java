@@ -1,0 +1,55 @@
+package org.ebm4j.train.optim;
+
+/**
+ * Stochastic gradient ascent with optional momentum and L2 weight decay: u ← μ·u + lr·(g − λθ),
+ * θ ← θ + u.
+ */
+public final class Sgd implements Optimizer {
+  private final double learningRate;
+  private final double momentum;
+  private final double weightDecay;
+  private double[] velocity;
+
+  /**
+   * @param learningRate lr &gt; 0, scaling the minibatch-mean gradient
+   * @param momentum μ in [0, 1)
+   * @param weightDecay λ ≥ 0
+   */
+  public Sgd(double learningRate, double momentum, double weightDecay) {
+    if (!(learningRate > 0) || !(momentum >= 0 && momentum < 1) || !(weightDecay >= 0)) {
+      throw new IllegalArgumentException(
+          "SGD needs lr > 0, momentum in [0, 1) and weight decay >= 0; got lr " + learningRate
+              + ", momentum " + momentum + ", decay " + weightDecay);
+    }
+    this.learningRate = learningRate;
+    this.momentum = momentum;
+    this.weightDecay = weightDecay;
+  }
+
+  /** Plain SGD without momentum or decay. */
+  public Sgd(double learningRate) {
+    this(learningRate, 0, 0);
+  }
+
+  @Override
+  public void step(double[] params, double[] ascent) {
+    if (velocity == null || velocity.length != params.length) {
+      velocity = new double[params.length];
+    }
+    for (int k = 0; k < params.length; k++) {
+      double g = ascent[k] - weightDecay * params[k];
+      velocity[k] = momentum * velocity[k] + learningRate * g;
+      params[k] += velocity[k];
+    }
+  }
+
+  /** The momentum buffer (for checkpoints), or null before the first step. */
+  public double[] velocity() {
+    return velocity;
+  }
+
+  @Override
+  public String describe() {
+    return "sgd(lr=" + learningRate + ", momentum=" + momentum + ", decay=" + weightDecay + ")";
+  }
+}
