@@ -1,0 +1,47 @@
+package org.ebm4j.examples.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.Models;
+import org.ebm4j.model.Variables;
+import picocli.CommandLine.Option;
+
+/** Options that pick a model and its sizes, shared by commands. */
+final class ModelOptions {
+  @Option(names = "--model", required = true, description = "An example's short name (rbm, spin-rbm, fvbm, gb-rbm, tanh) or the class name of an @EnergyModel spec or generated class on the class path.")
+  String model;
+
+  @Option(names = "--dims", split = ",", description = "Dimension sizes, e.g. hidden=16,visible=9. The visible dimension defaults to the data's width; examples have default sizes for the others.")
+  Map<String, Integer> dims = new LinkedHashMap<>();
+
+  /** A new model with the given sizes, filling the visible dimension from the data's width. */
+  EnergyModel create(Integer dataWidth, long seed) {
+    Class<?> type = ExampleModels.resolve(model);
+    List<String> names = Models.dimensions(Models.generatedClass(type));
+    Map<String, Integer> sizes = new LinkedHashMap<>(ExampleModels.defaults(model));
+    sizes.keySet().retainAll(names);
+    sizes.putAll(dims);
+    if (dataWidth != null) {
+      String visibleDim = visibleDimension(type, names);
+      if (visibleDim != null && !sizes.containsKey(visibleDim)) {
+        sizes.put(visibleDim, dataWidth);
+      }
+    }
+    for (String name : names) {
+      if (!sizes.containsKey(name)) {
+        throw new IllegalArgumentException("set the size of dimension '" + name + "' with --dims " + name + "=N (this model's dimensions: " + names + ")");
+      }
+    }
+    return Models.create(type, sizes, seed);
+  }
+
+  /** The dimension of the single visible vector variable, found by building a 1-sized probe. */
+  private static String visibleDimension(Class<?> type, List<String> names) {
+    Map<String, Integer> ones = new LinkedHashMap<>();
+    names.forEach(n -> ones.put(n, 1));
+    List<Variables.Variable> visible = Models.create(type, ones, 0).variables().all().stream().filter(Variables.Variable::visible).toList();
+    return visible.size() == 1 && visible.get(0).dims().size() == 1 ? visible.get(0).dims().get(0) : null;
+  }
+}
