@@ -275,10 +275,29 @@ public final class TreeToIr {
 
   private void declaration(VariableTree decl) {
     String name = decl.getName().toString();
+    ExpressionTree init = decl.getInitializer();
+    if (isVar(decl.getType())) {
+      // 'var': the kind follows from the initializer.
+      Local local = new Local(name, LocalKind.DOUBLE, region);
+      scopes.get(scopes.size() - 1).put(name, local);
+      Operand value;
+      try {
+        value = expression(init);
+      } catch (Reported e) {
+        local.poisoned = true;
+        throw e;
+      }
+      LocalKind kind =
+          value instanceof IntOperand ? LocalKind.INT
+              : values.get(((ValueOperand) value).id()).shape().isScalar() ? LocalKind.DOUBLE : LocalKind.VECTOR;
+      Local typed = new Local(name, kind, region);
+      scopes.get(scopes.size() - 1).put(name, typed);
+      assign(typed, value, init);
+      return;
+    }
     LocalKind kind = localKind(decl);
     Local local = new Local(name, kind, region);
     scopes.get(scopes.size() - 1).put(name, local);
-    ExpressionTree init = decl.getInitializer();
     if (init == null) {
       if (kind != LocalKind.DOUBLE) {
         local.poisoned = true;
@@ -294,6 +313,10 @@ public final class TreeToIr {
       local.poisoned = true;
       throw e;
     }
+  }
+
+  private static boolean isVar(Tree type) {
+    return type == null || (type instanceof IdentifierTree id && id.getName().contentEquals("var"));
   }
 
   private LocalKind localKind(VariableTree decl) {
