@@ -49,7 +49,9 @@ public final class EnergyModelProcessor extends AbstractProcessor {
         "org.ebm4j.dsl.Binary",
         "org.ebm4j.dsl.Spin",
         "org.ebm4j.dsl.Real",
-        "org.ebm4j.dsl.Shape");
+        "org.ebm4j.dsl.Shape",
+        // Claimed so that -Xlint:processing stays quiet about our own generated classes.
+        "javax.annotation.processing.Generated");
   }
 
   @Override

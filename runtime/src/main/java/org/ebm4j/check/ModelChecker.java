@@ -172,6 +172,17 @@ public final class ModelChecker {
       Variables.Variable var = model.variables().get(block);
       double[] out = new double[var.size()];
       double[] before = x.clone();
+      if (!var.domain().isDiscrete() && !normalizable(var, x)) {
+        // A real block whose precision is not positive at these parameters must say so.
+        checks++;
+        try {
+          bc.conditionalFields(block, x, out);
+          failures.add("conditionalFields(" + block + ") accepted a non-normalizable conditional");
+        } catch (ArithmeticException expected) {
+          // as it should
+        }
+        continue;
+      }
       bc.conditionalFields(block, x, out);
       checks++;
       if (!java.util.Arrays.equals(before, x)) {
@@ -239,6 +250,25 @@ public final class ModelChecker {
         return;
       }
     }
+  }
+
+  /** Whether E is strictly convex in every unit of a real block (finite conditional). */
+  private boolean normalizable(Variables.Variable var, double[] x) {
+    double[] y = x.clone();
+    for (int k = 0; k < var.size(); k++) {
+      int site = var.offset() + k;
+      y[site] = 0;
+      double e0 = specEnergy(y);
+      y[site] = 1;
+      double e1 = specEnergy(y);
+      y[site] = -1;
+      double em = specEnergy(y);
+      y[site] = x[site];
+      if (!((e1 + em - 2 * e0) / 2 > 1e-9)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checkGaussianBlock(BlockConditionals bc, Variables.Variable var, double[] x, double[] means) {
