@@ -46,7 +46,8 @@ public final class ElementsToDeclaration {
   public static ModelDeclaration read(TypeElement type, Diagnostics diag) {
     if (type.getKind() != ElementKind.CLASS
         || (type.getNestingKind() != NestingKind.TOP_LEVEL
-            && !type.getModifiers().contains(Modifier.STATIC))) {
+            && (!type.getModifiers().contains(Modifier.STATIC) || type.getModifiers().contains(Modifier.PRIVATE)
+                || type.getNestingKind() != NestingKind.MEMBER))) {
       diag.error(type, Problem.NOT_A_CLASS, describe(type));
       return null;
     }
@@ -262,6 +263,7 @@ public final class ElementsToDeclaration {
   private static String describe(TypeElement type) {
     return type.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
         + " "
-        + type.getSimpleName();
+        + type.getSimpleName()
+        + (type.getNestingKind() == NestingKind.TOP_LEVEL ? "" : " (a nested class must be static and not private)");
   }
 }
