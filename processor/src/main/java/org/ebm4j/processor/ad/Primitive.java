@@ -23,6 +23,14 @@ public abstract class Primitive {
   /** Emits code adding v's adjoint times ∂v/∂operand into each active operand's adjoint. */
   public abstract void backward(Sweep s, Value v);
 
+  /**
+   * The values {@link #backward} reads (besides adjoints): by default every operand, so a rule
+   * that needs less says so and the forward sweep can skip what no rule reads.
+   */
+  public java.util.Set<Integer> reads(Sweep s, Value v) {
+    return new java.util.HashSet<>(v.args());
+  }
+
   private static final Map<Op, Primitive> TABLE = new EnumMap<>(Op.class);
 
   public static Primitive of(Op op) {
@@ -73,6 +81,11 @@ public abstract class Primitive {
 
     TABLE.put(Op.DOT, new Reduction() {
       @Override
+      public java.util.Set<Integer> reads(Sweep s, Value v) {
+        return readsOthers(s, v);
+      }
+
+      @Override
       String kernel(Sweep s, Value v) {
         return "Kernels.dot(" + view(s, v.arg(0)) + ", " + view(s, v.arg(1)) + ", " + length(s, v.arg(0)) + ")";
       }
@@ -89,6 +102,11 @@ public abstract class Primitive {
       }
     });
     TABLE.put(Op.SUM, new Reduction() {
+      @Override
+      public java.util.Set<Integer> reads(Sweep s, Value v) {
+        return new java.util.HashSet<>();
+      }
+
       @Override
       String kernel(Sweep s, Value v) {
         return "Kernels.sum(" + view(s, v.arg(0)) + ", " + length(s, v.arg(0)) + ")";
@@ -114,6 +132,11 @@ public abstract class Primitive {
     });
     TABLE.put(Op.LOG_SUM_EXP, new Reduction() {
       @Override
+      public java.util.Set<Integer> reads(Sweep s, Value v) {
+        return new java.util.HashSet<>(java.util.List.of(v.arg(0), v.id()));
+      }
+
+      @Override
       String kernel(Sweep s, Value v) {
         return "Kernels.logSumExp(" + view(s, v.arg(0)) + ", " + length(s, v.arg(0)) + ")";
       }
@@ -125,6 +148,11 @@ public abstract class Primitive {
       }
     });
     TABLE.put(Op.BILINEAR, new Reduction() {
+      @Override
+      public java.util.Set<Integer> reads(Sweep s, Value v) {
+        return readsOthers(s, v);
+      }
+
       @Override
       String kernel(Sweep s, Value v) {
         return "Kernels.bilinear(" + view(s, v.arg(0)) + ", " + view(s, v.arg(1)) + ", " + dims(s, v.arg(1)) + ", " + view(s, v.arg(2)) + ")";
@@ -147,6 +175,11 @@ public abstract class Primitive {
     });
     TABLE.put(Op.MATVEC, new Primitive() {
       @Override
+      public java.util.Set<Integer> reads(Sweep s, Value v) {
+        return readsOthers(s, v);
+      }
+
+      @Override
       public void forward(Sweep s, Value v) {
         s.code().addStatement("Kernels.matvec($L, $L, $L, $L)", view(s, v.arg(0)), dims(s, v.arg(0)), view(s, v.arg(1)), view(s, v.id()));
       }
@@ -164,6 +197,11 @@ public abstract class Primitive {
     });
     TABLE.put(Op.VECMAT, new Primitive() {
       @Override
+      public java.util.Set<Integer> reads(Sweep s, Value v) {
+        return readsOthers(s, v);
+      }
+
+      @Override
       public void forward(Sweep s, Value v) {
         s.code().addStatement("Kernels.vecmat($L, $L, $L, $L)", view(s, v.arg(0)), view(s, v.arg(1)), dims(s, v.arg(1)), view(s, v.id()));
       }
@@ -180,6 +218,11 @@ public abstract class Primitive {
       }
     });
     TABLE.put(Op.ELEMENT, new Primitive() {
+      @Override
+      public java.util.Set<Integer> reads(Sweep s, Value v) {
+        return new java.util.HashSet<>();
+      }
+
       @Override
       public void forward(Sweep s, Value v) {
         s.code().addStatement("double $L = $L[$L]", s.scalar(v.id()), s.array(v.arg(0)), flat(s, v, s.offset(v.arg(0))));
@@ -204,6 +247,11 @@ public abstract class Primitive {
       }
     });
     Primitive leaf = new Primitive() {
+      @Override
+      public java.util.Set<Integer> reads(Sweep s, Value v) {
+        return new java.util.HashSet<>();
+      }
+
       @Override
       public void forward(Sweep s, Value v) {
         switch (v.op()) {
@@ -230,6 +278,21 @@ public abstract class Primitive {
         throw new AssertionError("Primitive table misses " + op);
       }
     }
+  }
+
+  /** For multilinear ops: the partial in one operand reads every other operand. */
+  static java.util.Set<Integer> readsOthers(Sweep s, Value v) {
+    java.util.Set<Integer> out = new java.util.HashSet<>();
+    for (int i = 0; i < v.args().size(); i++) {
+      if (s.active(v.arg(i))) {
+        for (int j = 0; j < v.args().size(); j++) {
+          if (j != i) {
+            out.add(v.arg(j));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** A double literal in Java syntax. */
@@ -337,6 +400,28 @@ public abstract class Primitive {
 
     abstract String partial(Sweep s, Value v, int operand, String k);
 
+    /** What the partials of the active operands mention, found by spelling them with markers. */
+    @Override
+    public java.util.Set<Integer> reads(Sweep s, Value v) {
+      java.util.Set<Integer> out = new java.util.HashSet<>();
+      Sweep probe = new Probe(s);
+      for (int i = 0; i < v.args().size(); i++) {
+        if (!s.active(v.arg(i))) {
+          continue;
+        }
+        String text = partial(probe, v, i, "k");
+        for (int j = 0; j < v.args().size(); j++) {
+          if (text.contains(Probe.mark(v.arg(j)))) {
+            out.add(v.arg(j));
+          }
+        }
+        if (text.contains(Probe.mark(v.id()))) {
+          out.add(v.id());
+        }
+      }
+      return out;
+    }
+
     @Override
     public void forward(Sweep s, Value v) {
       if (v.shape().isScalar()) {
@@ -376,6 +461,79 @@ public abstract class Primitive {
         }
       }
       s.code().endControlFlow();
+    }
+  }
+
+  /** A sweep that spells every value as a unique marker, to see what an expression mentions. */
+  private static final class Probe implements Sweep {
+    private final Sweep base;
+
+    Probe(Sweep base) {
+      this.base = base;
+    }
+
+    static String mark(int id) {
+      return "\u0001" + id + "\u0002";
+    }
+
+    @Override
+    public Value value(int id) {
+      return base.value(id);
+    }
+
+    @Override
+    public boolean active(int id) {
+      return base.active(id);
+    }
+
+    @Override
+    public String scalar(int id) {
+      return mark(id);
+    }
+
+    @Override
+    public String array(int id) {
+      return mark(id);
+    }
+
+    @Override
+    public String offset(int id) {
+      return "0";
+    }
+
+    @Override
+    public String adjoint(int id) {
+      return "g";
+    }
+
+    @Override
+    public String adjointArray(int id) {
+      return "g";
+    }
+
+    @Override
+    public String adjointOffset(int id) {
+      return "0";
+    }
+
+    @Override
+    public String size(String dim) {
+      return dim;
+    }
+
+    @Override
+    public String index(org.ebm4j.processor.ir.IntExpr e, String dim) {
+      return "i";
+    }
+
+    @Override
+    public String fresh(String prefix) {
+      return prefix;
+    }
+
+    @Override
+    public com.palantir.javapoet.CodeBlock.Builder code() {
+      throw new UnsupportedOperationException();
     }
   }
 }

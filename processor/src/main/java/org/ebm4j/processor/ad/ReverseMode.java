@@ -22,15 +22,63 @@ import org.ebm4j.processor.ir.Value;
 public final class ReverseMode {
   private final Sweep s;
   private final EnergyFunction f;
+  /** Values the sweep must compute: what the backward rules read, or the result, and their inputs. */
+  private final boolean[] needed;
 
-  private ReverseMode(Sweep s, EnergyFunction f) {
+  private ReverseMode(Sweep s, EnergyFunction f, boolean backward) {
     this.s = s;
     this.f = f;
+    this.needed = needed(backward);
+  }
+
+  private boolean[] needed(boolean backward) {
+    boolean[] need = new boolean[f.values().size()];
+    java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+    if (backward) {
+      for (Value v : f.values()) {
+        if (s.active(v.id()) && v.op() != Op.ACC) {
+          work.addAll(Primitive.of(v.op()).reads(s, v));
+        }
+      }
+    } else {
+      work.add(f.result());
+    }
+    java.util.Map<Integer, List<Integer>> added = org.ebm4j.processor.analysis.ActivityAnalysis.accumulations(f);
+    while (!work.isEmpty()) {
+      int id = work.pop();
+      if (need[id]) {
+        continue;
+      }
+      need[id] = true;
+      work.addAll(f.value(id).args());
+      work.addAll(added.getOrDefault(id, List.of()));
+    }
+    return need;
+  }
+
+  /** Whether the block (or a region in it) adds into one of the live accumulators. */
+  private static boolean addsInto(Block block, Set<Integer> live) {
+    for (Stmt stmt : block.stmts()) {
+      if (stmt instanceof Stmt.Accumulate acc && live.contains(acc.slot())) {
+        return true;
+      }
+      if (stmt instanceof Stmt.Loop loop && addsInto(loop.body(), live)) {
+        return true;
+      }
+      if (stmt instanceof Stmt.If branch && (addsInto(branch.then(), live) || addsInto(branch.otherwise(), live))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean anyNeeded(List<Integer> slots) {
+    return slots.stream().anyMatch(slot -> needed[slot]);
   }
 
   /** Emits the forward sweep of the whole body; values stay in scope for {@link #backward}. */
   public static void forward(Sweep s, EnergyFunction f) {
-    new ReverseMode(s, f).forward(f.body(), new HashSet<>(), false);
+    new ReverseMode(s, f, s.active(f.result())).forward(f.body(), new HashSet<>());
   }
 
   /**
@@ -42,41 +90,43 @@ public final class ReverseMode {
    * {@code +=} the derivative of the result times its seed.
    */
   public static void backward(Sweep s, EnergyFunction f, Runnable seed) {
-    new ReverseMode(s, f).backward(f.body(), seed);
+    new ReverseMode(s, f, true).backward(f.body(), seed);
   }
 
   /**
-   * Emits a block's values. When {@code recompute}, the block is an iteration being replayed in the
-   * reverse sweep: its additions into outer accumulators are already counted, and nested regions
-   * without accumulators of their own are skipped, since they only add into outer ones.
+   * Emits a block's needed values. {@code live} holds the accumulators defined in this sweep: when
+   * an iteration is replayed in the reverse sweep, its additions into outer accumulators were
+   * already counted, and regions whose accumulators nothing needs are skipped.
    */
-  private void forward(Block block, Set<Integer> live, boolean recompute) {
+  private void forward(Block block, Set<Integer> live) {
     for (Stmt stmt : block.stmts()) {
       if (stmt instanceof Stmt.Let let) {
-        Primitive.of(let.value().op()).forward(s, let.value());
+        if (needed[let.value().id()]) {
+          Primitive.of(let.value().op()).forward(s, let.value());
+        }
       } else if (stmt instanceof Stmt.Accumulate acc) {
         // Only accumulators defined in this sweep: a recomputed iteration must not add again.
         if (live.contains(acc.slot())) {
           s.code().addStatement("$L $L= $L", s.scalar(acc.slot()), acc.subtract() ? "-" : "+", s.scalar(acc.value()));
         }
       } else if (stmt instanceof Stmt.Loop loop) {
-        if (recompute && loop.slots().isEmpty()) {
+        if (!anyNeeded(loop.slots()) && !addsInto(loop.body(), live)) {
           continue;
         }
         slots(loop.slots(), live);
         openLoop(loop);
-        forward(loop.body(), live, recompute);
+        forward(loop.body(), live);
         s.code().endControlFlow();
       } else if (stmt instanceof Stmt.If branch) {
-        if (recompute && branch.slots().isEmpty()) {
+        if (!anyNeeded(branch.slots()) && !addsInto(branch.then(), live) && !addsInto(branch.otherwise(), live)) {
           continue;
         }
         slots(branch.slots(), live);
         s.code().beginControlFlow("if ($L)", branch.cond().render(names()));
-        forward(branch.then(), live, recompute);
+        forward(branch.then(), live);
         if (!branch.otherwise().stmts().isEmpty()) {
           s.code().nextControlFlow("else");
-          forward(branch.otherwise(), live, recompute);
+          forward(branch.otherwise(), live);
         }
         s.code().endControlFlow();
       }
@@ -85,6 +135,9 @@ public final class ReverseMode {
 
   private void slots(List<Integer> slots, Set<Integer> live) {
     for (int slot : slots) {
+      if (!needed[slot]) {
+        continue;
+      }
       Primitive.of(Op.ACC).forward(s, f.value(slot));
       live.add(slot);
     }
@@ -156,7 +209,7 @@ public final class ReverseMode {
       } else if (stmt instanceof Stmt.Loop loop) {
         if (needsReverse(loop.body())) {
           openLoop(loop);
-          forward(loop.body(), new HashSet<>(), true);
+          forward(loop.body(), new HashSet<>());
           backward(loop.body(), null);
           s.code().endControlFlow();
         }
@@ -164,11 +217,11 @@ public final class ReverseMode {
       } else if (stmt instanceof Stmt.If branch) {
         if (needsReverse(branch.then()) || needsReverse(branch.otherwise())) {
           s.code().beginControlFlow("if ($L)", branch.cond().render(names()));
-          forward(branch.then(), new HashSet<>(), true);
+          forward(branch.then(), new HashSet<>());
           backward(branch.then(), null);
           if (!branch.otherwise().stmts().isEmpty()) {
             s.code().nextControlFlow("else");
-            forward(branch.otherwise(), new HashSet<>(), true);
+            forward(branch.otherwise(), new HashSet<>());
             backward(branch.otherwise(), null);
           }
           s.code().endControlFlow();
