@@ -56,7 +56,7 @@ public final class Pipeline {
     if (dump.contains("structure")) {
       log.accept("ebm4j structure of " + type.getQualifiedName() + ": " + structure);
     }
-    JavaFile source = ModelEmitter.emit(model, ir, structure);
+    JavaFile source = ModelEmitter.emit(model, ir, structure, method.getBody().toString());
     if (dump.contains("java")) {
       log.accept(source.toString());
     }

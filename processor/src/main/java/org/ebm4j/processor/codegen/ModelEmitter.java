@@ -57,11 +57,13 @@ public final class ModelEmitter {
   private final ClassName self;
   /** Variable sets whose energy gradient some member needs, each emitted once. */
   private final Map<Set<String>, String> gradientMethods = new java.util.LinkedHashMap<>();
+  private final String energySource;
 
-  private ModelEmitter(ModelDeclaration model, EnergyFunction f, Structure structure) {
+  private ModelEmitter(ModelDeclaration model, EnergyFunction f, Structure structure, String energySource) {
     this.model = model;
     this.f = f;
     this.structure = structure;
+    this.energySource = energySource;
     this.self = ClassName.get(model.packageName(), model.generatedName());
   }
 
@@ -71,8 +73,8 @@ public final class ModelEmitter {
    * <p>Assumes a verified IR and its proven structure. Guarantees a class implementing {@code
    * EnergyModel} and exactly the capabilities in {@code structure}.
    */
-  public static JavaFile emit(ModelDeclaration model, EnergyFunction f, Structure structure) {
-    return new ModelEmitter(model, f, structure).emit();
+  public static JavaFile emit(ModelDeclaration model, EnergyFunction f, Structure structure, String energySource) {
+    return new ModelEmitter(model, f, structure, energySource).emit();
   }
 
   private JavaFile emit() {
@@ -322,7 +324,9 @@ public final class ModelEmitter {
   private MethodSpec energyMethod() {
     MethodSweep sweep = new MethodSweep(f, null);
     ReverseMode.forward(sweep, f);
+    String doc = energySource.replace("*/", "*&#47;").replace("@", "{@literal @}").replace("<", "&lt;").replace(">", "&gt;");
     return override("energy", TypeName.DOUBLE)
+        .addJavadoc("E(x; θ) of {@code $L.$L}, as written there$L:\n<pre>\n$L</pre>\n", model.type().getSimpleName(), model.energyMethod().getSimpleName(), model.logDensity() ? " (negated: it returns log p̃)" : "", doc)
         .addParameter(DOUBLES, "x")
         .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x")
         .addCode(sweep.code().build())
