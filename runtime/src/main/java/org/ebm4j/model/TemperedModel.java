@@ -1,0 +1,202 @@
+package org.ebm4j.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.ebm4j.kernel.Kernels;
+
+/**
+ * A model seen at inverse temperature β: log p̃_β(x) = β·log p̃(x) + (1 − β)·log p_base(x), with a
+ * base of independent units (binary and spin units with given logits, real units N(0, 1)). It
+ * offers the model's methods and its discrete capabilities, mixed with the base's, so every
+ * sampler runs at every temperature without new code.
+ *
+ * <p>Parameters are the underlying model's (the same live array); the base has none.
+ */
+public final class TemperedModel implements EnergyModel {
+  private final EnergyModel model;
+  private final double beta;
+  private final double[] baseLogits;
+  private final double baseLogZ;
+  private final double[] scratch;
+
+  /**
+   * @param baseLogits per state unit, the base's logit of the high value (binary: log p(1)/p(0),
+   *     spin: log p(+1)/p(−1)); ignored for real units
+   */
+  public TemperedModel(EnergyModel model, double beta, double[] baseLogits) {
+    if (!(beta >= 0 && beta <= 1)) {
+      throw new IllegalArgumentException("β must be in [0, 1], got " + beta);
+    }
+    if (baseLogits.length != model.stateSize()) {
+      throw new IllegalArgumentException("one base logit per state unit is needed");
+    }
+    this.model = model;
+    this.beta = beta;
+    this.baseLogits = baseLogits.clone();
+    double logZ = 0;
+    for (int k = 0; k < baseLogits.length; k++) {
+      logZ += switch (model.variables().domainAt(k)) {
+        case BINARY -> Kernels.softplus(baseLogits[k]);
+        case SPIN -> Kernels.log2cosh(baseLogits[k] / 2);
+        case REAL -> 0.5 * Math.log(2 * Math.PI);
+      };
+    }
+    this.baseLogZ = logZ;
+    this.scratch = new double[model.stateSize()];
+  }
+
+  /** The uniform base: every discrete unit fair, every real unit N(0, 1). */
+  public static TemperedModel uniformBase(EnergyModel model, double beta) {
+    return new TemperedModel(model, beta, new double[model.stateSize()]);
+  }
+
+  public EnergyModel model() {
+    return model;
+  }
+
+  public double beta() {
+    return beta;
+  }
+
+  /** log p_base(x), normalized. */
+  public double baseLogDensity(double[] x) {
+    double s = -baseLogZ;
+    for (int k = 0; k < x.length; k++) {
+      s += switch (model.variables().domainAt(k)) {
+        case BINARY -> baseLogits[k] * x[k];
+        case SPIN -> baseLogits[k] * x[k] / 2;
+        case REAL -> -0.5 * x[k] * x[k];
+      };
+    }
+    return s;
+  }
+
+  @Override
+  public double[] params() {
+    return model.params();
+  }
+
+  @Override
+  public ParamLayout layout() {
+    return model.layout();
+  }
+
+  @Override
+  public Variables variables() {
+    return model.variables();
+  }
+
+  @Override
+  public double energy(double[] x) {
+    return beta == 0 ? -baseLogDensity(x) : beta * model.energy(x) - (1 - beta) * baseLogDensity(x);
+  }
+
+  @Override
+  public void accumulateGradient(double[] x, double weight, double[] grad) {
+    if (beta != 0) {
+      model.accumulateGradient(x, weight * beta, grad);
+    }
+  }
+
+  @Override
+  public void inputGradient(double[] x, double[] out) {
+    model.inputGradient(x, out);
+    for (int k = 0; k < out.length; k++) {
+      double base =
+          switch (model.variables().domainAt(k)) {
+            case BINARY -> baseLogits[k];
+            case SPIN -> baseLogits[k] / 2;
+            case REAL -> -x[k];
+          };
+      out[k] = beta * out[k] + (1 - beta) * base;
+    }
+  }
+
+  private double baseLogit(int site) {
+    return baseLogits[site];
+  }
+
+  @Override
+  public <T> Optional<T> capability(Class<T> type) {
+    if (type == SiteConditionals.class && model.capability(SiteConditionals.class).isPresent()) {
+      SiteConditionals sc = model.capability(SiteConditionals.class).get();
+      return Optional.of(type.cast((SiteConditionals) (x, site) -> beta * sc.conditionalLogit(x, site) + (1 - beta) * baseLogit(site)));
+    }
+    if (type == BlockConditionals.class && model.capability(BlockConditionals.class).isPresent()) {
+      BlockConditionals bc = model.capability(BlockConditionals.class).get();
+      List<String> discrete = new ArrayList<>();
+      for (String b : bc.blocks()) {
+        if (model.variables().get(b).domain().isDiscrete()) {
+          discrete.add(b);
+        }
+      }
+      return discrete.isEmpty() ? Optional.empty() : Optional.of(type.cast(new TemperedBlocks(bc, discrete)));
+    }
+    return Optional.empty();
+  }
+
+  /** Discrete blocks at β: fields mix linearly, since both energies are affine in the block. */
+  private final class TemperedBlocks implements BlockConditionals {
+    private final BlockConditionals inner;
+    private final List<String> names;
+
+    TemperedBlocks(BlockConditionals inner, List<String> names) {
+      this.inner = inner;
+      this.names = List.copyOf(names);
+    }
+
+    @Override
+    public List<String> blocks() {
+      return names;
+    }
+
+    private Variables.Variable block(String name) {
+      if (!names.contains(name)) {
+        throw new IllegalArgumentException("no block '" + name + "' at this temperature; the blocks are " + names);
+      }
+      return model.variables().get(name);
+    }
+
+    @Override
+    public void conditionalFields(String name, double[] x, double[] out) {
+      Variables.Variable v = block(name);
+      inner.conditionalFields(name, x, out);
+      for (int k = 0; k < v.size(); k++) {
+        out[k] = beta * out[k] + (1 - beta) * baseLogit(v.offset() + k);
+      }
+    }
+
+    @Override
+    public void sample(String name, double[] x, RandomGenerator rng) {
+      Variables.Variable v = block(name);
+      double[] fields = new double[v.size()];
+      conditionalFields(name, x, fields);
+      double low = v.domain() == Domain.SPIN ? -1 : 0;
+      for (int k = 0; k < v.size(); k++) {
+        x[v.offset() + k] = rng.nextDouble() < Kernels.sigmoid(fields[k]) ? 1 : low;
+      }
+    }
+
+    @Override
+    public double logSumOverBlock(String name, double[] x) {
+      Variables.Variable v = block(name);
+      double[] fields = new double[v.size()];
+      conditionalFields(name, x, fields);
+      System.arraycopy(x, 0, scratch, 0, x.length);
+      java.util.Arrays.fill(scratch, v.offset(), v.offset() + v.size(), 0.0);
+      // E_β is affine in the block: log Σ exp(−E_β) = −E_β(block = 0) + Σ_k log Σ_{u} exp(g_k u).
+      double sum = -energy(scratch);
+      for (double f : fields) {
+        sum += v.domain() == Domain.SPIN ? Kernels.log2cosh(f / 2) : Kernels.softplus(f);
+      }
+      return sum;
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "tempered view at β = " + beta + " of:\n" + model.describe();
+  }
+}

@@ -1,0 +1,77 @@
+package org.ebm4j.sampling;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.Variables;
+
+/**
+ * The states of many Markov chains, in one flat row-major array: chain c is {@code states[c *
+ * width .. (c + 1) * width)}.
+ */
+public final class Chains {
+  private final int count;
+  private final int width;
+  private final double[] states;
+
+  public Chains(int count, int width) {
+    if (count <= 0 || width <= 0) {
+      throw new IllegalArgumentException("need at least one chain of positive width, got " + count + " × " + width);
+    }
+    this.count = count;
+    this.width = width;
+    this.states = new double[count * width];
+  }
+
+  /** Chains started at independent draws: binary and spin units uniform, real ones N(0, 1). */
+  public static Chains random(EnergyModel model, int count, RandomGenerator rng) {
+    Chains c = new Chains(count, model.stateSize());
+    for (int chain = 0; chain < count; chain++) {
+      for (Variables.Variable v : model.variables().all()) {
+        for (int k = v.offset(); k < v.offset() + v.size(); k++) {
+          c.states[chain * c.width + k] =
+              switch (v.domain()) {
+                case BINARY -> rng.nextBoolean() ? 1 : 0;
+                case SPIN -> rng.nextBoolean() ? 1 : -1;
+                case REAL -> rng.nextGaussian();
+              };
+        }
+      }
+    }
+    return c;
+  }
+
+  public int count() {
+    return count;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  /** The live array of all states. */
+  public double[] states() {
+    return states;
+  }
+
+  /** Copies chain {@code c}'s state into {@code x}. */
+  public void get(int c, double[] x) {
+    System.arraycopy(states, c * width, x, 0, width);
+  }
+
+  /** Overwrites chain {@code c}'s state with {@code x}. */
+  public void set(int c, double[] x) {
+    System.arraycopy(x, 0, states, c * width, width);
+  }
+
+  public Chains copy() {
+    Chains c = new Chains(count, width);
+    System.arraycopy(states, 0, c.states, 0, states.length);
+    return c;
+  }
+
+  @Override
+  public String toString() {
+    return count + " chains × " + width + " units" + (count * width <= 16 ? " " + Arrays.toString(states) : "");
+  }
+}

@@ -1,0 +1,25 @@
+package org.ebm4j.sampling;
+
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * A Markov chain transition that leaves a model's distribution invariant, applied to many chains
+ * at once. A sampler belongs to one model (or tempered view) and is not thread-safe.
+ */
+public interface Sampler {
+
+  /** Advances every chain by {@code sweeps} sweeps (each touches every unit about once). */
+  void sweep(Chains chains, int sweeps, RandomGenerator rng);
+
+  /** The provider's name, e.g. {@code block-gibbs}. */
+  String name();
+
+  /**
+   * Running statistics since creation, e.g. {@code acceptance} for Metropolis-type samplers or
+   * {@code swap[0-1]} for tempering. Empty when there are none.
+   */
+  default Map<String, Double> statistics() {
+    return Map.of();
+  }
+}

@@ -1,0 +1,71 @@
+package org.ebm4j.sampling;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Settings of samplers by name: {@code step} (step size of Langevin, MALA, HMC and random-walk
+ * Metropolis), {@code leapfrog} (HMC path length in steps), {@code replicas} and {@code minBeta}
+ * (tempering), {@code base} (the sampler tempering runs at each temperature).
+ */
+public final class SamplerOptions {
+  private final Map<String, String> values = new LinkedHashMap<>();
+
+  public static SamplerOptions defaults() {
+    return new SamplerOptions();
+  }
+
+  /** Parses {@code key=value,key=value}. */
+  public static SamplerOptions parse(String text) {
+    SamplerOptions o = new SamplerOptions();
+    if (text == null || text.isBlank()) {
+      return o;
+    }
+    for (String part : text.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("sampler option '" + part + "' is not key=value");
+      }
+      o.values.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+    }
+    return o;
+  }
+
+  public SamplerOptions with(String key, Object value) {
+    values.put(key, String.valueOf(value));
+    return this;
+  }
+
+  public double getDouble(String key, double fallback) {
+    String v = values.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("sampler option " + key + "=" + v + " is not a number");
+    }
+  }
+
+  public int getInt(String key, int fallback) {
+    String v = values.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("sampler option " + key + "=" + v + " is not an integer");
+    }
+  }
+
+  public String getString(String key, String fallback) {
+    return values.getOrDefault(key, fallback);
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
+  }
+}
