@@ -1,7 +1,7 @@
 package org.ebm4j.data;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.ebm4j.model.Domain;
 import org.ebm4j.model.Variables;
 
@@ -80,7 +80,7 @@ public record Dataset(String name, int size, int width, double[] values) {
   }
 
   /** A permutation of 0..size-1 drawn from {@code rng} (Fisher–Yates). */
-  public int[] shuffledOrder(SplittableRandom rng) {
+  public int[] shuffledOrder(RandomGenerator rng) {
     int[] order = new int[size];
     for (int i = 0; i < size; i++) {
       order[i] = i;

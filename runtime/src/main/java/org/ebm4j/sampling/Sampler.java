@@ -22,4 +22,16 @@ public interface Sampler {
   default Map<String, Double> statistics() {
     return Map.of();
   }
+
+  /** State the sampler keeps between sweeps besides the chains (for checkpoints); empty if none. */
+  default double[] internalState() {
+    return new double[0];
+  }
+
+  /** Restores {@link #internalState()}. */
+  default void restoreInternalState(double[] state) {
+    if (state.length != 0) {
+      throw new IllegalArgumentException(name() + " keeps no internal state");
+    }
+  }
 }

@@ -31,6 +31,20 @@ public final class SamplerOptions {
     return o;
   }
 
+  /** An independent copy. */
+  public SamplerOptions copy() {
+    SamplerOptions o = new SamplerOptions();
+    o.values.putAll(values);
+    return o;
+  }
+
+  /** The options as {@code key=value,...}, the form {@link #parse} reads. */
+  public String format() {
+    StringBuilder b = new StringBuilder();
+    values.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return b.toString();
+  }
+
   public SamplerOptions with(String key, Object value) {
     values.put(key, String.valueOf(value));
     return this;

@@ -96,6 +96,40 @@ public final class TemperingSampler implements Sampler {
     return out;
   }
 
+  /** [phase, count, width, replica 1 states, replica 2 states, ...]. */
+  @Override
+  public double[] internalState() {
+    if (replicas == null) {
+      return new double[0];
+    }
+    int count = replicas[1].count();
+    int width = replicas[1].width();
+    double[] s = new double[3 + (betas.length - 1) * count * width];
+    s[0] = oddPhase ? 1 : 0;
+    s[1] = count;
+    s[2] = width;
+    for (int k = 1; k < betas.length; k++) {
+      System.arraycopy(replicas[k].states(), 0, s, 3 + (k - 1) * count * width, count * width);
+    }
+    return s;
+  }
+
+  @Override
+  public void restoreInternalState(double[] s) {
+    if (s.length == 0) {
+      replicas = null;
+      return;
+    }
+    oddPhase = s[0] == 1;
+    int count = (int) s[1];
+    int width = (int) s[2];
+    replicas = new Chains[betas.length];
+    for (int k = 1; k < betas.length; k++) {
+      replicas[k] = new Chains(count, width);
+      System.arraycopy(s, 3 + (k - 1) * count * width, replicas[k].states(), 0, count * width);
+    }
+  }
+
   /** The inverse temperatures, 1 first. */
   public double[] betas() {
     return betas.clone();

@@ -1,32 +1,84 @@
 package org.ebm4j.train;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.ebm4j.estimate.Enumeration;
+import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.FreeEnergy;
+import org.ebm4j.model.Variables;
+import org.ebm4j.sampling.Chains;
+import org.ebm4j.sampling.Sampler;
+import org.ebm4j.sampling.SamplerOptions;
+import org.ebm4j.sampling.Samplers;
 
 /**
- * Estimates the negative phase of the log-likelihood gradient, E_{x~model}[∇θ log p̃(x)] = ∇θ log Z.
+ * Estimates the negative phase of the log-likelihood gradient, E_{x~model}[∇θ log p̃(x)] = ∇θ log Z:
+ * exactly by enumeration, or from Markov chains (CD-k from the data, PCD-k and tempered PCD from
+ * persistent chains). Sampled states enter through the free energy's marginal gradient where the
+ * model has one (Rao–Blackwellised), else through the joint gradient.
  */
-public interface NegativePhase {
+public abstract class NegativePhase {
 
-  /** {@code grad += weight ·} the estimate, for the model's current parameters. */
-  void accumulate(EnergyModel model, double weight, double[] grad, SplittableRandom rng);
+  /** {@code grad += weight ·} the estimate at the model's current parameters. */
+  public abstract void accumulate(EnergyModel model, MiniBatch batch, double weight, double[] grad, RandomGenerator rng);
 
   /** A short description, for logs. */
-  String describe();
+  public abstract String describe();
+
+  /** The persistent chains, or null when there are none (yet). */
+  public Chains chains() {
+    return null;
+  }
+
+  /** The sampler's internal state (tempering replicas), for checkpoints. */
+  public double[] samplerState() {
+    return new double[0];
+  }
+
+  /** Restores persistent chains and sampler state from a checkpoint. */
+  public void restore(Chains chains, double[] samplerState) {
+    if (chains != null) {
+      throw new IllegalArgumentException(describe() + " keeps no chains");
+    }
+  }
 
   /**
-   * The exact expectation, by enumerating the cheapest side of a small discrete model.
+   * Parses {@code exact}, {@code cd:K}, {@code pcd:K} or {@code tempered:K}.
    *
-   * @throws IllegalArgumentException on first use if the model is too large or has no such side
+   * @param sampler sampler name for cd and pcd (null: the model's default); the base sampler for
+   *     tempered
+   * @param chains number of persistent chains for pcd and tempered
    */
-  static NegativePhase exact() {
+  public static NegativePhase parse(String spec, String sampler, int chains, SamplerOptions options) {
+    String kind = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+    int k = 1;
+    if (spec.contains(":")) {
+      try {
+        k = Integer.parseInt(spec.substring(spec.indexOf(':') + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("negative phase '" + spec + "': K must be a whole number, as in pcd:1");
+      }
+      if (k <= 0) {
+        throw new IllegalArgumentException("negative phase '" + spec + "': K must be positive");
+      }
+    }
+    return switch (kind) {
+      case "exact" -> exact();
+      case "cd" -> cd(k, sampler, options);
+      case "pcd" -> pcd(k, chains, sampler, options);
+      case "tempered" -> tempered(k, chains, sampler, options);
+      default -> throw new IllegalArgumentException("unknown negative phase '" + spec + "'; use exact, cd:K, pcd:K or tempered:K");
+    };
+  }
+
+  /** The exact expectation, by enumerating the cheapest side of a small discrete model. */
+  public static NegativePhase exact() {
     return new NegativePhase() {
       private Enumeration plan;
       private EnergyModel planned;
 
       @Override
-      public void accumulate(EnergyModel model, double weight, double[] grad, SplittableRandom rng) {
+      public void accumulate(EnergyModel model, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
         if (planned != model) {
           plan = Enumeration.plan(model, true);
           planned = model;
@@ -39,5 +91,134 @@ public interface NegativePhase {
         return plan == null ? "exact" : "exact (" + plan.describe() + ")";
       }
     };
+  }
+
+  /** Contrastive divergence: k sweeps from the minibatch's examples. */
+  public static NegativePhase cd(int k, String sampler, SamplerOptions options) {
+    return new Sampled("cd:" + k, k, 0, sampler, options);
+  }
+
+  /** Persistent contrastive divergence: k sweeps of {@code chains} persistent chains per update. */
+  public static NegativePhase pcd(int k, int chains, String sampler, SamplerOptions options) {
+    return new Sampled("pcd:" + k, k, chains, sampler, options);
+  }
+
+  /** PCD whose chains move by parallel tempering over {@code base} (null: the default sampler). */
+  public static NegativePhase tempered(int k, int chains, String base, SamplerOptions options) {
+    SamplerOptions o = options.copy();
+    if (base != null) {
+      o.with("base", base);
+    }
+    return new Sampled("tempered:" + k, k, chains, "tempering", o);
+  }
+
+  /** Negative phases estimated from Markov chains. */
+  private static final class Sampled extends NegativePhase {
+    private final String name;
+    private final int k;
+    private final int persistentChains;
+    private final String samplerName;
+    private final SamplerOptions options;
+    private Sampler sampler;
+    private EnergyModel model;
+    private Chains chains;
+    private double[] pendingSamplerState;
+    private double[] x;
+
+    Sampled(String name, int k, int persistentChains, String samplerName, SamplerOptions options) {
+      this.name = name;
+      this.k = k;
+      this.persistentChains = persistentChains;
+      this.samplerName = samplerName;
+      this.options = options;
+    }
+
+    private void prepare(EnergyModel m) {
+      if (model == m) {
+        return;
+      }
+      model = m;
+      sampler = Samplers.create(samplerName == null ? Samplers.defaultName(m) : samplerName, m, options);
+      x = new double[m.stateSize()];
+      if (pendingSamplerState != null) {
+        sampler.restoreInternalState(pendingSamplerState);
+        pendingSamplerState = null;
+      }
+    }
+
+    @Override
+    public void accumulate(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
+      prepare(m);
+      Chains run;
+      if (persistentChains == 0) {
+        run = fromData(batch, rng);
+      } else {
+        if (chains == null) {
+          chains = Chains.random(m, persistentChains, rng);
+        }
+        run = chains;
+      }
+      sampler.sweep(run, k, rng);
+      FreeEnergy free = m.capability(FreeEnergy.class).orElse(null);
+      double w = weight / run.count();
+      double[] v = free == null ? null : new double[m.visibleSize()];
+      for (int c = 0; c < run.count(); c++) {
+        run.get(c, x);
+        if (free != null) {
+          System.arraycopy(x, 0, v, 0, v.length);
+          free.accumulateMarginalGradient(v, w, grad);
+        } else {
+          m.accumulateGradient(x, w, grad);
+        }
+      }
+    }
+
+    /** One chain per example: visibles from the data, latents drawn given them where possible. */
+    private Chains fromData(MiniBatch batch, RandomGenerator rng) {
+      Chains c = Chains.random(model, batch.size(), rng);
+      BlockConditionals blocks = model.capability(BlockConditionals.class).orElse(null);
+      for (int i = 0; i < batch.size(); i++) {
+        c.get(i, x);
+        batch.row(i, x);
+        if (blocks != null) {
+          for (Variables.Variable v : model.variables().all()) {
+            if (!v.visible() && blocks.blocks().contains(v.name())) {
+              blocks.sample(v.name(), x, rng);
+            }
+          }
+        }
+        c.set(i, x);
+      }
+      return c;
+    }
+
+    @Override
+    public String describe() {
+      return name + " with " + (sampler == null ? (samplerName == null ? "the default sampler" : samplerName) : sampler.name())
+          + (persistentChains > 0 ? ", " + persistentChains + " persistent chains" : ", chains from the data");
+    }
+
+    @Override
+    public Chains chains() {
+      return chains;
+    }
+
+    @Override
+    public double[] samplerState() {
+      return sampler == null ? new double[0] : sampler.internalState();
+    }
+
+    @Override
+    public void restore(Chains restored, double[] samplerState) {
+      if (restored != null && persistentChains == 0) {
+        throw new IllegalArgumentException(name + " keeps no chains");
+      }
+      chains = restored;
+      if (sampler != null) {
+        sampler.restoreInternalState(samplerState);
+      } else {
+        pendingSamplerState = samplerState;
+      }
+    }
   }
 }

@@ -2,11 +2,15 @@ package org.ebm4j.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.ebm4j.data.Dataset;
 import org.ebm4j.estimate.Enumeration;
+import org.ebm4j.kernel.Kernels;
+import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.Variables;
+import org.ebm4j.random.Rng;
+import org.ebm4j.sampling.Chains;
 import org.ebm4j.train.optim.Optimizer;
 import org.ebm4j.train.optim.Sgd;
 
@@ -16,18 +20,19 @@ import org.ebm4j.train.optim.Sgd;
  * <pre>  g = (1/B) Σ_{v in batch} ∇θ log p̃(v) − E_{x~model}[∇θ log p̃(x)]</pre>
  *
  * with the data term from {@link PositivePhase} and the model term from a {@link NegativePhase}.
- * Every random choice comes from one generator seeded by {@link Builder#seed}.
+ * Every random choice comes from one generator seeded by {@link Builder#seed}, whose state is part
+ * of {@link #checkpoint()}: a run resumed from a checkpoint continues bit for bit.
  */
 public final class Trainer {
   private final EnergyModel model;
   private final NegativePhase negative;
   private final Optimizer optimizer;
   private final int batchSize;
-  private final long seed;
+  private final Schedule schedule;
   private final List<Consumer<EpochMetrics>> listeners;
   private final PositivePhase positive;
-  private final SplittableRandom rng;
   private final double[] grad;
+  private Rng rng;
   private Enumeration evaluation;
   private boolean evaluationPlanned;
   private int epoch;
@@ -37,10 +42,10 @@ public final class Trainer {
     this.negative = b.negative;
     this.optimizer = b.optimizer;
     this.batchSize = b.batchSize;
-    this.seed = b.seed;
+    this.schedule = b.schedule;
     this.listeners = List.copyOf(b.listeners);
     this.positive = new PositivePhase(model);
-    this.rng = new SplittableRandom(seed);
+    this.rng = new Rng(b.seed);
     this.grad = new double[model.params().length];
   }
 
@@ -48,13 +53,17 @@ public final class Trainer {
     return new Builder(model);
   }
 
-  /** Settings of a {@link Trainer}; defaults: exact negative phase, SGD lr 0.1, batch 10, seed 0. */
+  /**
+   * Settings of a {@link Trainer}; defaults: exact negative phase, SGD lr 0.1, batch 10, constant
+   * schedule, seed 0.
+   */
   public static final class Builder {
     private final EnergyModel model;
     private NegativePhase negative = NegativePhase.exact();
     private Optimizer optimizer = new Sgd(0.1);
     private int batchSize = 10;
     private long seed;
+    private Schedule schedule = Schedule.constant();
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
 
     private Builder(EnergyModel model) {
@@ -85,6 +94,11 @@ public final class Trainer {
       return this;
     }
 
+    public Builder schedule(Schedule schedule) {
+      this.schedule = schedule;
+      return this;
+    }
+
     /** Called after every epoch with its metrics. */
     public Builder listener(Consumer<EpochMetrics> listener) {
       this.listeners.add(listener);
@@ -96,25 +110,38 @@ public final class Trainer {
     }
   }
 
+  /** Thrown when training meets a non-finite gradient or parameter. */
+  public static final class DivergenceException extends ArithmeticException {
+    private static final long serialVersionUID = 1L;
+
+    DivergenceException(String message) {
+      super(message);
+    }
+  }
+
   /**
-   * Trains for {@code epochs} more epochs on {@code data}, after validating it against the model's
-   * visible variables.
+   * Trains on {@code data} until {@code untilEpoch} epochs are done in total (nothing if already
+   * there), after validating the data against the model's visible variables.
    *
-   * @return the metrics of each epoch
+   * @return the metrics of each epoch trained now
+   * @throws DivergenceException naming the epoch, batch and parameter block of a non-finite
+   *     gradient or parameter; the parameters are then those of the failed step
    */
-  public List<EpochMetrics> fit(Dataset data, int epochs) {
+  public List<EpochMetrics> fit(Dataset data, int untilEpoch) {
     data.validate(model.variables());
     List<EpochMetrics> history = new ArrayList<>();
-    for (int e = 0; e < epochs; e++) {
+    while (epoch < untilEpoch) {
       long start = System.nanoTime();
+      optimizer.setLearningRateFactor(schedule.factor(epoch + 1));
       int[] order = data.shuffledOrder(rng);
       double norm = 0;
+      int batch = 0;
       for (int from = 0; from < order.length; from += batchSize) {
-        norm = step(data, order, from, Math.min(order.length, from + batchSize));
+        norm = step(MiniBatch.of(data, order, from, Math.min(order.length, from + batchSize)), ++batch);
       }
       epoch++;
       double seconds = (System.nanoTime() - start) / 1e9;
-      EpochMetrics m = new EpochMetrics(epoch, seconds, exactLogLikelihood(data), norm);
+      EpochMetrics m = new EpochMetrics(epoch, seconds, exactLogLikelihood(data), pseudoLogLikelihood(data, epoch), norm);
       history.add(m);
       listeners.forEach(l -> l.accept(m));
     }
@@ -122,26 +149,37 @@ public final class Trainer {
   }
 
   /** One minibatch update; returns the gradient's norm. */
-  private double step(Dataset data, int[] order, int from, int to) {
+  private double step(MiniBatch batch, int index) {
     java.util.Arrays.fill(grad, 0.0);
-    double[] v = new double[data.width()];
-    double weight = 1.0 / (to - from);
-    for (int i = from; i < to; i++) {
-      data.row(order[i], v);
-      positive.accumulate(v, weight, grad);
+    double[] v = new double[batch.width()];
+    double weight = 1.0 / batch.size();
+    for (int i = 0; i < batch.size(); i++) {
+      batch.row(i, v);
+      positive.accumulate(v, weight, grad, rng);
     }
-    negative.accumulate(model, -1.0, grad, rng);
+    negative.accumulate(model, batch, -1.0, grad, rng);
     double norm = 0;
     for (int k = 0; k < grad.length; k++) {
       if (!Double.isFinite(grad[k])) {
-        throw new ArithmeticException(
-            "non-finite gradient in epoch " + (epoch + 1) + " for parameter '" + model.layout().entryAt(k).name()
-                + "' (index " + k + "); lower the learning rate");
+        throw diverged("gradient", index, k, grad[k]);
       }
       norm += grad[k] * grad[k];
     }
     optimizer.step(model.params(), grad);
+    double[] p = model.params();
+    for (int k = 0; k < p.length; k++) {
+      if (!Double.isFinite(p[k])) {
+        throw diverged("parameter after the update", index, k, p[k]);
+      }
+    }
     return Math.sqrt(norm);
+  }
+
+  private DivergenceException diverged(String what, int batch, int k, double value) {
+    return new DivergenceException(
+        "non-finite " + what + " (" + value + ") in epoch " + (epoch + 1) + ", batch " + batch
+            + ", parameter block '" + model.layout().entryAt(k).name() + "' (flat index " + k
+            + "); lower the learning rate or add weight decay");
   }
 
   /** Exact average log-likelihood of {@code data}, or NaN when the model is too large. */
@@ -150,7 +188,7 @@ public final class Trainer {
       evaluationPlanned = true;
       try {
         Enumeration plan = Enumeration.plan(model, false);
-        evaluation = plan.states() <= (1L << 22) ? plan : null;
+        evaluation = plan.states() <= (1L << 18) ? plan : null;
       } catch (IllegalArgumentException e) {
         evaluation = null;
       }
@@ -161,16 +199,83 @@ public final class Trainer {
     return Enumeration.averageLogLikelihood(model, data, evaluation.logZ());
   }
 
+  /**
+   * A cheap live metric for discrete visibles: the pseudo-log-likelihood Σ_i log p(v_i | v_−i),
+   * estimated on up to 200 examples with one random unit each (scaled by the visible size), from a
+   * generator of its own so training is unaffected. NaN for real visibles or unknown log p̃(v).
+   */
+  public double pseudoLogLikelihood(Dataset data, int seed) {
+    List<Variables.Variable> visible = model.variables().all().stream().filter(Variables.Variable::visible).toList();
+    if (visible.stream().anyMatch(v -> !v.domain().isDiscrete())) {
+      return Double.NaN;
+    }
+    Rng local = new Rng(seed);
+    int n = Math.min(200, data.size());
+    double total = 0;
+    double[] v = new double[data.width()];
+    try {
+      for (int i = 0; i < n; i++) {
+        data.row(local.nextInt(data.size()), v);
+        int unit = local.nextInt(v.length);
+        double here = Enumeration.logPTildeVisible(model, v);
+        double saved = v[unit];
+        v[unit] = saved == 1 ? (model.variables().domainAt(unit) == Domain.SPIN ? -1 : 0) : 1;
+        double flipped = Enumeration.logPTildeVisible(model, v);
+        total += -Kernels.softplus(flipped - here);
+      }
+    } catch (IllegalArgumentException e) {
+      return Double.NaN;
+    }
+    return total / n * data.width();
+  }
+
   /** The exact gradient of the average log-likelihood of {@code data} (full batch), into a new array. */
   public double[] fullGradient(Dataset data) {
     double[] g = new double[model.params().length];
     double[] v = new double[data.width()];
     for (int i = 0; i < data.size(); i++) {
       data.row(i, v);
-      positive.accumulate(v, 1.0 / data.size(), g);
+      positive.accumulate(v, 1.0 / data.size(), g, rng);
     }
-    negative.accumulate(model, -1.0, g, rng);
+    NegativePhase.exact().accumulate(model, null, -1.0, g, rng);
     return g;
+  }
+
+  /** The training state: parameters, epoch, optimizer state, chains, sampler and generator state. */
+  public Checkpoint checkpoint() {
+    Checkpoint c = new Checkpoint()
+        .put("epoch", epoch)
+        .put("negative", negative.describe())
+        .put("optimizer", optimizer.describe())
+        .put("batch", batchSize)
+        .putArray("params", model.params())
+        .putArray("optimizer", optimizer.state())
+        .putArray("sampler", negative.samplerState())
+        .putLongs("rng", rng.state());
+    Chains chains = negative.chains();
+    if (chains != null) {
+      c.put("chains", chains.count()).putArray("chains", chains.states());
+    }
+    return c;
+  }
+
+  /** Continues from {@code c}: parameters, epoch, optimizer, chains, sampler and generator. */
+  public void restore(Checkpoint c) {
+    double[] params = c.array("params");
+    if (params.length != model.params().length) {
+      throw new IllegalArgumentException("checkpoint has " + params.length + " parameters, the model " + model.params().length);
+    }
+    System.arraycopy(params, 0, model.params(), 0, params.length);
+    epoch = Integer.parseInt(c.get("epoch"));
+    optimizer.restore(c.array("optimizer"));
+    Chains chains = null;
+    if (c.hasArray("chains")) {
+      double[] states = c.array("chains");
+      chains = new Chains(Integer.parseInt(c.get("chains")), model.stateSize());
+      System.arraycopy(states, 0, chains.states(), 0, states.length);
+    }
+    negative.restore(chains, c.hasArray("sampler") ? c.array("sampler") : new double[0]);
+    rng = Rng.fromState(c.longs("rng"));
   }
 
   /** Epochs trained so far. */
@@ -184,5 +289,9 @@ public final class Trainer {
 
   public NegativePhase negativePhase() {
     return negative;
+  }
+
+  public EnergyModel model() {
+    return model;
   }
 }

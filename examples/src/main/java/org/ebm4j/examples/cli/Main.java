@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ebm4j 0.1.0",
     description = "Train, evaluate and inspect energy-based models compiled by ebm4j.",
-    subcommands = {TrainCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, SampleCommand.class, ExportCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -22,7 +22,8 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof ArithmeticException) {
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof ArithmeticException
+              || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
             commandLine.getErr().println("error: " + e.getMessage());
             return 1;
           }
@@ -33,6 +34,6 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train or describe");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, sample, export or describe");
   }
 }

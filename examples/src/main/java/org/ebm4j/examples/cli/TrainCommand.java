@@ -1,40 +1,56 @@
 package org.ebm4j.examples.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ebm4j.data.DataSpec;
 import org.ebm4j.data.Dataset;
 import org.ebm4j.estimate.Enumeration;
 import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.Models;
+import org.ebm4j.sampling.SamplerOptions;
+import org.ebm4j.sampling.Samplers;
+import org.ebm4j.train.Checkpoint;
 import org.ebm4j.train.EpochMetrics;
 import org.ebm4j.train.NegativePhase;
+import org.ebm4j.train.Schedule;
 import org.ebm4j.train.Trainer;
 import org.ebm4j.train.optim.Adam;
 import org.ebm4j.train.optim.Optimizer;
 import org.ebm4j.train.optim.Sgd;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code train}: maximum-likelihood training with progress, metrics and a checkpoint. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model by maximum likelihood and report its log-likelihood.")
+/** {@code train}: maximum-likelihood training with progress, metrics and checkpoints. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model by maximum likelihood, with progress, metrics.jsonl and a checkpoint per epoch.")
 final class TrainCommand implements Callable<Integer> {
-  @Mixin ModelOptions options;
+  @Option(names = "--model", description = "An example's short name (rbm, spin-rbm, fvbm, gb-rbm, tanh) or the class name of an @EnergyModel spec or generated class on the class path. Required unless --resume.")
+  String model;
+
+  @Option(names = "--dims", split = ",", description = "Dimension sizes, e.g. hidden=16. The visible dimension defaults to the data's width; examples have default sizes for the others.")
+  java.util.Map<String, Integer> dims = new java.util.LinkedHashMap<>();
 
   @Option(names = "--data", defaultValue = "bars-and-stripes:3", description = "Training data: " + DataSpec.FORMS + ". Default: ${DEFAULT-VALUE}.")
   String data;
 
-  @Option(names = "--negative", defaultValue = "exact", description = "Negative phase: exact (enumeration of a small model). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--negative", defaultValue = "exact", description = "Negative phase: exact (enumeration, small models), cd:K, pcd:K or tempered:K (K sweeps per update). Default: ${DEFAULT-VALUE}.")
   String negative;
 
-  @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (no momentum unless --momentum) or adam. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--sampler", description = "Sampler for cd/pcd (the base sampler for tempered): gibbs, block-gibbs, metropolis, langevin, mala, hmc, tempering or any registered one. Default: block-gibbs where the model has block conditionals, else gibbs (discrete) or langevin (real).")
+  String sampler;
+
+  @Option(names = "--sampler-options", defaultValue = "", description = "Sampler settings as key=value,..., e.g. step=0.05,leapfrog=10 or replicas=8,minBeta=0.05.")
+  String samplerOptions;
+
+  @Option(names = "--chains", description = "Persistent chains for pcd and tempered. Default: the batch size.")
+  Integer chains;
+
+  @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd or adam. Default: ${DEFAULT-VALUE}.")
   String optimizer;
 
   @Option(names = "--lr", defaultValue = "0.1", description = "Learning rate, scaling the minibatch-mean gradient. Default: ${DEFAULT-VALUE}.")
@@ -43,64 +59,128 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
   double momentum;
 
+  @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
+  double weightDecay;
+
+  @Option(names = "--schedule", defaultValue = "constant", description = "Learning-rate schedule: constant, exp:GAMMA or inverse:HALFLIFE (epochs). Default: ${DEFAULT-VALUE}.")
+  String schedule;
+
   @Option(names = "--batch", defaultValue = "10", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
   int batch;
 
-  @Option(names = "--epochs", defaultValue = "100", description = "Number of epochs. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--epochs", defaultValue = "100", description = "Total number of epochs; with --resume, training continues up to this total. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice. Default: ${DEFAULT-VALUE}.")
   long seed;
 
+  @Option(names = "--resume", description = "Continue the run whose checkpoint is in this directory (its settings are reused).")
+  Path resume;
+
   @Option(names = "--quiet", description = "Print only the final result.")
   boolean quiet;
 
-  @Option(names = "--out", description = "Directory for metrics.jsonl and the checkpoint.")
+  @Option(names = "--out", description = "Directory for metrics.jsonl and the checkpoint. Default: the --resume directory, else none.")
   Path out;
 
   @Override
   public Integer call() throws IOException {
-    Dataset dataset = DataSpec.load(data);
-    EnergyModel model = options.create(dataset.width(), seed);
-    dataset.validate(model.variables());
-    if (!negative.equals("exact")) {
-      throw new IllegalArgumentException("unknown negative phase '" + negative + "'; this version supports: exact");
+    Checkpoint saved = null;
+    if (resume != null) {
+      saved = Checkpoint.read(resume);
+      model = saved.get("model");
+      dims = Runs.parseDims(saved.get("dims"));
+      data = saved.get("data");
+      negative = saved.get("negativeSpec");
+      sampler = saved.get("sampler").isEmpty() ? null : saved.get("sampler");
+      samplerOptions = saved.get("samplerOptions");
+      chains = Integer.parseInt(saved.get("chains", saved.get("batch")));
+      optimizer = saved.get("optimizerKind");
+      lr = Double.parseDouble(saved.get("lr"));
+      momentum = Double.parseDouble(saved.get("momentum"));
+      weightDecay = Double.parseDouble(saved.get("weightDecay"));
+      schedule = saved.get("schedule");
+      batch = Integer.parseInt(saved.get("batch"));
+      seed = Long.parseLong(saved.get("seed"));
+      if (out == null) {
+        out = resume;
+      }
+    } else if (model == null) {
+      throw new IllegalArgumentException("name a model with --model (or continue a run with --resume DIR)");
     }
+    if (epochs < 0 || batch <= 0) {
+      throw new IllegalArgumentException("--epochs must be >= 0 and --batch positive");
+    }
+    Dataset dataset = DataSpec.load(data);
+    ModelOptions options = new ModelOptions();
+    options.model = model;
+    options.dims = dims;
+    EnergyModel m = options.create(dataset.width(), seed);
+    dataset.validate(m.variables());
+    SamplerOptions samplerSettings = SamplerOptions.parse(samplerOptions);
+    if (sampler != null) {
+      Samplers.provider(sampler);
+    }
+    int chainCount = chains == null ? batch : chains;
+    NegativePhase phase = NegativePhase.parse(negative, sampler, chainCount, samplerSettings);
     Optimizer opt =
         switch (optimizer) {
-          case "sgd" -> new Sgd(lr, momentum, 0);
-          case "adam" -> new Adam(lr);
+          case "sgd" -> new Sgd(lr, momentum, weightDecay);
+          case "adam" -> new Adam(lr, 0.9, 0.999, 1e-8, weightDecay);
           default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; use sgd or adam");
         };
-    if (epochs < 0) {
-      throw new IllegalArgumentException("--epochs must be >= 0");
-    }
-    Enumeration plan = Enumeration.plan(model, true);
-    Writer metrics = out == null ? null : openMetrics();
+    Writer metrics = out == null ? null : openMetrics(saved != null);
+    Trainer[] holder = new Trainer[1];
     Trainer trainer =
-        Trainer.builder(model)
-            .negativePhase(NegativePhase.exact())
+        Trainer.builder(m)
+            .negativePhase(phase)
             .optimizer(opt)
             .batchSize(batch)
+            .schedule(Schedule.parse(schedule))
             .seed(seed)
-            .listener(m -> report(m, metrics))
+            .listener(e -> onEpoch(e, metrics, holder[0]))
             .build();
-    say("model %s: %d visible, %d latent units, %d parameters", model.getClass().getSimpleName(), model.visibleSize(), model.latentSize(), model.params().length);
-    say("data %s: %d examples; negative phase exact (%s); %s, batch %d", dataset.name(), dataset.size(), plan.describe(), opt.describe(), batch);
+    holder[0] = trainer;
+    if (saved != null) {
+      trainer.restore(saved);
+    }
+    say("model %s: %d visible, %d latent units, %d parameters", m.getClass().getSimpleName(), m.visibleSize(), m.latentSize(), m.params().length);
+    say("data %s: %d examples; negative phase %s; %s, batch %d%s", dataset.name(), dataset.size(), negative
+        + (negative.equals("exact") ? "" : " with " + (sampler == null ? Samplers.defaultName(m) : sampler)), opt.describe(), batch,
+        saved == null ? "" : "; resuming at epoch " + trainer.epoch());
     double initial = trainer.exactLogLikelihood(dataset);
-    say("epoch %4d  log-likelihood %9.4f nats", 0, initial);
-    trainer.fit(dataset, epochs);
-    double logZ = Enumeration.plan(model, false).logZ();
-    double ll = Enumeration.averageLogLikelihood(model, dataset, logZ);
-    if (metrics != null) {
-      metrics.close();
-      writeCheckpoint(model, trainer.epoch());
+    if (trainer.epoch() == 0 && Double.isFinite(initial)) {
+      say("epoch %4d  log-likelihood %9.4f nats", 0, initial);
     }
-    System.out.printf(Locale.ROOT, "exact average log-likelihood of %s after %d epochs: %.4f nats (started at %.4f; log Z = %.4f by enumerating %s)%n", dataset.name(), trainer.epoch(), ll, initial, logZ, plan.describe());
-    if (dataset.size() > 0) {
-      System.out.printf(Locale.ROOT, "for reference: a uniform model scores %.4f; the best possible for %d distinct examples is %.4f%n", -model.visibleSize() * Math.log(2), dataset.size(), -Math.log(dataset.size()));
+    try {
+      trainer.fit(dataset, epochs);
+    } catch (Trainer.DivergenceException e) {
+      if (out != null) {
+        System.err.println("training stopped; the last good checkpoint (epoch " + trainer.epoch() + ") is kept in " + out);
+      }
+      throw e;
+    } finally {
+      if (metrics != null) {
+        metrics.close();
+      }
     }
+    if (out != null && trainer.epoch() == 0) {
+      save(trainer);
+    }
+    report(m, dataset, trainer);
     return 0;
+  }
+
+  private void report(EnergyModel m, Dataset dataset, Trainer trainer) {
+    double ll = trainer.exactLogLikelihood(dataset);
+    if (Double.isFinite(ll)) {
+      System.out.printf(Locale.ROOT, "exact average log-likelihood of %s after %d epochs: %.4f nats (log Z by enumerating %s)%n",
+          dataset.name(), trainer.epoch(), ll, Enumeration.plan(m, false).describe());
+      System.out.printf(Locale.ROOT, "for reference: a uniform model scores %.4f; the best possible for %d distinct examples is %.4f%n",
+          -m.visibleSize() * Math.log(2), dataset.size(), -Math.log(dataset.size()));
+    } else {
+      System.out.printf(Locale.ROOT, "trained %d epochs; the model is too large for exact log-likelihoods (use evaluate)%n", trainer.epoch());
+    }
   }
 
   private void say(String format, Object... args) {
@@ -109,40 +189,59 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private void report(EpochMetrics m, Writer metrics) {
-    // About 25 progress lines whatever the number of epochs; metrics.jsonl has every epoch.
+  private void onEpoch(EpochMetrics e, Writer metrics, Trainer trainer) {
     int every = Math.max(1, epochs / 25);
-    if (m.epoch() % every == 0 || m.epoch() == epochs) {
-      say("epoch %4d  log-likelihood %9.4f nats  |grad| %.2e  %.3f s", m.epoch(), m.logLikelihood(), m.gradientNorm(), m.seconds());
+    if (e.epoch() % every == 0 || e.epoch() == epochs) {
+      String metric = Double.isFinite(e.logLikelihood())
+          ? String.format(Locale.ROOT, "log-likelihood %9.4f nats", e.logLikelihood())
+          : Double.isFinite(e.pseudoLogLikelihood()) ? String.format(Locale.ROOT, "pseudo-log-likelihood %9.4f nats", e.pseudoLogLikelihood()) : "";
+      say("epoch %4d  %s  |grad| %.2e  %.3f s", e.epoch(), metric, e.gradientNorm(), e.seconds());
     }
-    if (metrics != null) {
+    try {
+      if (metrics != null) {
+        metrics.write(e.toJson() + "\n");
+        metrics.flush();
+        save(trainer);
+      }
+    } catch (IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+  }
+
+  private void save(Trainer trainer) throws IOException {
+    Checkpoint c = trainer.checkpoint()
+        .put("model", Models.generatedClass(ExampleModels.resolve(model)).getName())
+        .put("dims", Runs.formatDims(dimsOf(trainer.model())))
+        .put("data", data)
+        .put("negativeSpec", negative)
+        .put("sampler", sampler == null ? "" : sampler)
+        .put("samplerOptions", samplerOptions)
+        .put("chains", chains == null ? batch : chains)
+        .put("optimizerKind", optimizer)
+        .put("lr", lr)
+        .put("momentum", momentum)
+        .put("weightDecay", weightDecay)
+        .put("schedule", schedule)
+        .put("batch", batch)
+        .put("seed", seed);
+    c.write(out);
+  }
+
+  private static java.util.Map<String, Integer> dimsOf(EnergyModel m) {
+    java.util.Map<String, Integer> d = new java.util.LinkedHashMap<>();
+    for (String name : Models.dimensions(m.getClass())) {
       try {
-        metrics.write(m.toJson() + "\n");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        d.put(name, (Integer) m.getClass().getMethod("dimension", String.class).invoke(m, name));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
       }
     }
+    return d;
   }
 
-  private Writer openMetrics() throws IOException {
+  private Writer openMetrics(boolean append) throws IOException {
     Files.createDirectories(out);
-    return Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
-  }
-
-  /** Writes parameters and settings next to the metrics, through a temporary file and a rename. */
-  private void writeCheckpoint(EnergyModel model, int epoch) throws IOException {
-    StringBuilder text = new StringBuilder();
-    text.append("model=").append(model.getClass().getName()).append('\n');
-    text.append("epoch=").append(epoch).append('\n');
-    text.append("seed=").append(seed).append('\n');
-    text.append("params=");
-    double[] p = model.params();
-    for (int k = 0; k < p.length; k++) {
-      text.append(k == 0 ? "" : ",").append(p[k]);
-    }
-    text.append('\n');
-    Path tmp = out.resolve("checkpoint.properties.tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, out.resolve("checkpoint.properties"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
   }
 }

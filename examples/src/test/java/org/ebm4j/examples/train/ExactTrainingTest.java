@@ -134,7 +134,7 @@ class ExactTrainingTest {
         m.accumulateGradient(x, Math.exp(-m.energy(x) - logZ), expected);
       }
       double[] actual = new double[expected.length];
-      NegativePhase.exact().accumulate(m, 1.0, actual, new SplittableRandom(1));
+      NegativePhase.exact().accumulate(m, null, 1.0, actual, new org.ebm4j.random.Rng(1));
       for (int k = 0; k < expected.length; k++) {
         assertEquals(expected[k], actual[k], 1e-9, "parameter " + k + " of " + m.getClass().getSimpleName());
       }

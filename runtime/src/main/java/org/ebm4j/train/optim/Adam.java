@@ -10,6 +10,7 @@ public final class Adam implements Optimizer {
   private final double beta2;
   private final double epsilon;
   private final double weightDecay;
+  private double factor = 1;
   private double[] m;
   private double[] v;
   private long t;
@@ -40,12 +41,45 @@ public final class Adam implements Optimizer {
     t++;
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
+    double lr = learningRate * factor;
     for (int k = 0; k < params.length; k++) {
       double g = ascent[k] - weightDecay * params[k];
       m[k] = beta1 * m[k] + (1 - beta1) * g;
       v[k] = beta2 * v[k] + (1 - beta2) * g * g;
-      params[k] += learningRate * (m[k] / c1) / (Math.sqrt(v[k] / c2) + epsilon);
+      params[k] += lr * (m[k] / c1) / (Math.sqrt(v[k] / c2) + epsilon);
     }
+  }
+
+  @Override
+  public void setLearningRateFactor(double factor) {
+    this.factor = factor;
+  }
+
+  /** [t, m..., v...]. */
+  @Override
+  public double[] state() {
+    if (m == null) {
+      return new double[0];
+    }
+    double[] s = new double[1 + 2 * m.length];
+    s[0] = t;
+    System.arraycopy(m, 0, s, 1, m.length);
+    System.arraycopy(v, 0, s, 1 + m.length, v.length);
+    return s;
+  }
+
+  @Override
+  public void restore(double[] state) {
+    if (state.length == 0) {
+      m = null;
+      v = null;
+      t = 0;
+      return;
+    }
+    int n = (state.length - 1) / 2;
+    t = (long) state[0];
+    m = java.util.Arrays.copyOfRange(state, 1, 1 + n);
+    v = java.util.Arrays.copyOfRange(state, 1 + n, 1 + 2 * n);
   }
 
   @Override

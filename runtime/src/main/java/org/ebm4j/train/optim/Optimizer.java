@@ -2,12 +2,22 @@ package org.ebm4j.train.optim;
 
 /**
  * Updates parameters from the ascent direction g = ∇θ (average log-likelihood), in place. Keeps its
- * own state (momentum, moments) between steps.
+ * own state (momentum, moments) between steps; {@link #state()} and {@link #restore} move that
+ * state through checkpoints.
  */
 public interface Optimizer {
 
   /** {@code params} is updated in place; {@code ascent} (same length) is only read. */
   void step(double[] params, double[] ascent);
+
+  /** Multiplies the configured learning rate by {@code factor} from the next step on. */
+  void setLearningRateFactor(double factor);
+
+  /** The optimizer's state as one array (empty before the first step). */
+  double[] state();
+
+  /** Restores a state from {@link #state()}. */
+  void restore(double[] state);
 
   /** A short description with the settings, for logs. */
   String describe();

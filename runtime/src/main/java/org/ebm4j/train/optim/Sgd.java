@@ -8,6 +8,7 @@ public final class Sgd implements Optimizer {
   private final double learningRate;
   private final double momentum;
   private final double weightDecay;
+  private double factor = 1;
   private double[] velocity;
 
   /**
@@ -36,16 +37,27 @@ public final class Sgd implements Optimizer {
     if (velocity == null || velocity.length != params.length) {
       velocity = new double[params.length];
     }
+    double lr = learningRate * factor;
     for (int k = 0; k < params.length; k++) {
       double g = ascent[k] - weightDecay * params[k];
-      velocity[k] = momentum * velocity[k] + learningRate * g;
+      velocity[k] = momentum * velocity[k] + lr * g;
       params[k] += velocity[k];
     }
   }
 
-  /** The momentum buffer (for checkpoints), or null before the first step. */
-  public double[] velocity() {
-    return velocity;
+  @Override
+  public void setLearningRateFactor(double factor) {
+    this.factor = factor;
+  }
+
+  @Override
+  public double[] state() {
+    return velocity == null ? new double[0] : velocity.clone();
+  }
+
+  @Override
+  public void restore(double[] state) {
+    velocity = state.length == 0 ? null : state.clone();
   }
 
   @Override

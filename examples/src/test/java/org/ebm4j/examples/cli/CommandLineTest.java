@@ -1,0 +1,122 @@
+package org.ebm4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ebm4j.train.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line, run in-process: its outputs, files and exit codes. */
+class CommandLineTest {
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int exit = Main.run(args);
+      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void trainPcdWritesCheckpointThatSampleExportAndResumeRead(@TempDir Path dir) throws Exception {
+    Path a = dir.resolve("a");
+    Run train = run("train", "--model", "rbm", "--dims", "hidden=6", "--negative", "pcd:1", "--sampler", "block-gibbs",
+        "--epochs", "4", "--lr", "0.05", "--out", a.toString());
+    assertEquals(0, train.exit(), train.err());
+    assertTrue(train.out().contains("epoch    4"), train.out());
+    assertTrue(train.out().contains("exact average log-likelihood"), train.out());
+    assertEquals(4, Files.readAllLines(a.resolve("metrics.jsonl")).size());
+    assertTrue(Files.readAllLines(a.resolve("metrics.jsonl")).get(3).startsWith("{\"epoch\":4,"));
+
+    Run sample = run("sample", "--checkpoint", a.toString(), "--count", "3", "--steps", "10", "--png", dir.resolve("s.png").toString());
+    assertEquals(0, sample.exit(), sample.err());
+    List<String> rows = sample.out().lines().toList();
+    assertEquals(3, rows.size());
+    assertTrue(rows.stream().allMatch(r -> r.matches("[01](,[01]){8}")), sample.out());
+    assertTrue(Files.size(dir.resolve("s.png")) > 100);
+
+    Run export = run("export", "--checkpoint", a.toString(), "--format", "npy", "--out", dir.resolve("npy").toString());
+    assertEquals(0, export.exit(), export.err());
+    byte[] w = Files.readAllBytes(dir.resolve("npy/w.npy"));
+    String header = new String(w, 10, 118, StandardCharsets.US_ASCII);
+    assertTrue(header.contains("'descr': '<f8', 'fortran_order': False, 'shape': (9, 6)"), header);
+    assertEquals(128 + 9 * 6 * 8, w.length);
+
+    // 2 epochs, then resume to 4: the same bits as 4 straight.
+    Path b = dir.resolve("b");
+    assertEquals(0, run("train", "--model", "rbm", "--dims", "hidden=6", "--negative", "pcd:1", "--sampler", "block-gibbs",
+        "--epochs", "2", "--lr", "0.05", "--out", b.toString(), "--quiet").exit());
+    Run resumed = run("train", "--resume", b.toString(), "--epochs", "4", "--quiet");
+    assertEquals(0, resumed.exit(), resumed.err());
+    assertArrayEquals(Checkpoint.read(a).array("params"), Checkpoint.read(b).array("params"));
+    assertEquals(4, Files.readAllLines(b.resolve("metrics.jsonl")).size());
+  }
+
+  @Test
+  void unknownSamplerIsRefusedWithTheKnownOnes() {
+    Run r = run("train", "--model", "rbm", "--negative", "pcd:1", "--sampler", "nope");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("unknown sampler 'nope'; known samplers: "), r.err());
+    assertTrue(r.err().contains("block-gibbs") && r.err().contains("random-scan-gibbs"), r.err());
+  }
+
+  @Test
+  void usersOwnModelClassTrainsFromTheClassPath(@TempDir Path dir) throws Exception {
+    StringBuilder csv = new StringBuilder();
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 0; i < 200; i++) {
+      csv.append(1 + random.nextGaussian()).append(',').append(-1 + 0.5 * random.nextGaussian()).append('\n');
+    }
+    Path data = dir.resolve("data.csv");
+    Files.writeString(data, csv);
+    Run r = run("train", "--model", "org.ebm4j.examples.train.DiagonalGaussian", "--data", "csv:" + data,
+        "--negative", "pcd:1", "--sampler", "mala", "--sampler-options", "step=0.05", "--optimizer", "adam", "--lr", "0.05",
+        "--epochs", "3", "--batch", "20", "--out", dir.resolve("run").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(Files.exists(dir.resolve("run").resolve(Checkpoint.FILE)));
+    Run s = run("sample", "--checkpoint", dir.resolve("run").toString(), "--sampler", "hmc", "--count", "2", "--steps", "5");
+    assertEquals(0, s.exit(), s.err());
+    assertEquals(2, s.out().lines().count());
+  }
+
+  @Test
+  void badInputsGiveMessagesAndExitCodes(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("bad.csv");
+    Files.writeString(data, "0,1,0,1\n1,1,x,0\n");
+    Run r = run("train", "--model", "rbm", "--data", "csv:" + data);
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("line 2, column 3: 'x' is not a number"), r.err());
+    Files.writeString(data, "0,1,0,1\n1,1,0.5,0\n");
+    r = run("train", "--model", "rbm", "--data", "csv:" + data);
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("row 2, column 3: value 0.5 is not 0 or 1"), r.err());
+    r = run("train", "--model", "no.such.Model");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("unknown model 'no.such.Model'"), r.err());
+    r = run("sample", "--checkpoint", dir.resolve("nothing").toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("holds no checkpoint"), r.err());
+    r = run("train", "--model", "rbm", "--negative", "pcd:x");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("K must be a whole number"), r.err());
+    r = run("train", "--bogus");
+    assertEquals(2, r.exit());
+  }
+}

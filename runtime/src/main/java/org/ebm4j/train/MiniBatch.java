@@ -1,0 +1,27 @@
+package org.ebm4j.train;
+
+import org.ebm4j.data.Dataset;
+
+/**
+ * Visible examples of one minibatch, row-major.
+ *
+ * @param values {@code size × width} values
+ * @param size number of examples
+ * @param width visible units per example
+ */
+public record MiniBatch(double[] values, int size, int width) {
+
+  /** The rows {@code order[from .. to)} of {@code data}. */
+  public static MiniBatch of(Dataset data, int[] order, int from, int to) {
+    double[] values = new double[(to - from) * data.width()];
+    for (int i = from; i < to; i++) {
+      System.arraycopy(data.values(), order[i] * data.width(), values, (i - from) * data.width(), data.width());
+    }
+    return new MiniBatch(values, to - from, data.width());
+  }
+
+  /** Copies example {@code i} into the start of {@code out}. */
+  public void row(int i, double[] out) {
+    System.arraycopy(values, i * width, out, 0, width);
+  }
+}
