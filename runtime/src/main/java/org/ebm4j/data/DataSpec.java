@@ -2,19 +2,31 @@ package org.ebm4j.data;
 
 import java.nio.file.Path;
 
-/** Parses a data set specification: {@code bars-and-stripes:N} or {@code csv:FILE}. */
+/**
+ * Parses a data set specification: {@code bars-and-stripes:N}, {@code csv:FILE}, or {@code
+ * mnist:DIR} (optionally {@code mnist:DIR:stochastic}).
+ */
 public final class DataSpec {
   /** The forms {@link #load} accepts, for help texts and errors. */
-  public static final String FORMS = "bars-and-stripes:N (built in, N×N images), csv:FILE (one example per line)";
+  public static final String FORMS =
+      "bars-and-stripes:N (built in, the N×N bars and stripes), csv:FILE (one example per line, comma-separated),"
+          + " mnist:DIR (the four IDX files, .gz or not; binarized at pixel/255 > 0.5, or mnist:DIR:stochastic)";
 
   private DataSpec() {}
 
+  /** Loads the training split of the data set a specification names. */
+  public static Dataset load(String spec) {
+    return load(spec, true, 0);
+  }
+
   /**
-   * Loads the data set a specification names.
+   * Loads a data set.
    *
+   * @param train for MNIST, the 60 000 training images; else the 10 000 test images
+   * @param seed seed of stochastic binarization
    * @throws IllegalArgumentException saying which forms are accepted, or what is wrong with the file
    */
-  public static Dataset load(String spec) {
+  public static Dataset load(String spec, boolean train, long seed) {
     int colon = spec.indexOf(':');
     String kind = colon < 0 ? spec : spec.substring(0, colon);
     String arg = colon < 0 ? "" : spec.substring(colon + 1);
@@ -30,6 +42,15 @@ public final class DataSpec {
           throw new IllegalArgumentException("csv:FILE needs a file name");
         }
         return CsvReader.read(Path.of(arg));
+      case "mnist":
+        {
+          boolean stochastic = arg.endsWith(":stochastic");
+          String dir = stochastic ? arg.substring(0, arg.length() - ":stochastic".length()) : arg;
+          if (dir.isEmpty()) {
+            throw new IllegalArgumentException("mnist:DIR needs the directory holding the IDX files");
+          }
+          return Mnist.load(Path.of(dir), train, stochastic ? seed : null);
+        }
       default:
         throw new IllegalArgumentException("unknown data '" + spec + "'; use " + FORMS);
     }

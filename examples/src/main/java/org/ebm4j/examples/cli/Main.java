@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ebm4j 0.1.0",
     description = "Train, evaluate and inspect energy-based models compiled by ebm4j.",
-    subcommands = {TrainCommand.class, SampleCommand.class, ExportCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, ExportCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -34,6 +34,6 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, sample, export or describe");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, sample, export or describe");
   }
 }

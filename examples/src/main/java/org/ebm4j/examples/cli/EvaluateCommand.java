@@ -1,0 +1,121 @@
+package org.ebm4j.examples.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.ebm4j.data.DataSpec;
+import org.ebm4j.data.Dataset;
+import org.ebm4j.estimate.Ais;
+import org.ebm4j.estimate.Enumeration;
+import org.ebm4j.estimate.ExactLogZ;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.random.Rng;
+import org.ebm4j.sampling.SamplerOptions;
+import org.ebm4j.train.Checkpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code evaluate}: log Z and the average log-likelihood of a data set, in nats. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Estimate log Z and the average log-likelihood of a data set in nats; the last line is one JSON object.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--checkpoint", required = true, description = "A directory written by train --out.")
+  Path checkpoint;
+
+  @Option(names = "--data", description = "Data to evaluate: " + DataSpec.FORMS + ". MNIST uses the 10 000 test images. Default: the training data's spec.")
+  String data;
+
+  @Option(names = "--logz", description = "exact (enumeration), ais (annealed importance sampling, with its spread) or rais (reverse AIS, a conservative bound). Default: exact when the smaller side has at most 30 units, else ais.")
+  String logz;
+
+  @Option(names = "--temperatures", defaultValue = "14500", description = "AIS temperatures. Default: ${DEFAULT-VALUE}.")
+  int temperatures;
+
+  @Option(names = "--runs", defaultValue = "100", description = "AIS runs. Default: ${DEFAULT-VALUE}.")
+  int runs;
+
+  @Option(names = "--threads", description = "Threads for exact enumeration. Default: the available processors.")
+  Integer threads;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of AIS and of stochastic binarization. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--quiet", description = "Print only the JSON line.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    Checkpoint c = Checkpoint.read(checkpoint);
+    EnergyModel model = Runs.load(checkpoint, c);
+    Dataset dataset = DataSpec.load(data == null ? c.get("data") : data, false, seed);
+    dataset.validate(model.variables());
+    String method = logz;
+    if (method == null) {
+      try {
+        Enumeration.plan(model, false);
+        method = "exact";
+      } catch (IllegalArgumentException e) {
+        method = "ais";
+      }
+    }
+    double logZ;
+    double low = Double.NaN;
+    double high = Double.NaN;
+    long start = System.nanoTime();
+    switch (method) {
+      case "exact" -> {
+        say("exact log Z by enumerating %s", ExactLogZ.describe(model));
+        Progress bar = new Progress("log Z", quiet);
+        logZ = ExactLogZ.compute(model, threads == null ? Runtime.getRuntime().availableProcessors() : threads, bar::update);
+      }
+      case "ais", "rais" -> {
+        if (temperatures < 3 || runs < 1) {
+          throw new IllegalArgumentException("AIS needs --temperatures >= 3 and --runs >= 1");
+        }
+        Dataset train = DataSpec.load(c.get("data"), true, seed);
+        Ais ais = new Ais(model, Ais.baseRateLogits(model, train), null, SamplerOptions.defaults());
+        say("%s with %d temperatures and %d runs%s", method.equals("ais") ? "AIS" : "reverse AIS from the data", temperatures, runs,
+            ais.marginal() ? " (latents summed out)" : "");
+        Progress bar = new Progress(method, quiet);
+        int steps = Ais.schedule(temperatures).length - 1;
+        Ais.Result r = method.equals("ais")
+            ? ais.forward(temperatures, runs, new Rng(seed), k -> bar.update((double) k / steps))
+            : ais.reverse(dataset, temperatures, runs, new Rng(seed), k -> bar.update((double) k / steps));
+        logZ = r.logZ();
+        low = r.logZLow();
+        high = r.logZHigh();
+      }
+      default -> throw new IllegalArgumentException("unknown --logz '" + method + "'; use exact, ais or rais");
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double ll = Enumeration.averageLogLikelihood(model, dataset, logZ);
+    if (!quiet) {
+      if (Double.isNaN(low)) {
+        System.out.printf(Locale.ROOT, "log Z = %.4f (%s, %.1f s)%n", logZ, method, seconds);
+      } else {
+        System.out.printf(Locale.ROOT, "log Z = %.4f, 3-standard-error bracket [%.4f, %.4f] (%s, %.1f s)%n", logZ, low, high, method, seconds);
+      }
+      System.out.printf(Locale.ROOT, "average log-likelihood of %s: %.4f nats over %d examples%n", dataset.name(), ll, dataset.size());
+    }
+    StringBuilder json = new StringBuilder("{");
+    json.append("\"logZ\":").append(logZ).append(",\"logLikelihood\":").append(ll).append(",\"examples\":").append(dataset.size())
+        .append(",\"method\":\"").append(method).append('"');
+    if (!Double.isNaN(low)) {
+      json.append(",\"logZLow\":").append(number(low)).append(",\"logZHigh\":").append(number(high))
+          .append(",\"logLikelihoodLow\":").append(number(ll + logZ - high)).append(",\"logLikelihoodHigh\":").append(number(ll + logZ - low))
+          .append(",\"temperatures\":").append(temperatures).append(",\"runs\":").append(runs);
+    }
+    json.append(",\"data\":\"").append(dataset.name().replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\"seconds\":").append(seconds).append('}');
+    System.out.println(json);
+    return 0;
+  }
+
+  private static String number(double d) {
+    return Double.isFinite(d) ? Double.toString(d) : "null";
+  }
+
+  private void say(String format, Object... args) {
+    if (!quiet) {
+      System.out.printf(Locale.ROOT, format + "%n", args);
+    }
+  }
+}
