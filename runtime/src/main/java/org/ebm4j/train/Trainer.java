@@ -32,10 +32,12 @@ public final class Trainer {
   private final List<Consumer<EpochMetrics>> listeners;
   private final PositivePhase positive;
   private final double[] grad;
+  private final Centering centering;
   private Rng rng;
   private Enumeration evaluation;
   private boolean evaluationPlanned;
   private int epoch;
+  private boolean centeringStarted;
 
   private Trainer(Builder b) {
     this.model = b.model;
@@ -47,6 +49,7 @@ public final class Trainer {
     this.positive = new PositivePhase(model);
     this.rng = new Rng(b.seed);
     this.grad = new double[model.params().length];
+    this.centering = b.centeringRate > 0 ? new Centering(model, b.centeringRate) : null;
   }
 
   public static Builder builder(EnergyModel model) {
@@ -64,6 +67,7 @@ public final class Trainer {
     private int batchSize = 10;
     private long seed;
     private Schedule schedule = Schedule.constant();
+    private double centeringRate;
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
 
     private Builder(EnergyModel model) {
@@ -99,6 +103,21 @@ public final class Trainer {
       return this;
     }
 
+    /**
+     * Trains with centering (Melchior et al. 2016), offsets moving at {@code rate} per update (0:
+     * off). Needs an energy −vᵀWh − bᵀv − cᵀh between a binary visible and a binary latent
+     * variable; parameters stay the plain ones. A fresh run starts b at the data's logits.
+     *
+     * @throws IllegalArgumentException at {@link #build} for a model of another form
+     */
+    public Builder centering(double rate) {
+      if (!(rate >= 0 && rate <= 1)) {
+        throw new IllegalArgumentException("centering rate must be in [0, 1], got " + rate);
+      }
+      this.centeringRate = rate;
+      return this;
+    }
+
     /** Called after every epoch with its metrics. */
     public Builder listener(Consumer<EpochMetrics> listener) {
       this.listeners.add(listener);
@@ -129,6 +148,10 @@ public final class Trainer {
    */
   public List<EpochMetrics> fit(Dataset data, int untilEpoch) {
     data.validate(model.variables());
+    if (centering != null && epoch == 0 && !centeringStarted) {
+      centering.initialize(data.columnMeans());
+    }
+    centeringStarted = true;
     List<EpochMetrics> history = new ArrayList<>();
     while (epoch < untilEpoch) {
       long start = System.nanoTime();
@@ -165,7 +188,13 @@ public final class Trainer {
       }
       norm += grad[k] * grad[k];
     }
+    if (centering != null) {
+      centering.transform(grad);
+    }
     optimizer.step(model.params(), grad);
+    if (centering != null) {
+      centering.updateOffsets(batch);
+    }
     double[] p = model.params();
     for (int k = 0; k < p.length; k++) {
       if (!Double.isFinite(p[k])) {
@@ -188,7 +217,7 @@ public final class Trainer {
       evaluationPlanned = true;
       try {
         Enumeration plan = Enumeration.plan(model, false);
-        evaluation = plan.states() <= (1L << 18) ? plan : null;
+        evaluation = plan.states() <= (1L << 20) ? plan : null;
       } catch (IllegalArgumentException e) {
         evaluation = null;
       }
@@ -196,7 +225,8 @@ public final class Trainer {
     if (evaluation == null) {
       return Double.NaN;
     }
-    return Enumeration.averageLogLikelihood(model, data, evaluation.logZ());
+    double logZ = org.ebm4j.estimate.ExactLogZ.compute(model, Runtime.getRuntime().availableProcessors(), null);
+    return Enumeration.averageLogLikelihood(model, data, logZ);
   }
 
   /**
@@ -256,6 +286,9 @@ public final class Trainer {
     if (chains != null) {
       c.put("chains", chains.count()).putArray("chains", chains.states());
     }
+    if (centering != null) {
+      c.putArray("centering.mu", centering.mu).putArray("centering.lambda", centering.lambda);
+    }
     return c;
   }
 
@@ -276,6 +309,11 @@ public final class Trainer {
     }
     negative.restore(chains, c.hasArray("sampler") ? c.array("sampler") : new double[0]);
     rng = Rng.fromState(c.longs("rng"));
+    if (centering != null) {
+      System.arraycopy(c.array("centering.mu"), 0, centering.mu, 0, centering.mu.length);
+      System.arraycopy(c.array("centering.lambda"), 0, centering.lambda, 0, centering.lambda.length);
+      centeringStarted = true;
+    }
   }
 
   /** Epochs trained so far. */

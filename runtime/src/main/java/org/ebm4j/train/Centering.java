@@ -1,0 +1,188 @@
+package org.ebm4j.train;
+
+import java.util.List;
+import org.ebm4j.kernel.Kernels;
+import org.ebm4j.model.BlockConditionals;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.FreeEnergy;
+import org.ebm4j.model.ParamLayout;
+import org.ebm4j.model.Variables;
+import org.ebm4j.random.Rng;
+
+/**
+ * Centering (Melchior, Fischer &amp; Wiskott, JMLR 2016) for energies bilinear between one visible
+ * and one latent binary variable, E = −vᵀWh − bᵀv − cᵀh (+ terms free of W, b, c). Training follows
+ * the centered energy −(v − μ)ᵀW(h − λ) − b̃ᵀ(v − μ) − c̃ᵀ(h − λ), whose gradient is better
+ * conditioned, but the parameters stay the plain ones: the centered step is applied through the
+ * linear map it induces on (W, b, c), so {@code params()}, checkpoints and exports never hold
+ * centered values. Offsets move towards the data means at {@code rate} after every update.
+ *
+ * <p>The model must have a visible block and summed-out latents (both proven by the processor); the
+ * sufficient statistics ∇W = v hᵀ, ∇b = v, ∇c = h are then checked on random states.
+ */
+final class Centering {
+  private final EnergyModel model;
+  private final double rate;
+  private final ParamLayout.Entry w;
+  private final boolean transposed;
+  private final ParamLayout.Entry b;
+  private final ParamLayout.Entry c;
+  private final int nv;
+  private final int nh;
+  final double[] mu;
+  final double[] lambda;
+  private final BlockConditionals blocks;
+  private final Variables.Variable latent;
+
+  Centering(EnergyModel model, double rate) {
+    this.model = model;
+    this.rate = rate;
+    List<Variables.Variable> visible = model.variables().all().stream().filter(Variables.Variable::visible).toList();
+    List<Variables.Variable> latents = model.variables().all().stream().filter(v -> !v.visible()).toList();
+    this.blocks = model.capability(BlockConditionals.class).orElse(null);
+    if (visible.size() != 1 || latents.size() != 1 || model.capability(FreeEnergy.class).isEmpty() || blocks == null
+        || !blocks.blocks().contains(visible.get(0).name()) || visible.get(0).domain() != org.ebm4j.model.Domain.BINARY
+        || latents.get(0).domain() != org.ebm4j.model.Domain.BINARY) {
+      throw refuse("it needs one binary visible block and one binary latent variable that the model sums out");
+    }
+    Variables.Variable v = visible.get(0);
+    this.latent = latents.get(0);
+    this.nv = v.size();
+    this.nh = latent.size();
+    ParamLayout.Entry found = null;
+    boolean t = false;
+    ParamLayout.Entry fb = null;
+    ParamLayout.Entry fc = null;
+    for (ParamLayout.Entry e : model.layout().entries()) {
+      if (e.shape().equals(List.of(nv, nh)) && e.dims().equals(List.of(v.dims().get(0), latent.dims().get(0)))) {
+        found = e;
+      } else if (e.shape().equals(List.of(nh, nv)) && e.dims().equals(List.of(latent.dims().get(0), v.dims().get(0)))) {
+        found = e;
+        t = true;
+      } else if (e.dims().equals(v.dims())) {
+        fb = e;
+      } else if (e.dims().equals(latent.dims())) {
+        fc = e;
+      }
+    }
+    if (found == null || fb == null || fc == null) {
+      throw refuse("no coupling matrix over (visible, latent) with a bias for each side was found in the parameters");
+    }
+    this.w = found;
+    this.transposed = t;
+    this.b = fb;
+    this.c = fc;
+    checkStatistics(v);
+    this.mu = new double[nv];
+    this.lambda = new double[nh];
+    java.util.Arrays.fill(lambda, 0.5);
+  }
+
+  private IllegalArgumentException refuse(String why) {
+    return new IllegalArgumentException("centering applies to energies -v'Wh - b'v - c'h between a binary visible and a binary latent variable; "
+        + model.getClass().getSimpleName() + " does not fit: " + why);
+  }
+
+  /** ∇θ log p̃(v, h) must be (v hᵀ, v, h) in (W, b, c) at random states. */
+  private void checkStatistics(Variables.Variable v) {
+    Rng rng = new Rng(12345);
+    double[] x = new double[model.stateSize()];
+    double[] g = new double[model.params().length];
+    double[] saved = model.params().clone();
+    for (int trial = 0; trial < 3; trial++) {
+      for (int k = 0; k < g.length; k++) {
+        model.params()[k] = rng.nextGaussian();
+      }
+      for (int k = 0; k < x.length; k++) {
+        x[k] = rng.nextInt(2);
+      }
+      java.util.Arrays.fill(g, 0);
+      model.accumulateGradient(x, 1.0, g);
+      for (int i = 0; i < nv; i++) {
+        double vi = x[v.offset() + i];
+        if (Math.abs(g[b.offset() + i] - vi) > 1e-9) {
+          throw refuse("the gradient in " + b.name() + " is not v");
+        }
+        for (int j = 0; j < nh; j++) {
+          double hj = x[latent.offset() + j];
+          if (Math.abs(g[wIndex(i, j)] - vi * hj) > 1e-9) {
+            throw refuse("the gradient in " + w.name() + " is not v h'");
+          }
+        }
+      }
+      for (int j = 0; j < nh; j++) {
+        if (Math.abs(g[c.offset() + j] - x[latent.offset() + j]) > 1e-9) {
+          throw refuse("the gradient in " + c.name() + " is not h");
+        }
+      }
+    }
+    System.arraycopy(saved, 0, model.params(), 0, saved.length);
+  }
+
+  private int wIndex(int i, int j) {
+    return w.offset() + (transposed ? j * nv + i : i * nh + j);
+  }
+
+  /** μ from the data means; b set to their logits (the usual centered start, PyDeep's too). */
+  void initialize(double[] dataMeans) {
+    for (int i = 0; i < nv; i++) {
+      double p = Math.min(1 - 1e-3, Math.max(1e-3, dataMeans[i]));
+      mu[i] = dataMeans[i];
+      model.params()[b.offset() + i] = Math.log(p / (1 - p));
+    }
+  }
+
+  /**
+   * Turns the plain ascent direction g = (g_W, g_b, g_c) into the plain-parameter step of the
+   * centered update: ∇W = g_W − μ g_cᵀ − g_b λᵀ, Δb = g_b − ∇W λ, Δc = g_c − ∇Wᵀ μ (in place).
+   */
+  void transform(double[] g) {
+    double[] gb = new double[nv];
+    double[] gc = new double[nh];
+    System.arraycopy(g, b.offset(), gb, 0, nv);
+    System.arraycopy(g, c.offset(), gc, 0, nh);
+    for (int i = 0; i < nv; i++) {
+      for (int j = 0; j < nh; j++) {
+        g[wIndex(i, j)] -= mu[i] * gc[j] + gb[i] * lambda[j];
+      }
+    }
+    for (int i = 0; i < nv; i++) {
+      double s = 0;
+      for (int j = 0; j < nh; j++) {
+        s += g[wIndex(i, j)] * lambda[j];
+      }
+      g[b.offset() + i] = gb[i] - s;
+    }
+    for (int j = 0; j < nh; j++) {
+      double s = 0;
+      for (int i = 0; i < nv; i++) {
+        s += g[wIndex(i, j)] * mu[i];
+      }
+      g[c.offset() + j] = gc[j] - s;
+    }
+  }
+
+  /** Moves the offsets towards the minibatch's means of v and E[h | v]. */
+  void updateOffsets(MiniBatch batch) {
+    double[] meanV = new double[nv];
+    double[] meanH = new double[nh];
+    double[] x = new double[model.stateSize()];
+    double[] fields = new double[nh];
+    for (int r = 0; r < batch.size(); r++) {
+      batch.row(r, x);
+      for (int i = 0; i < nv; i++) {
+        meanV[i] += x[i] / batch.size();
+      }
+      blocks.conditionalFields(latent.name(), x, fields);
+      for (int j = 0; j < nh; j++) {
+        meanH[j] += Kernels.sigmoid(fields[j]) / batch.size();
+      }
+    }
+    for (int i = 0; i < nv; i++) {
+      mu[i] = (1 - rate) * mu[i] + rate * meanV[i];
+    }
+    for (int j = 0; j < nh; j++) {
+      lambda[j] = (1 - rate) * lambda[j] + rate * meanH[j];
+    }
+  }
+}
