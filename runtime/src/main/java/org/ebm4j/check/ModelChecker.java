@@ -67,6 +67,44 @@ public final class ModelChecker {
       model.capability(BlockConditionals.class).ifPresent(bc -> checkBlocks(bc, x));
       model.capability(SiteConditionals.class).ifPresent(sc -> checkSites(sc, x));
     }
+    model.capability(org.ebm4j.model.BatchGradients.class).ifPresent(this::checkBatch);
+  }
+
+  /** Batched gradients equal the per-state ones, row by row and summed. */
+  private void checkBatch(org.ebm4j.model.BatchGradients batch) {
+    int rows = 5;
+    double[] xs = new double[rows * model.stateSize()];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(SpecOracle.randomState(model, rng), 0, xs, r * model.stateSize(), model.stateSize());
+    }
+    double[] expected = new double[model.params().length];
+    double[] x = new double[model.stateSize()];
+    double[] gx = new double[model.stateSize()];
+    double[] expectedGx = new double[xs.length];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(xs, r * x.length, x, 0, x.length);
+      model.accumulateGradient(x, 0.3, expected);
+      model.inputGradient(x, gx);
+      for (int k = 0; k < x.length; k++) {
+        expectedGx[r * x.length + k] = -gx[k];
+      }
+    }
+    double[] actual = new double[expected.length];
+    batch.accumulateGradientBatch(xs, rows, 0.3, actual);
+    for (int k = 0; k < expected.length; k++) {
+      expect("accumulateGradientBatch[" + k + "]", actual[k], expected[k], 1e-9);
+    }
+    for (Variables.Variable v : model.variables().all()) {
+      double[] gxs = new double[xs.length];
+      java.util.Arrays.fill(gxs, 7.0);
+      batch.energyGradientBatch(v.name(), xs, rows, gxs);
+      for (int r = 0; r < rows; r++) {
+        for (int k = 0; k < x.length; k++) {
+          boolean inside = k >= v.offset() && k < v.offset() + v.size();
+          expect("energyGradientBatch(" + v.name() + ")[" + r + "," + k + "]", gxs[r * x.length + k], inside ? expectedGx[r * x.length + k] : 7.0, 1e-9);
+        }
+      }
+    }
   }
 
   private double specEnergy(double[] x) {

@@ -37,6 +37,7 @@ public final class ModelEmitter {
   private static final ClassName FREE_ENERGY = ClassName.get(PKG_MODEL, "FreeEnergy");
   private static final ClassName BLOCK_CONDITIONALS = ClassName.get(PKG_MODEL, "BlockConditionals");
   private static final ClassName SITE_CONDITIONALS = ClassName.get(PKG_MODEL, "SiteConditionals");
+  private static final ClassName BATCH_GRADIENTS = ClassName.get(PKG_MODEL, "BatchGradients");
   private static final ClassName PARAM_LAYOUT = ClassName.get(PKG_MODEL, "ParamLayout");
   private static final ClassName VARIABLES = ClassName.get(PKG_MODEL, "Variables");
   private static final ClassName DOMAIN = ClassName.get(PKG_MODEL, "Domain");
@@ -109,6 +110,11 @@ public final class ModelEmitter {
     if (!structure.sites().isEmpty()) {
       type.addSuperinterface(SITE_CONDITIONALS);
     }
+    BatchEmitter batch = BatchEmitter.of(f);
+    if (batch != null) {
+      type.addSuperinterface(BATCH_GRADIENTS);
+      type.addFields(batch.fields());
+    }
     type.addField(
         FieldSpec.builder(STRINGS, "DIMENSIONS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc("The dimension names, one builder setter each.\n")
@@ -138,6 +144,12 @@ public final class ModelEmitter {
     }
     if (!structure.sites().isEmpty()) {
       type.addMethod(conditionalLogitMethod());
+    }
+    if (batch != null) {
+      type.addMethod(batch.gradientMethod());
+      type.addMethod(batch.energyGradientMethod(variableNames()));
+      type.addMethod(batch.ensureMethod());
+      type.addMethod(batch.checkMethod());
     }
     type.addMethod(describeMethod());
     type.addType(builderType());
@@ -637,6 +649,7 @@ public final class ModelEmitter {
     text.append("  free energy: ").append(structure.freeEnergy() ? "yes (latents summed out analytically)" : "no").append('\n');
     text.append("  blocks: ").append(structure.blocks().isEmpty() ? "none" : structure.blocks().toString().replace("=", ": ").toLowerCase(java.util.Locale.ROOT)).append('\n');
     text.append("  site conditionals: ").append(structure.sites().isEmpty() ? "none" : String.join(", ", structure.sites())).append('\n');
+    text.append("  batched gradients: ").append(BatchEmitter.of(f) != null ? "yes (matrix products through BLAS)" : "no (loops or ifs: per state)").append('\n');
     return override("describe", ClassName.get(String.class))
         .addStatement("StringBuilder dims = new StringBuilder()")
         .beginControlFlow("for (String d : DIMENSIONS)")

@@ -1,0 +1,32 @@
+package org.ebm4j.kernel;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * Row-major matrix products through {@code dev.ludovic.netlib:blas}: native OpenBLAS through JNI
+ * where installed ({@code libopenblas0}), else the JDK's vector instructions or plain Java. Which
+ * backend runs is reported by {@link #backend()}, never hidden.
+ */
+public final class Blas {
+  private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+  private Blas() {}
+
+  /** The implementation in use, e.g. {@code JNIBLAS} (native) or {@code Java11BLAS}. */
+  public static String backend() {
+    return BLAS_INSTANCE.getClass().getSimpleName();
+  }
+
+  /**
+   * C = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions (row strides):
+   * op(A) is m×k, op(B) k×n, C m×n. C is overwritten (accumulated into when beta = 1).
+   */
+  public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    // Row-major C = op(A) op(B) is column-major Cᵀ = op(B)ᵀ op(A)ᵀ on the same arrays.
+    BLAS_INSTANCE.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
+  }
+}

@@ -1,0 +1,18 @@
+package org.ebm4j.model;
+
+/**
+ * Gradients of many states at once, so that matrix products run as matrix–matrix work (BLAS)
+ * instead of one matrix–vector product per state. States are rows of one row-major array of
+ * {@code rows × stateSize()} values.
+ */
+public interface BatchGradients {
+
+  /** {@code grad += weight · Σ_r ∇θ log p̃(x_r)}. {@code xs} is only read. */
+  void accumulateGradientBatch(double[] xs, int rows, double weight, double[] grad);
+
+  /**
+   * For every row, overwrites the entries of {@code variable} in {@code gxs} (same layout as {@code
+   * xs}) with ∂E/∂x of that variable at the row's state; other entries are left alone.
+   */
+  void energyGradientBatch(String variable, double[] xs, int rows, double[] gxs);
+}
