@@ -10,7 +10,36 @@ import dev.ludovic.netlib.blas.BLAS;
 public final class Blas {
   private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
 
+  /** Below this many multiply-adds a call into BLAS costs more than the loops (measured: JNI ~1 µs). */
+  static final long SMALL = 32 * 1024;
+
   private Blas() {}
+
+  private static void small(boolean transA, boolean transB, int m, int n, int k, double alpha,
+      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      for (int j = 0; j < n; j++) {
+        c[row + j] = beta == 0 ? 0 : beta * c[row + j];
+      }
+      for (int p = 0; p < k; p++) {
+        double aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+        if (aip == 0) {
+          continue;
+        }
+        if (transB) {
+          for (int j = 0; j < n; j++) {
+            c[row + j] += aip * b[bOff + j * ldb + p];
+          }
+        } else {
+          int brow = bOff + p * ldb;
+          for (int j = 0; j < n; j++) {
+            c[row + j] += aip * b[brow + j];
+          }
+        }
+      }
+    }
+  }
 
   /** The implementation in use, e.g. {@code JNIBLAS} (native) or {@code Java11BLAS}. */
   public static String backend() {
@@ -24,6 +53,10 @@ public final class Blas {
   public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
       double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
     if (m == 0 || n == 0) {
+      return;
+    }
+    if ((long) m * n * k < SMALL) {
+      small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     // Row-major C = op(A) op(B) is column-major Cᵀ = op(B)ᵀ op(A)ᵀ on the same arrays.

@@ -21,6 +21,10 @@ public final class BlockGibbsSampler implements Sampler {
   private final SiteConditionals sites;
   private final List<Variables.Variable> order = new ArrayList<>();
   private final double[] x;
+  /** All variables binary or spin blocks and batched gradients: whole sweeps as matrix products. */
+  private final boolean batched;
+  private double[] scratch = new double[0];
+  private double[] logits = new double[0];
 
   BlockGibbsSampler(EnergyModel model) {
     this.model = model;
@@ -29,10 +33,16 @@ public final class BlockGibbsSampler implements Sampler {
     model.variables().all().stream().filter(v -> !v.visible()).forEach(order::add);
     model.variables().all().stream().filter(Variables.Variable::visible).forEach(order::add);
     this.x = new double[model.stateSize()];
+    this.batched = model.capability(org.ebm4j.model.BatchGradients.class).isPresent()
+        && model.variables().all().stream().allMatch(v -> v.domain().isDiscrete() && blocks.blocks().contains(v.name()));
   }
 
   @Override
   public void sweep(Chains chains, int sweeps, RandomGenerator rng) {
+    if (batched) {
+      sweepBatched(chains, sweeps, rng);
+      return;
+    }
     for (int c = 0; c < chains.count(); c++) {
       chains.get(c, x);
       for (int s = 0; s < sweeps; s++) {
@@ -47,6 +57,29 @@ public final class BlockGibbsSampler implements Sampler {
         }
       }
       chains.set(c, x);
+    }
+  }
+
+  /** Every block of every chain at once: one batched gradient per block, then the draws. */
+  private void sweepBatched(Chains chains, int sweeps, RandomGenerator rng) {
+    double[] states = chains.states();
+    int rows = chains.count();
+    int width = model.stateSize();
+    if (scratch.length < states.length) {
+      scratch = new double[states.length];
+      logits = new double[states.length];
+    }
+    for (int s = 0; s < sweeps; s++) {
+      for (Variables.Variable v : order) {
+        org.ebm4j.model.Batches.blockLogits(model, v, states, rows, scratch, logits);
+        double low = v.domain() == org.ebm4j.model.Domain.SPIN ? -1 : 0;
+        for (int r = 0; r < rows; r++) {
+          int base = r * width + v.offset();
+          for (int k = 0; k < v.size(); k++) {
+            states[base + k] = rng.nextDouble() < org.ebm4j.kernel.Kernels.sigmoid(logits[r * v.size() + k]) ? 1 : low;
+          }
+        }
+      }
     }
   }
 

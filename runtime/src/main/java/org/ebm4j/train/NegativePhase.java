@@ -124,6 +124,8 @@ public abstract class NegativePhase {
     private Chains chains;
     private double[] pendingSamplerState;
     private double[] x;
+    private double[] batchStates;
+    private double[] batchScratch;
 
     Sampled(String name, int k, int persistentChains, String samplerName, SamplerOptions options) {
       this.name = name;
@@ -159,6 +161,15 @@ public abstract class NegativePhase {
         run = chains;
       }
       sampler.sweep(run, k, rng);
+      if (org.ebm4j.model.Batches.marginalSupported(m)) {
+        if (batchStates == null || batchStates.length < run.states().length) {
+          batchStates = new double[run.states().length];
+          batchScratch = new double[run.states().length];
+        }
+        System.arraycopy(run.states(), 0, batchStates, 0, run.states().length);
+        org.ebm4j.model.Batches.accumulateMarginalGradient(m, batchStates, run.count(), weight / run.count(), grad, batchScratch);
+        return;
+      }
       FreeEnergy free = m.capability(FreeEnergy.class).orElse(null);
       double w = weight / run.count();
       double[] v = free == null ? null : new double[m.visibleSize()];

@@ -32,6 +32,8 @@ public final class Trainer {
   private final List<Consumer<EpochMetrics>> listeners;
   private final PositivePhase positive;
   private final double[] grad;
+  private double[] batchStates = new double[0];
+  private double[] batchScratch = new double[0];
   private final Centering centering;
   private Rng rng;
   private Enumeration evaluation;
@@ -174,11 +176,24 @@ public final class Trainer {
   /** One minibatch update; returns the gradient's norm. */
   private double step(MiniBatch batch, int index) {
     java.util.Arrays.fill(grad, 0.0);
-    double[] v = new double[batch.width()];
     double weight = 1.0 / batch.size();
-    for (int i = 0; i < batch.size(); i++) {
-      batch.row(i, v);
-      positive.accumulate(v, weight, grad, rng);
+    if (org.ebm4j.model.Batches.marginalSupported(model)) {
+      // All examples at once: the positive phase as matrix products.
+      int width = model.stateSize();
+      if (batchStates.length < batch.size() * width) {
+        batchStates = new double[batch.size() * width];
+        batchScratch = new double[batch.size() * width];
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        System.arraycopy(batch.values(), i * batch.width(), batchStates, i * width, batch.width());
+      }
+      org.ebm4j.model.Batches.accumulateMarginalGradient(model, batchStates, batch.size(), weight, grad, batchScratch);
+    } else {
+      double[] v = new double[batch.width()];
+      for (int i = 0; i < batch.size(); i++) {
+        batch.row(i, v);
+        positive.accumulate(v, weight, grad, rng);
+      }
     }
     negative.accumulate(model, batch, -1.0, grad, rng);
     double norm = 0;
