@@ -124,6 +124,9 @@ public final class TemperedModel implements EnergyModel {
       SiteConditionals sc = model.capability(SiteConditionals.class).get();
       return Optional.of(type.cast((SiteConditionals) (x, site) -> beta * sc.conditionalLogit(x, site) + (1 - beta) * baseLogit(site)));
     }
+    if (type == FreeEnergy.class && freeEnergySupported()) {
+      return Optional.of(type.cast(new TemperedFreeEnergy()));
+    }
     if (type == BlockConditionals.class && model.capability(BlockConditionals.class).isPresent()) {
       BlockConditionals bc = model.capability(BlockConditionals.class).get();
       List<String> discrete = new ArrayList<>();
@@ -135,6 +138,61 @@ public final class TemperedModel implements EnergyModel {
       return discrete.isEmpty() ? Optional.empty() : Optional.of(type.cast(new TemperedBlocks(bc, discrete)));
     }
     return Optional.empty();
+  }
+
+  private boolean freeEnergySupported() {
+    var blocks = model.capability(BlockConditionals.class);
+    return model.capability(FreeEnergy.class).isPresent() && blocks.isPresent()
+        && model.variables().all().stream().filter(v -> !v.visible())
+            .allMatch(v -> v.domain().isDiscrete() && blocks.get().blocks().contains(v.name()));
+  }
+
+  /**
+   * The latents summed out at β: E_β stays affine in h, so F_β(v) = E_β(v, 0) − Σ_j log Σ_{h_j}
+   * exp(m_j h_j) with m_j the tempered logits, and the marginal gradient is β ∇θ log p̃(v, E_β[h|v]).
+   */
+  private final class TemperedFreeEnergy implements FreeEnergy {
+    private final BlockConditionals blocks = capability(BlockConditionals.class).orElseThrow();
+    private final double[] state = new double[model.stateSize()];
+
+    private double load(double[] v) {
+      System.arraycopy(v, 0, state, 0, v.length);
+      java.util.Arrays.fill(state, v.length, state.length, 0.0);
+      return energy(state);
+    }
+
+    @Override
+    public double freeEnergy(double[] v) {
+      double free = load(v);
+      for (Variables.Variable h : model.variables().all()) {
+        if (h.visible()) {
+          continue;
+        }
+        double[] m = new double[h.size()];
+        blocks.conditionalFields(h.name(), state, m);
+        for (double mj : m) {
+          free -= h.domain() == Domain.SPIN ? Kernels.log2cosh(mj / 2) : Kernels.softplus(mj);
+        }
+      }
+      return free;
+    }
+
+    @Override
+    public void accumulateMarginalGradient(double[] v, double weight, double[] grad) {
+      load(v);
+      for (Variables.Variable h : model.variables().all()) {
+        if (h.visible()) {
+          continue;
+        }
+        double[] m = new double[h.size()];
+        blocks.conditionalFields(h.name(), state, m);
+        for (int k = 0; k < m.length; k++) {
+          double p = Kernels.sigmoid(m[k]);
+          state[h.offset() + k] = h.domain() == Domain.SPIN ? 2 * p - 1 : p;
+        }
+      }
+      accumulateGradient(state, weight, grad);
+    }
   }
 
   /** Discrete blocks at β: fields mix linearly, since both energies are affine in the block. */

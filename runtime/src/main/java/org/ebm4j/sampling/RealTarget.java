@@ -28,7 +28,7 @@ final class RealTarget {
   private final List<Variables.Variable> latents = new ArrayList<>();
   private final double[] full;
   private final double[] grad;
-  private final double[] fields;
+  private final java.util.Map<String, double[]> fieldsByVariable = new java.util.HashMap<>();
 
   private RealTarget(EnergyModel model, FreeEnergy free, BlockConditionals blocks) {
     this.model = model;
@@ -47,7 +47,6 @@ final class RealTarget {
     this.realUnits = units.stream().mapToInt(Integer::intValue).toArray();
     this.full = new double[model.stateSize()];
     this.grad = new double[model.stateSize()];
-    this.fields = new double[model.stateSize()];
   }
 
   /** Why {@code model} cannot be sampled this way, if it cannot. */
@@ -93,6 +92,7 @@ final class RealTarget {
   void gradient(double[] x, double[] out) {
     System.arraycopy(x, 0, full, 0, x.length);
     for (Variables.Variable h : latents) {
+      double[] fields = fieldsByVariable.computeIfAbsent(h.name(), name -> new double[h.size()]);
       blocks.conditionalFields(h.name(), full, fields);
       for (int k = 0; k < h.size(); k++) {
         double p = Kernels.sigmoid(fields[k]);

@@ -230,6 +230,37 @@ class SamplerExactnessTest {
   }
 
   @Test
+  void temperingRunsOnGaussianBernoulliRbmsThroughTheTemperedFreeEnergy() {
+    var gb = org.ebm4j.examples.models.GaussianBernoulliRbmModel.builder().visible(2).hidden(3).seed(4).build();
+    randomized(gb, 21);
+    double[] blockMean = visibleMean(gb, "block-gibbs", "");
+    double[] temperedMean = visibleMean(gb, "tempering", "base=mala,step=0.2,replicas=3");
+    // Both estimate E[v] of the same model: 20 000 correlated draws, tolerance 0.15.
+    assertEquals(blockMean[0], temperedMean[0], 0.15);
+    assertEquals(blockMean[1], temperedMean[1], 0.15);
+    // The tempered view's free energy is exact: at β = 1 it is the model's.
+    var view = org.ebm4j.model.TemperedModel.uniformBase(gb, 1.0);
+    double[] v = {0.3, -0.7};
+    assertEquals(gb.freeEnergy(v), view.capability(org.ebm4j.model.FreeEnergy.class).orElseThrow().freeEnergy(v), 1e-12);
+  }
+
+  static double[] visibleMean(EnergyModel m, String sampler, String options) {
+    Sampler s = Samplers.create(sampler, m, SamplerOptions.parse(options));
+    Rng rng = new Rng(6);
+    Chains chains = Chains.random(m, 40, rng);
+    s.sweep(chains, 100, rng);
+    double[] mean = new double[2];
+    for (int t = 0; t < 500; t++) {
+      s.sweep(chains, 1, rng);
+      for (int c = 0; c < 40; c++) {
+        mean[0] += chains.states()[c * m.stateSize()] / 20000;
+        mean[1] += chains.states()[c * m.stateSize() + 1] / 20000;
+      }
+    }
+    return mean;
+  }
+
+  @Test
   void unsupportedModelsAndUnknownNamesAreRefusedWithReasons() {
     var fvbm = FullyVisibleBmModel.builder().units(3).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Samplers.create("block-gibbs", fvbm, SamplerOptions.defaults()));

@@ -320,10 +320,13 @@ final class BatchEmitter {
       return;
     }
     RowSweep s = new RowSweep(active, gradArray, -1);
-    code.beginControlFlow("for (int r = 0; r < rows; r++)");
     Primitive.of(v.op()).backward(s, v);
-    code.add(s.code().build());
-    code.endControlFlow();
+    CodeBlock body = s.code().build();
+    if (!body.isEmpty()) {
+      code.beginControlFlow("for (int r = 0; r < rows; r++)");
+      code.add(body);
+      code.endControlFlow();
+    }
   }
 
   /** y_r = v_rᵀ W h_r: V̄ += diag(ȳ) H Wᵀ, W̄ += Vᵀ diag(ȳ) H, H̄ += diag(ȳ) V W. */
