@@ -292,39 +292,34 @@ public final class ModelChecker {
 
   /** Whether E is strictly convex in every unit of a real block (finite conditional). */
   private boolean normalizable(Variables.Variable var, double[] x) {
-    double[] y = x.clone();
     for (int k = 0; k < var.size(); k++) {
-      int site = var.offset() + k;
-      y[site] = 0;
-      double e0 = specEnergy(y);
-      y[site] = 1;
-      double e1 = specEnergy(y);
-      y[site] = -1;
-      double em = specEnergy(y);
-      y[site] = x[site];
-      if (!((e1 + em - 2 * e0) / 2 > 1e-9)) {
+      if (!(quadratic(x, var.offset() + k)[0] > 1e-9)) {
         return false;
       }
     }
     return true;
   }
 
-  private void checkGaussianBlock(BlockConditionals bc, Variables.Variable var, double[] x, double[] means) {
-    // E as a function of unit k alone is a_k x² + b_k x + c: three evaluations give a_k and b_k.
+  /** {a, b} of E as a function of x[site] alone, a·u² + b·u + c, from the spec at u = 0, ±1. */
+  private double[] quadratic(double[] x, int site) {
     double[] y = x.clone();
+    y[site] = 0;
+    double e0 = specEnergy(y);
+    y[site] = 1;
+    double e1 = specEnergy(y);
+    y[site] = -1;
+    double em = specEnergy(y);
+    return new double[] {(e1 + em - 2 * e0) / 2, (e1 - em) / 2};
+  }
+
+  private void checkGaussianBlock(BlockConditionals bc, Variables.Variable var, double[] x, double[] means) {
+    // E as a function of unit k alone is a_k x² + b_k x + c.
     double[] a = new double[var.size()];
     double[] b = new double[var.size()];
     for (int k = 0; k < var.size(); k++) {
-      int site = var.offset() + k;
-      y[site] = 0;
-      double e0 = specEnergy(y);
-      y[site] = 1;
-      double e1 = specEnergy(y);
-      y[site] = -1;
-      double em = specEnergy(y);
-      y[site] = x[site];
-      a[k] = (e1 + em - 2 * e0) / 2;
-      b[k] = (e1 - em) / 2;
+      double[] ab = quadratic(x, var.offset() + k);
+      a[k] = ab[0];
+      b[k] = ab[1];
       expect("conditionalFields(" + var.name() + ")[" + k + "] (mean)", means[k], -b[k] / (2 * a[k]), 1e-7);
     }
     if (var.size() <= 2) {

@@ -62,12 +62,7 @@ public final class MetropolisSampler implements Sampler {
             System.arraycopy(proposal, 0, x, 0, x.length);
             accepted++;
           }
-          for (int i : realUnits) {
-            if (!(Math.abs(x[i]) < RealTarget.DRIFT_LIMIT)) {
-              throw new NotNormalizableException("chain " + c + " of sampler 'metropolis' drifted to x[" + i + "] = " + x[i]
-                  + ": exp(-E) seems not normalizable in x. Make the energy grow at least like |x|, e.g. add 0.5 * sumSquares(x)");
-            }
-          }
+          RealTarget.checkDrift(x, realUnits, name(), c);
         }
       }
       chains.set(c, x);

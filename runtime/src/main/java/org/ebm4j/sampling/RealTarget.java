@@ -114,7 +114,12 @@ final class RealTarget {
 
   /** Throws when the chain's real units have run off. */
   void checkDrift(double[] x, String sampler, int chain) {
-    for (int i : realUnits) {
+    checkDrift(x, realUnits, sampler, chain);
+  }
+
+  /** Throws when any of {@code units} of the state has run off. */
+  static void checkDrift(double[] x, int[] units, String sampler, int chain) {
+    for (int i : units) {
       double value = x[i];
       if (!(Math.abs(value) < DRIFT_LIMIT)) {
         throw new NotNormalizableException(
