@@ -8,7 +8,15 @@ import dev.ludovic.netlib.blas.BLAS;
  * backend runs is reported by {@link #backend()}, never hidden.
  */
 public final class Blas {
+  /** netlib logs every backend it could not load; which one runs is reported by backend(). */
+  private static final java.util.logging.Logger NETLIB_LOG = quiet();
   private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+  private static java.util.logging.Logger quiet() {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+    log.setLevel(java.util.logging.Level.SEVERE);
+    return log;
+  }
 
   /** Below this many multiply-adds a call into BLAS costs more than the loops (measured: JNI ~1 µs). */
   static final long SMALL = 32 * 1024;

@@ -80,6 +80,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run whose checkpoint is in this directory (its settings are reused).")
   Path resume;
 
+  @Option(names = "--plots", description = "Directory for pictures: samples.png (model samples), data.png, filters.png (learned weights per latent unit, for image-shaped visibles) and curve.png (the metric per epoch).")
+  Path plots;
+
   @Option(names = "--quiet", description = "Print only the final result.")
   boolean quiet;
 
@@ -175,7 +178,47 @@ final class TrainCommand implements Callable<Integer> {
       save(trainer);
     }
     report(m, dataset, trainer);
+    if (plots != null) {
+      drawPlots(m, dataset);
+    }
     return 0;
+  }
+
+  private final java.util.List<Double> curve = new java.util.ArrayList<>();
+
+  /** Samples, data, filters and the training curve as PNG files in --plots. */
+  private void drawPlots(EnergyModel m, Dataset dataset) throws IOException {
+    int count = 16;
+    int v = m.visibleSize();
+    org.ebm4j.random.Rng rng = new org.ebm4j.random.Rng(seed);
+    org.ebm4j.sampling.Chains chains = org.ebm4j.sampling.Chains.random(m, count, rng);
+    org.ebm4j.sampling.Samplers.create(org.ebm4j.sampling.Samplers.defaultName(m), m, SamplerOptions.defaults()).sweep(chains, 500, rng);
+    double[] samples = new double[count * v];
+    for (int c = 0; c < count; c++) {
+      System.arraycopy(chains.states(), c * m.stateSize(), samples, c * v, v);
+    }
+    Pictures.grid(plots.resolve("samples.png"), samples, count, v, 4);
+    int shown = Math.min(dataset.size(), 16);
+    Pictures.grid(plots.resolve("data.png"), java.util.Arrays.copyOf(dataset.values(), shown * v), shown, v, 4);
+    for (org.ebm4j.model.ParamLayout.Entry e : m.layout().entries()) {
+      // A matrix with the visible size on one axis: one filter per unit of the other axis.
+      if (e.shape().size() == 2 && (e.shape().get(0) == v || e.shape().get(1) == v)) {
+        boolean rows = e.shape().get(1) == v;
+        int filters = Math.min(64, rows ? e.shape().get(0) : e.shape().get(1));
+        int other = e.shape().get(1);
+        double[] f = new double[filters * v];
+        for (int j = 0; j < filters; j++) {
+          for (int i = 0; i < v; i++) {
+            f[j * v + i] = rows ? m.params()[e.offset() + j * v + i] : m.params()[e.offset() + i * other + j];
+          }
+        }
+        Pictures.grid(plots.resolve("filters.png"), f, filters, v, 4);
+        break;
+      }
+    }
+    double[] values = curve.stream().mapToDouble(Double::doubleValue).toArray();
+    Pictures.curve(plots.resolve("curve.png"), values, "log-likelihood (or pseudo-log-likelihood) per epoch, nats");
+    say("wrote samples.png, data.png, filters.png and curve.png to %s", plots);
   }
 
   private void report(EnergyModel m, Dataset dataset, Trainer trainer) {
@@ -199,6 +242,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private void onEpoch(EpochMetrics e, Writer metrics, Trainer trainer) {
+    curve.add(Double.isFinite(e.logLikelihood()) ? e.logLikelihood() : e.pseudoLogLikelihood());
     int every = Math.max(1, epochs / 25);
     if (e.epoch() % every == 0 || e.epoch() == epochs) {
       String metric = Double.isFinite(e.logLikelihood())
