@@ -70,6 +70,23 @@ class CommandLineTest {
   }
 
   @Test
+  void plotsAreWrittenAndNotBlank(@TempDir Path dir) throws Exception {
+    Run r = run("train", "--model", "rbm", "--dims", "hidden=6", "--epochs", "5", "--plots", dir.toString(), "--quiet");
+    assertEquals(0, r.exit(), r.err());
+    for (String name : List.of("samples.png", "data.png", "filters.png", "curve.png")) {
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(dir.resolve(name).toFile());
+      assertTrue(image.getWidth() >= 24 && image.getHeight() >= 24, name);
+      java.util.Set<Integer> colors = new java.util.HashSet<>();
+      for (int y = 0; y < image.getHeight(); y += 2) {
+        for (int x = 0; x < image.getWidth(); x += 2) {
+          colors.add(image.getRGB(x, y));
+        }
+      }
+      assertTrue(colors.size() >= 3, name + " looks blank: " + colors.size() + " colours");
+    }
+  }
+
+  @Test
   void unknownSamplerIsRefusedWithTheKnownOnes() {
     Run r = run("train", "--model", "rbm", "--negative", "pcd:1", "--sampler", "nope");
     assertEquals(1, r.exit());
