@@ -37,6 +37,8 @@ public final class Ais {
   private final BlockConditionals blocks;
   private final String samplerName;
   private final SamplerOptions samplerOptions;
+  /** Whether the runs move together through the model's batched gradients. */
+  private final boolean batched;
 
   /** The estimate: log Z with its bracket, and the log weight of every run. */
   public record Result(String method, double logZ, double logZLow, double logZHigh, int runs, int temperatures, double[] logWeights) {}
@@ -62,6 +64,8 @@ public final class Ais {
         && visibleBlock.domain().isDiscrete()
         && blocks.blocks().contains(visibleBlock.name())
         && latents.stream().allMatch(h -> blocks.blocks().contains(h.name()));
+    this.batched = model.capability(org.ebm4j.model.BatchGradients.class).isPresent()
+        && latents.stream().allMatch(h -> h.domain().isDiscrete());
   }
 
   /**
@@ -214,6 +218,9 @@ public final class Ais {
 
   private Stats[] stats(Chains chains) {
     Stats[] out = new Stats[chains.count()];
+    if (marginal && batched) {
+      return batchedStats(chains);
+    }
     double[] x = new double[model.stateSize()];
     TemperedModel base = new TemperedModel(model, 0, baseLogits);
     for (int c = 0; c < chains.count(); c++) {
@@ -241,6 +248,62 @@ public final class Ais {
       out[c] = s;
     }
     return out;
+  }
+
+  /** The marginal statistics of all runs at once: the latent fields as one matrix product. */
+  private Stats[] batchedStats(Chains chains) {
+    int rows = chains.count();
+    int width = model.stateSize();
+    double[] states = chains.states().clone();
+    for (int r = 0; r < rows; r++) {
+      for (Variables.Variable h : latents) {
+        java.util.Arrays.fill(states, r * width + h.offset(), r * width + h.offset() + h.size(), 0.0);
+      }
+    }
+    double[] scratch = new double[states.length];
+    Stats[] out = new Stats[rows];
+    double[] x = new double[width];
+    TemperedModel base = new TemperedModel(model, 0, baseLogits);
+    double latentBase = latentBaseLogAtZero();
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(states, r * width, x, 0, width);
+      Stats s = new Stats();
+      s.energy = model.energy(x);
+      s.baseLog = base.baseLogDensity(x) - latentBase;
+      s.fields = new double[model.latentSize()];
+      out[r] = s;
+    }
+    int j = 0;
+    for (Variables.Variable h : latents) {
+      double[] logits = new double[rows * h.size()];
+      org.ebm4j.model.Batches.blockLogits(model, h, states, rows, scratch, logits);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(logits, r * h.size(), out[r].fields, j, h.size());
+      }
+      j += h.size();
+    }
+    return out;
+  }
+
+  /** Block Gibbs at β for all runs at once: untempered logits as matrix products, then mixed. */
+  private void batchedTransition(Chains chains, double beta, Rng rng) {
+    int rows = chains.count();
+    int width = model.stateSize();
+    double[] states = chains.states();
+    double[] scratch = new double[states.length];
+    List<Variables.Variable> order = new ArrayList<>(latents);
+    order.add(visibleBlock);
+    for (Variables.Variable v : order) {
+      double[] logits = new double[rows * v.size()];
+      org.ebm4j.model.Batches.blockLogits(model, v, states, rows, scratch, logits);
+      double low = v.domain() == Domain.SPIN ? -1 : 0;
+      for (int r = 0; r < rows; r++) {
+        for (int k = 0; k < v.size(); k++) {
+          double m = beta * logits[r * v.size() + k] + (1 - beta) * baseLogits[v.offset() + k];
+          states[r * width + v.offset() + k] = rng.nextDouble() < Kernels.sigmoid(m) ? 1 : low;
+        }
+      }
+    }
   }
 
   /** log p_base(h = 0) summed over latent units (so it can be taken out of the joint base). */
@@ -292,6 +355,10 @@ public final class Ais {
 
   /** One transition leaving p_β invariant: block Gibbs h | v, v | h on the fast path. */
   private void transition(Chains chains, double beta, Rng rng) {
+    if (marginal && batched) {
+      batchedTransition(chains, beta, rng);
+      return;
+    }
     TemperedModel view = new TemperedModel(model, beta, baseLogits);
     if (marginal) {
       BlockConditionals tempered = view.capability(BlockConditionals.class).orElseThrow();
