@@ -23,6 +23,91 @@ public final class Blas {
 
   private Blas() {}
 
+  /** Above this share of nonzeros a sparse product is no faster than BLAS (measured at 784×500). */
+  static final double SPARSE_DENSITY = 0.3;
+
+  /**
+   * C[r, :] += g_r · X[r, :] · W for r &lt; rows: X rows×m (row stride ldx), W m×n row-major, C
+   * row stride ldc; {@code g} null means all ones. For binary X the product is a sum of selected
+   * rows of W, so it costs the nonzeros of X, not rows·m·n: the saving only a compiler that knows
+   * X is binary can make. Dense X goes to BLAS.
+   */
+  public static void sparseTimesAdd(double[] x, int xOff, int ldx, int rows, int m, double[] g,
+      double[] w, int wOff, int n, double[] c, int cOff, int ldc, double[] scratch) {
+    if (density(x, xOff, ldx, rows, m) > SPARSE_DENSITY) {
+      // Dense: scale the rows of X into scratch (rows × m) and multiply through BLAS.
+      for (int r = 0; r < rows; r++) {
+        double gr = g == null ? 1 : g[r];
+        for (int i = 0; i < m; i++) {
+          scratch[r * m + i] = gr * x[xOff + r * ldx + i];
+        }
+      }
+      gemm(false, false, rows, n, m, 1.0, scratch, 0, m, w, wOff, n, 1.0, c, cOff, ldc);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      double gr = g == null ? 1 : g[r];
+      int row = xOff + r * ldx;
+      int out = cOff + r * ldc;
+      for (int i = 0; i < m; i++) {
+        double xi = x[row + i];
+        if (xi != 0) {
+          double a = gr * xi;
+          int src = wOff + i * n;
+          for (int j = 0; j < n; j++) {
+            c[out + j] += a * w[src + j];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * W[i, :] += Σ_r g_r · X[r, i] · S[r, :]: the transposed product Xᵀ diag(g) S into a row-major m×n
+   * W, costing the nonzeros of X when X is sparse; dense X goes to BLAS.
+   */
+  public static void sparseTransposeTimesAdd(double[] x, int xOff, int ldx, int rows, int m, double[] g,
+      double[] s, int sOff, int lds, int n, double[] w, int wOff, double[] scratch) {
+    if (density(x, xOff, ldx, rows, m) > SPARSE_DENSITY) {
+      for (int r = 0; r < rows; r++) {
+        double gr = g == null ? 1 : g[r];
+        for (int j = 0; j < n; j++) {
+          scratch[r * n + j] = gr * s[sOff + r * lds + j];
+        }
+      }
+      gemm(true, false, m, n, rows, 1.0, x, xOff, ldx, scratch, 0, n, 1.0, w, wOff, n);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      double gr = g == null ? 1 : g[r];
+      int row = xOff + r * ldx;
+      int src = sOff + r * lds;
+      for (int i = 0; i < m; i++) {
+        double xi = x[row + i];
+        if (xi != 0) {
+          double a = gr * xi;
+          int dst = wOff + i * n;
+          for (int j = 0; j < n; j++) {
+            w[dst + j] += a * s[src + j];
+          }
+        }
+      }
+    }
+  }
+
+  private static double density(double[] x, int off, int ld, int rows, int m) {
+    long nonzero = 0;
+    for (int r = 0; r < rows; r++) {
+      int row = off + r * ld;
+      for (int i = 0; i < m; i++) {
+        if (x[row + i] != 0) {
+          nonzero++;
+        }
+      }
+    }
+    return rows * (long) m == 0 ? 0 : (double) nonzero / ((long) rows * m);
+  }
+
   private static void small(boolean transA, boolean transB, int m, int n, int k, double alpha,
       double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
     for (int i = 0; i < m; i++) {

@@ -33,20 +33,28 @@ final class BatchEmitter {
   private final EnergyFunction f;
   /** Values that depend on the state: one row each. */
   private final boolean[] batched;
+  /** Binary variables: products with them are sums of selected rows (see Blas.sparseTimesAdd). */
+  private final Set<String> binary;
 
-  private BatchEmitter(EnergyFunction f) {
+  private BatchEmitter(EnergyFunction f, Set<String> binary) {
     this.f = f;
+    this.binary = binary;
     this.batched = ActivityAnalysis.analyze(f, v -> v.op() == Op.VAR);
   }
 
+  private boolean isBinaryVariable(int id) {
+    Value v = f.value(id);
+    return v.op() == Op.VAR && binary.contains(v.name());
+  }
+
   /** A batch emitter, or null when the energy has regions (loops, ifs), which stay per state. */
-  static BatchEmitter of(EnergyFunction f) {
+  static BatchEmitter of(EnergyFunction f, Set<String> binary) {
     for (Stmt s : f.body().stmts()) {
       if (!(s instanceof Stmt.Let)) {
         return null;
       }
     }
-    BatchEmitter e = new BatchEmitter(f);
+    BatchEmitter e = new BatchEmitter(f, binary);
     return e.batched[f.result()] ? e : null;
   }
 
@@ -336,25 +344,32 @@ final class BatchEmitter {
     int hh = v.arg(2);
     String m = dim(w, 0);
     String n = dim(w, 1);
-    if (active[vv] || active[v.arg(1)]) {
-      // batchScratch = diag(ȳ) H
+    if (active[vv]) {
+      // batchScratch = diag(ȳ) H, then V̄ += batchScratch Wᵀ
       code.beginControlFlow("for (int r = 0; r < rows; r++)");
       code.addStatement("double gr = bg$L[r]", v.id());
       code.beginControlFlow("for (int k = 0; k < $L; k++)", n);
       code.addStatement("batchScratch[r * $L + k] = gr * $L[$L + r * $L + k]", n, rowArray(hh), rowOffset(hh), ld(hh));
       code.endControlFlow();
       code.endControlFlow();
-      if (active[vv]) {
-        code.addStatement("$T.gemm(false, true, rows, $L, $L, 1.0, batchScratch, 0, $L, $L, $L, 1.0, $L, $L, $L)", BLAS, m, n, n,
-            unbatched(v.arg(1)), n, adjointArray(vv), adjointOffset(vv), ld(vv));
-      }
-      if (active[v.arg(1)]) {
-        code.addStatement("$T.gemm(true, false, $L, $L, rows, 1.0, $L, $L, $L, batchScratch, 0, $L, 1.0, $L, $L, $L)", BLAS, m, n,
-            rowArray(vv), rowOffset(vv), ld(vv), n, gradArray, paramOffset(v.arg(1)), n);
-      }
+      code.addStatement("$T.gemm(false, true, rows, $L, $L, 1.0, batchScratch, 0, $L, $L, $L, 1.0, $L, $L, $L)", BLAS, m, n, n,
+          unbatched(v.arg(1)), n, adjointArray(vv), adjointOffset(vv), ld(vv));
     }
-    if (active[hh]) {
-      // batchScratch = diag(ȳ) V, then H̄ += batchScratch W
+    if (active[v.arg(1)] && !isBinaryVariable(vv)) {
+      code.beginControlFlow("for (int r = 0; r < rows; r++)");
+      code.addStatement("double gr = bg$L[r]", v.id());
+      code.beginControlFlow("for (int k = 0; k < $L; k++)", n);
+      code.addStatement("batchScratch[r * $L + k] = gr * $L[$L + r * $L + k]", n, rowArray(hh), rowOffset(hh), ld(hh));
+      code.endControlFlow();
+      code.endControlFlow();
+      code.addStatement("$T.gemm(true, false, $L, $L, rows, 1.0, $L, $L, $L, batchScratch, 0, $L, 1.0, $L, $L, $L)", BLAS, m, n,
+          rowArray(vv), rowOffset(vv), ld(vv), n, gradArray, paramOffset(v.arg(1)), n);
+    } else if (active[v.arg(1)]) {
+      // v is binary: W̄ += Vᵀ diag(ȳ) H adds rows of H into the rows of W̄ selected by v's units.
+      code.addStatement("$T.sparseTransposeTimesAdd($L, $L, $L, rows, $L, bg$L, $L, $L, $L, $L, $L, $L, batchScratch)", BLAS,
+          rowArray(vv), rowOffset(vv), ld(vv), m, v.id(), rowArray(hh), rowOffset(hh), ld(hh), n, gradArray, paramOffset(v.arg(1)));
+    }
+    if (active[hh] && !isBinaryVariable(vv)) {
       code.beginControlFlow("for (int r = 0; r < rows; r++)");
       code.addStatement("double gr = bg$L[r]", v.id());
       code.beginControlFlow("for (int k = 0; k < $L; k++)", m);
@@ -363,6 +378,10 @@ final class BatchEmitter {
       code.endControlFlow();
       code.addStatement("$T.gemm(false, false, rows, $L, $L, 1.0, batchScratch, 0, $L, $L, $L, 1.0, $L, $L, $L)", BLAS, n, m, m,
           unbatched(v.arg(1)), n, adjointArray(hh), adjointOffset(hh), ld(hh));
+    } else if (active[hh]) {
+      // v is binary: H̄ += diag(ȳ) V W sums the rows of W that v's units select.
+      code.addStatement("$T.sparseTimesAdd($L, $L, $L, rows, $L, bg$L, $L, $L, $L, $L, $L, batchScratch)", BLAS,
+          rowArray(vv), rowOffset(vv), ld(vv), m, v.id(), unbatched(v.arg(1)), n, adjointArray(hh), adjointOffset(hh), ld(hh));
     }
   }
 
