@@ -649,7 +649,8 @@ public final class ModelEmitter {
     }
     text.append("parameters:\n");
     for (ModelDeclaration.ParamDecl p : model.params()) {
-      text.append("  ").append(p.name()).append(p.dims().isEmpty() ? "" : p.dims().toString()).append(" init ").append(p.init().kind()).append(p.init().args().isEmpty() ? "" : p.init().args().toString()).append('\n');
+      text.append("  ").append(p.name()).append(p.dims().isEmpty() ? "" : p.dims().toString()).append(" init ").append(p.init().kind())
+          .append(p.init().args().isEmpty() ? "" : p.init().args().stream().map(String::valueOf).collect(Collectors.joining(", ", "(", ")"))).append('\n');
     }
     text.append("structure:\n");
     text.append("  free energy: ").append(structure.freeEnergy() ? "yes (latents summed out analytically)" : "no").append('\n');
