@@ -131,16 +131,21 @@ public final class Ais {
       }
       report(progress, k, betas.length - 1);
     }
-    return result("ais", Kernels.logSumExp(logW, 0, runs) - Math.log(runs), logW, betas.length - 1, false);
+    return result("ais", Kernels.logSumExp(logW, 0, runs) - Math.log(runs), logW, betas.length - 1);
   }
 
   /**
-   * Reverse AIS: runs start at data examples (latents drawn from their posterior) and anneal to the
-   * base; log Z = −log mean(weights), with the base normalized.
+   * Reverse AIS in the form of RAISE (Burda, Grosse &amp; Salakhutdinov 2015): each run starts at a
+   * data example with its latents drawn from their posterior, takes one transition at β = 1, and
+   * anneals back to the base. For the example v it started from, log p̃(v) + log w is a stochastic
+   * lower bound on the log-likelihood of the annealing model (an approximation of the model), so
+   * averaging log w — not w — over runs errs on the conservative side. The result's log Z is the
+   * effective −mean(log w): the average log-likelihood it gives is the RAISE estimate.
    */
   public Result reverse(Dataset data, int temperatures, int runs, Rng rng, IntConsumer progress) {
     double[] betas = schedule(temperatures);
     Chains chains = dataSamples(data, runs, rng);
+    transition(chains, 1.0, rng);
     double[] logW = new double[runs];
     for (int k = betas.length - 1; k >= 1; k--) {
       Stats[] stats = stats(chains);
@@ -152,8 +157,16 @@ public final class Ais {
       }
       report(progress, betas.length - k, betas.length - 1);
     }
-    double logMean = Kernels.logSumExp(logW, 0, runs) - Math.log(runs);
-    return result("rais", -logMean, logW, betas.length - 1, true);
+    double mean = 0;
+    for (double w : logW) {
+      mean += w / runs;
+    }
+    double var = 0;
+    for (double w : logW) {
+      var += (w - mean) * (w - mean);
+    }
+    double se = runs > 1 ? Math.sqrt(var / (runs - 1) / runs) : Double.POSITIVE_INFINITY;
+    return new Result("rais", -mean, -mean - 3 * se, -mean + 3 * se, runs, betas.length - 1, logW.clone());
   }
 
   private static void report(IntConsumer progress, int done, int total) {
@@ -163,7 +176,7 @@ public final class Ais {
   }
 
   /** Bracket from the spread of the weights: log(mean ± 3 standard errors). */
-  private static Result result(String method, double logZ, double[] logW, int temperatures, boolean reverse) {
+  private static Result result(String method, double logZ, double[] logW, int temperatures) {
     int n = logW.length;
     double max = Double.NEGATIVE_INFINITY;
     for (double w : logW) {
@@ -181,10 +194,7 @@ public final class Ais {
     double se = n > 1 ? Math.sqrt(var / (n - 1) / n) : mean;
     double up = max + Math.log(mean + 3 * se);
     double down = mean - 3 * se > 0 ? max + Math.log(mean - 3 * se) : Double.NEGATIVE_INFINITY;
-    // Forward weights estimate Z; reverse weights estimate 1/Z, so the bracket flips.
-    double low = reverse ? -up : down;
-    double high = reverse ? (down == Double.NEGATIVE_INFINITY ? Double.POSITIVE_INFINITY : -down) : up;
-    return new Result(method, logZ, low, high, n, temperatures, logW.clone());
+    return new Result(method, logZ, down, up, n, temperatures, logW.clone());
   }
 
   // ------------------------------------------------------------------ states and transitions

@@ -24,7 +24,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Data to evaluate: " + DataSpec.FORMS + ". MNIST uses the 10 000 test images. Default: the training data's spec.")
   String data;
 
-  @Option(names = "--logz", description = "exact (enumeration), ais (annealed importance sampling, with its spread) or rais (reverse AIS, a conservative bound). Default: exact when the smaller side has at most 30 units, else ais.")
+  @Option(names = "--logz", description = "exact (enumeration), ais (annealed importance sampling, with its spread; tends to overestimate the log-likelihood) or rais (reverse AIS from the data as in RAISE, which tends to underestimate it). Default: exact when the smaller side has at most 30 units, else ais.")
   String logz;
 
   @Option(names = "--temperatures", defaultValue = "14500", description = "AIS temperatures. Default: ${DEFAULT-VALUE}.")
@@ -73,7 +73,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Dataset train = DataSpec.load(c.get("data"), true, seed);
         Ais ais = new Ais(model, Ais.baseRateLogits(model, train), null, SamplerOptions.defaults());
-        say("%s with %d temperatures and %d runs%s", method.equals("ais") ? "AIS" : "reverse AIS from the data", temperatures, runs,
+        say("%s with %d temperatures and %d runs%s", method.equals("ais") ? "AIS" : "reverse AIS (RAISE) from the first " + runs + " examples", temperatures, runs,
             ais.marginal() ? " (latents summed out)" : "");
         Progress bar = new Progress(method, quiet);
         int steps = Ais.schedule(temperatures).length - 1;
