@@ -55,7 +55,7 @@ class BlasTest {
     int rows = 20;
     int m = 30;
     int n = 25;
-    for (double density : new double[] {0.05, 0.2, 0.9}) {
+    for (double density : new double[] {0.01, 0.05, 0.9}) {
       double[] x = random(rows * m, density, rng);
       double[] w = random(m * n, 1, rng);
       double[] g = random(rows, 1, rng);
