@@ -33,28 +33,19 @@ final class BatchEmitter {
   private final EnergyFunction f;
   /** Values that depend on the state: one row each. */
   private final boolean[] batched;
-  /** Binary variables: products with them are sums of selected rows (see Blas.sparseTimesAdd). */
-  private final Set<String> binary;
-
-  private BatchEmitter(EnergyFunction f, Set<String> binary) {
+  private BatchEmitter(EnergyFunction f) {
     this.f = f;
-    this.binary = binary;
     this.batched = ActivityAnalysis.analyze(f, v -> v.op() == Op.VAR);
   }
 
-  private boolean isBinaryVariable(int id) {
-    Value v = f.value(id);
-    return v.op() == Op.VAR && binary.contains(v.name());
-  }
-
   /** A batch emitter, or null when the energy has regions (loops, ifs), which stay per state. */
-  static BatchEmitter of(EnergyFunction f, Set<String> binary) {
+  static BatchEmitter of(EnergyFunction f) {
     for (Stmt s : f.body().stmts()) {
       if (!(s instanceof Stmt.Let)) {
         return null;
       }
     }
-    BatchEmitter e = new BatchEmitter(f, binary);
+    BatchEmitter e = new BatchEmitter(f);
     return e.batched[f.result()] ? e : null;
   }
 
@@ -337,7 +328,11 @@ final class BatchEmitter {
     }
   }
 
-  /** y_r = v_rᵀ W h_r: V̄ += diag(ȳ) H Wᵀ, W̄ += Vᵀ diag(ȳ) H, H̄ += diag(ȳ) V W. */
+  /**
+   * y_r = v_rᵀ W h_r: V̄ += diag(ȳ) H Wᵀ, W̄ += Vᵀ diag(ȳ) H, H̄ += diag(ȳ) V W. The last two go
+   * through kernels that sum selected rows when v is very sparse (binary data) and use BLAS
+   * otherwise.
+   */
   private void bilinearBackward(CodeBlock.Builder code, Value v, boolean[] active, String gradArray) {
     Value w = f.value(v.arg(1));
     int vv = v.arg(0);
@@ -355,31 +350,11 @@ final class BatchEmitter {
       code.addStatement("$T.gemm(false, true, rows, $L, $L, 1.0, batchScratch, 0, $L, $L, $L, 1.0, $L, $L, $L)", BLAS, m, n, n,
           unbatched(v.arg(1)), n, adjointArray(vv), adjointOffset(vv), ld(vv));
     }
-    if (active[v.arg(1)] && !isBinaryVariable(vv)) {
-      code.beginControlFlow("for (int r = 0; r < rows; r++)");
-      code.addStatement("double gr = bg$L[r]", v.id());
-      code.beginControlFlow("for (int k = 0; k < $L; k++)", n);
-      code.addStatement("batchScratch[r * $L + k] = gr * $L[$L + r * $L + k]", n, rowArray(hh), rowOffset(hh), ld(hh));
-      code.endControlFlow();
-      code.endControlFlow();
-      code.addStatement("$T.gemm(true, false, $L, $L, rows, 1.0, $L, $L, $L, batchScratch, 0, $L, 1.0, $L, $L, $L)", BLAS, m, n,
-          rowArray(vv), rowOffset(vv), ld(vv), n, gradArray, paramOffset(v.arg(1)), n);
-    } else if (active[v.arg(1)]) {
-      // v is binary: W̄ += Vᵀ diag(ȳ) H adds rows of H into the rows of W̄ selected by v's units.
+    if (active[v.arg(1)]) {
       code.addStatement("$T.sparseTransposeTimesAdd($L, $L, $L, rows, $L, bg$L, $L, $L, $L, $L, $L, $L, batchScratch)", BLAS,
           rowArray(vv), rowOffset(vv), ld(vv), m, v.id(), rowArray(hh), rowOffset(hh), ld(hh), n, gradArray, paramOffset(v.arg(1)));
     }
-    if (active[hh] && !isBinaryVariable(vv)) {
-      code.beginControlFlow("for (int r = 0; r < rows; r++)");
-      code.addStatement("double gr = bg$L[r]", v.id());
-      code.beginControlFlow("for (int k = 0; k < $L; k++)", m);
-      code.addStatement("batchScratch[r * $L + k] = gr * $L[$L + r * $L + k]", m, rowArray(vv), rowOffset(vv), ld(vv));
-      code.endControlFlow();
-      code.endControlFlow();
-      code.addStatement("$T.gemm(false, false, rows, $L, $L, 1.0, batchScratch, 0, $L, $L, $L, 1.0, $L, $L, $L)", BLAS, n, m, m,
-          unbatched(v.arg(1)), n, adjointArray(hh), adjointOffset(hh), ld(hh));
-    } else if (active[hh]) {
-      // v is binary: H̄ += diag(ȳ) V W sums the rows of W that v's units select.
+    if (active[hh]) {
       code.addStatement("$T.sparseTimesAdd($L, $L, $L, rows, $L, bg$L, $L, $L, $L, $L, $L, batchScratch)", BLAS,
           rowArray(vv), rowOffset(vv), ld(vv), m, v.id(), unbatched(v.arg(1)), n, adjointArray(hh), adjointOffset(hh), ld(hh));
     }

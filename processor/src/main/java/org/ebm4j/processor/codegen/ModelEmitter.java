@@ -110,7 +110,7 @@ public final class ModelEmitter {
     if (!structure.sites().isEmpty()) {
       type.addSuperinterface(SITE_CONDITIONALS);
     }
-    BatchEmitter batch = BatchEmitter.of(f, binaryVariables());
+    BatchEmitter batch = BatchEmitter.of(f);
     if (batch != null) {
       type.addSuperinterface(BATCH_GRADIENTS);
       type.addFields(batch.fields());
@@ -168,12 +168,6 @@ public final class ModelEmitter {
     doc.append(model.params().stream().map(p -> p.name() + (p.dims().isEmpty() ? "" : p.dims().toString())).collect(Collectors.joining(", ")));
     doc.append(".\n<p>Not thread-safe: scratch arrays belong to the instance.\n");
     return doc.toString().replace("$", "$$");
-  }
-
-  private Set<String> binaryVariables() {
-    Set<String> out = new LinkedHashSet<>();
-    model.variables().stream().filter(v -> v.domain() == Domain.BINARY).forEach(v -> out.add(v.name()));
-    return out;
   }
 
   private List<String> variableNames() {
@@ -656,7 +650,7 @@ public final class ModelEmitter {
     text.append("  free energy: ").append(structure.freeEnergy() ? "yes (latents summed out analytically)" : "no").append('\n');
     text.append("  blocks: ").append(structure.blocks().isEmpty() ? "none" : structure.blocks().toString().replace("=", ": ").toLowerCase(java.util.Locale.ROOT)).append('\n');
     text.append("  site conditionals: ").append(structure.sites().isEmpty() ? "none" : String.join(", ", structure.sites())).append('\n');
-    text.append("  batched gradients: ").append(BatchEmitter.of(f, binaryVariables()) != null ? "yes (matrix products through BLAS)" : "no (loops or ifs: per state)").append('\n');
+    text.append("  batched gradients: ").append(BatchEmitter.of(f) != null ? "yes (matrix products through BLAS)" : "no (loops or ifs: per state)").append('\n');
     return override("describe", ClassName.get(String.class))
         .addStatement("StringBuilder dims = new StringBuilder()")
         .beginControlFlow("for (String d : DIMENSIONS)")
