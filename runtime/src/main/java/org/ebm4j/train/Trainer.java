@@ -30,6 +30,7 @@ public final class Trainer {
   private final int batchSize;
   private final Schedule schedule;
   private final List<Consumer<EpochMetrics>> listeners;
+  private final java.util.function.IntConsumer batchProgress;
   private final PositivePhase positive;
   private final double[] grad;
   private double[] batchStates = new double[0];
@@ -48,6 +49,7 @@ public final class Trainer {
     this.batchSize = b.batchSize;
     this.schedule = b.schedule;
     this.listeners = List.copyOf(b.listeners);
+    this.batchProgress = b.batchProgress;
     this.positive = new PositivePhase(model);
     this.rng = new Rng(b.seed);
     this.grad = new double[model.params().length];
@@ -70,6 +72,7 @@ public final class Trainer {
     private long seed;
     private Schedule schedule = Schedule.constant();
     private double centeringRate;
+    private java.util.function.IntConsumer batchProgress;
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
 
     private Builder(EnergyModel model) {
@@ -120,6 +123,12 @@ public final class Trainer {
       return this;
     }
 
+    /** Called after every minibatch with the number of examples done in the current epoch. */
+    public Builder batchProgress(java.util.function.IntConsumer progress) {
+      this.batchProgress = progress;
+      return this;
+    }
+
     /** Called after every epoch with its metrics. */
     public Builder listener(Consumer<EpochMetrics> listener) {
       this.listeners.add(listener);
@@ -163,6 +172,9 @@ public final class Trainer {
       int batch = 0;
       for (int from = 0; from < order.length; from += batchSize) {
         norm = step(MiniBatch.of(data, order, from, Math.min(order.length, from + batchSize)), ++batch);
+        if (batchProgress != null) {
+          batchProgress.accept(Math.min(order.length, from + batchSize));
+        }
       }
       epoch++;
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -138,8 +138,18 @@ final class TrainCommand implements Callable<Integer> {
         };
     Writer metrics = out == null ? null : openMetrics(saved != null);
     Trainer[] holder = new Trainer[1];
+    Progress[] bar = new Progress[1];
     Trainer trainer =
         Trainer.builder(m)
+            .batchProgress(done -> {
+              if (bar[0] == null) {
+                bar[0] = new Progress("epoch " + (holder[0].epoch() + 1), quiet || dataset.size() < 5000);
+              }
+              bar[0].update((double) done / dataset.size());
+              if (done >= dataset.size()) {
+                bar[0] = null;
+              }
+            })
             .negativePhase(phase)
             .optimizer(opt)
             .batchSize(batch)
@@ -158,6 +168,7 @@ final class TrainCommand implements Callable<Integer> {
     say("data %s: %d examples; negative phase %s; %s, batch %d%s", dataset.name(), dataset.size(), negative
         + (negative.equals("exact") ? "" : " with " + (sampler == null ? Samplers.defaultName(m) : sampler)), opt.describe(), batch,
         saved == null ? "" : "; resuming at epoch " + trainer.epoch());
+    estimateCosts(m, dataset, phase);
     double initial = trainer.exactLogLikelihood(dataset);
     if (trainer.epoch() == 0 && Double.isFinite(initial)) {
       say("epoch %4d  log-likelihood %9.4f nats", 0, initial);
@@ -233,6 +244,47 @@ final class TrainCommand implements Callable<Integer> {
     } else {
       System.out.printf(Locale.ROOT, "trained %d epochs; the model is too large for exact log-likelihoods (use evaluate)%n", trainer.epoch());
     }
+  }
+
+  /**
+   * Times one gradient and one sampler sweep on copies (nothing the run uses is touched, so the
+   * run stays bit-identical) and prints what an epoch should take.
+   */
+  private void estimateCosts(EnergyModel m, Dataset dataset, NegativePhase phase) {
+    if (quiet) {
+      return;
+    }
+    double[] x = new double[m.stateSize()];
+    dataset.row(0, x);
+    double[] g = new double[m.params().length];
+    int reps = 0;
+    long start = System.nanoTime();
+    while (reps < 3 || (System.nanoTime() - start < 50_000_000L && reps < 1000)) {
+      m.accumulateGradient(x, 0.0, g);
+      reps++;
+    }
+    double gradientSeconds = (System.nanoTime() - start) / 1e9 / reps;
+    String line = String.format(Locale.ROOT, "one gradient: %.3g ms", 1e3 * gradientSeconds);
+    double epochSeconds = dataset.size() * gradientSeconds;
+    if (!negative.equals("exact")) {
+      String name = sampler == null ? Samplers.defaultName(m) : sampler;
+      org.ebm4j.random.Rng local = new org.ebm4j.random.Rng(0);
+      org.ebm4j.sampling.Chains probe = org.ebm4j.sampling.Chains.random(m, 1, local);
+      org.ebm4j.sampling.Sampler s = Samplers.create(name, m, SamplerOptions.parse(samplerOptions));
+      long t = System.nanoTime();
+      int sweeps = 0;
+      while (sweeps < 3 || (System.nanoTime() - t < 50_000_000L && sweeps < 1000)) {
+        s.sweep(probe, 1, local);
+        sweeps++;
+      }
+      double sweepSeconds = (System.nanoTime() - t) / 1e9 / sweeps;
+      int chainCount = negative.startsWith("cd") ? batch : (chains == null ? batch : chains);
+      int k = Integer.parseInt(negative.substring(negative.indexOf(':') + 1));
+      epochSeconds += Math.ceil(dataset.size() / (double) batch) * chainCount * (k * sweepSeconds + gradientSeconds);
+      line += String.format(Locale.ROOT, ", one %s sweep of one chain: %.3g ms", name, 1e3 * sweepSeconds);
+    }
+    say("%s: an epoch of per-state work would take about %.1f s%s", line, epochSeconds,
+        m.capability(org.ebm4j.model.BatchGradients.class).isPresent() ? " (batched gradients make it faster)" : "");
   }
 
   private void say(String format, Object... args) {
