@@ -25,6 +25,16 @@ public abstract class NegativePhase {
   /** A short description, for logs. */
   public abstract String describe();
 
+  /** Sampler sweeps per update (0 for the exact phase). */
+  public int sweepsPerUpdate() {
+    return 0;
+  }
+
+  /** Number of persistent chains (0 when chains start from the data or there are none). */
+  public int persistentChains() {
+    return 0;
+  }
+
   /** The persistent chains, or null when there are none (yet). */
   public Chains chains() {
     return null;
@@ -207,6 +217,16 @@ public abstract class NegativePhase {
     public String describe() {
       return name + " with " + (sampler == null ? (samplerName == null ? "the default sampler" : samplerName) : sampler.name())
           + (persistentChains > 0 ? ", " + persistentChains + " persistent chains" : ", chains from the data");
+    }
+
+    @Override
+    public int sweepsPerUpdate() {
+      return k;
+    }
+
+    @Override
+    public int persistentChains() {
+      return persistentChains;
     }
 
     @Override

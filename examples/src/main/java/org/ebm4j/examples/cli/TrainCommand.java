@@ -266,7 +266,7 @@ final class TrainCommand implements Callable<Integer> {
     double gradientSeconds = (System.nanoTime() - start) / 1e9 / reps;
     String line = String.format(Locale.ROOT, "one gradient: %.3g ms", 1e3 * gradientSeconds);
     double epochSeconds = dataset.size() * gradientSeconds;
-    if (!negative.equals("exact")) {
+    if (phase.sweepsPerUpdate() > 0) {
       String name = sampler == null ? Samplers.defaultName(m) : sampler;
       org.ebm4j.random.Rng local = new org.ebm4j.random.Rng(0);
       org.ebm4j.sampling.Chains probe = org.ebm4j.sampling.Chains.random(m, 1, local);
@@ -278,9 +278,8 @@ final class TrainCommand implements Callable<Integer> {
         sweeps++;
       }
       double sweepSeconds = (System.nanoTime() - t) / 1e9 / sweeps;
-      int chainCount = negative.startsWith("cd") ? batch : (chains == null ? batch : chains);
-      int k = Integer.parseInt(negative.substring(negative.indexOf(':') + 1));
-      epochSeconds += Math.ceil(dataset.size() / (double) batch) * chainCount * (k * sweepSeconds + gradientSeconds);
+      int chainCount = phase.persistentChains() > 0 ? phase.persistentChains() : batch;
+      epochSeconds += Math.ceil(dataset.size() / (double) batch) * chainCount * (phase.sweepsPerUpdate() * sweepSeconds + gradientSeconds);
       line += String.format(Locale.ROOT, ", one %s sweep of one chain: %.3g ms", name, 1e3 * sweepSeconds);
     }
     say("%s: an epoch of per-state work would take about %.1f s%s", line, epochSeconds,

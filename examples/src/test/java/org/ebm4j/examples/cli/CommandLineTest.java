@@ -87,6 +87,13 @@ class CommandLineTest {
   }
 
   @Test
+  void negativePhaseWithoutKMeansOneSweep() {
+    Run r = run("train", "--model", "rbm", "--negative", "pcd", "--epochs", "1");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("one block-gibbs sweep of one chain"), r.out());
+  }
+
+  @Test
   void unknownSamplerIsRefusedWithTheKnownOnes() {
     Run r = run("train", "--model", "rbm", "--negative", "pcd:1", "--sampler", "nope");
     assertEquals(1, r.exit());

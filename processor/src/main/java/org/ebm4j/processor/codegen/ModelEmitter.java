@@ -424,11 +424,7 @@ public final class ModelEmitter {
   private String gradientMethodFor(List<ModelDeclaration.VariableDecl> vars) {
     Set<String> names = new LinkedHashSet<>();
     vars.forEach(v -> names.add(v.name()));
-    String name = gradientMethods.get(names);
-    if (name == null) {
-      name = gradientMethods.entrySet().stream().filter(e -> e.getKey().equals(names)).map(Map.Entry::getValue).findFirst().orElseThrow();
-    }
-    return name;
+    return java.util.Objects.requireNonNull(gradientMethods.get(names), "no gradient method for " + names);
   }
 
   private MethodSpec freeEnergyMethod() {
