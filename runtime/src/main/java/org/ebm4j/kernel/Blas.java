@@ -141,6 +141,46 @@ public final class Blas {
     }
   }
 
+  /**
+   * out[k] += Σ_r g_r · X[r, k] for a row-major rows×n X (row stride ldx): a weighted column sum,
+   * the gradient of a bias shared by every row of a batch.
+   */
+  public static void columnSumsAdd(double[] x, int xOff, int ldx, int rows, int n, double[] g, double[] out, int outOff) {
+    if (rows == 0 || n == 0) {
+      return;
+    }
+    // netlib checks a full stride past the last row, which a state's last variable does not have.
+    int blasRows = xOff + (long) ldx * rows <= x.length ? rows : rows - 1;
+    if ((long) rows * n < SMALL || blasRows == 0) {
+      blasRows = 0;
+    } else {
+      // Row-major X is the column-major n×rows matrix Xᵀ with the same stride: out += Xᵀ g.
+      BLAS_INSTANCE.dgemv("N", n, blasRows, 1.0, x, xOff, ldx, g, 0, 1, 1.0, out, outOff, 1);
+    }
+    for (int r = blasRows; r < rows; r++) {
+      double gr = g[r];
+      int row = xOff + r * ldx;
+      for (int k = 0; k < n; k++) {
+        out[outOff + k] += gr * x[row + k];
+      }
+    }
+  }
+
+  private static final ThreadLocal<double[][]> PACKED = ThreadLocal.withInitial(() -> new double[2][0]);
+
+  /** The rows×cols matrix at (off, ld) copied contiguously into this thread's scratch {@code slot}. */
+  private static double[] packed(double[] x, int off, int ld, int rows, int cols, int slot) {
+    double[][] scratch = PACKED.get();
+    if (scratch[slot].length < rows * cols) {
+      scratch[slot] = new double[rows * cols];
+    }
+    double[] out = scratch[slot];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(x, off + r * ld, out, r * cols, cols);
+    }
+    return out;
+  }
+
   /** The implementation in use, e.g. {@code JNIBLAS} (native) or {@code Java11BLAS}. */
   public static String backend() {
     return BLAS_INSTANCE.getClass().getSimpleName();
@@ -158,6 +198,21 @@ public final class Blas {
     if ((long) m * n * k < SMALL) {
       small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
+    }
+    // netlib wants a full stride after an input's last row; a state's last variable lacks it.
+    int aRows = transA ? k : m;
+    int aCols = transA ? m : k;
+    if (aOff + (long) lda * aRows > a.length) {
+      a = packed(a, aOff, lda, aRows, aCols, 0);
+      aOff = 0;
+      lda = aCols;
+    }
+    int bRows = transB ? n : k;
+    int bCols = transB ? k : n;
+    if (bOff + (long) ldb * bRows > b.length) {
+      b = packed(b, bOff, ldb, bRows, bCols, 1);
+      bOff = 0;
+      ldb = bCols;
     }
     // Row-major C = op(A) op(B) is column-major Cᵀ = op(B)ᵀ op(A)ᵀ on the same arrays.
     BLAS_INSTANCE.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);

@@ -14,13 +14,12 @@ public final class Kernels {
     return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
   }
 
-  /** 1 / (1 + e^−x) without overflow. */
+  /**
+   * 1 / (1 + e^−x), to a few ulps everywhere: for x ≪ 0, e^−x overflows to ∞ and the result is 0,
+   * as it should be. No branch, because in samplers the sign of x is a coin flip.
+   */
   public static double sigmoid(double x) {
-    if (x >= 0) {
-      return 1 / (1 + Math.exp(-x));
-    }
-    double e = Math.exp(x);
-    return e / (1 + e);
+    return 1 / (1 + Math.exp(-x));
   }
 
   /** log(2 cosh x) = |x| + log(1 + e^{−2|x|}), without overflow. */
@@ -156,6 +155,74 @@ public final class Kernels {
     for (int k = 0; k < n; k++) {
       y[yo + k] += s * a[ao + k];
     }
+  }
+
+  /**
+   * Index of the first non-finite entry of {@code a}, or −1: a scan on all cores, not bound by one
+   * addition's latency, since it runs after every update.
+   */
+  public static int firstNonFinite(double[] a) {
+    boolean[] bad = new boolean[1];
+    Parallel.rows((a.length + 1023) / 1024, 1024, (from, to) -> {
+      if (!finite(a, from * 1024, Math.min(a.length, to * 1024))) {
+        bad[0] = true;
+      }
+    });
+    if (!bad[0]) {
+      return -1;
+    }
+    for (int k = 0; k < a.length; k++) {
+      if (!Double.isFinite(a[k])) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether a[from, to) is all finite: eight independent sums of x·0, NaN exactly for ±∞ and NaN. */
+  private static boolean finite(double[] a, int from, int to) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double s4 = 0;
+    double s5 = 0;
+    double s6 = 0;
+    double s7 = 0;
+    int k = from;
+    for (; k + 8 <= to; k += 8) {
+      s0 += a[k] * 0.0;
+      s1 += a[k + 1] * 0.0;
+      s2 += a[k + 2] * 0.0;
+      s3 += a[k + 3] * 0.0;
+      s4 += a[k + 4] * 0.0;
+      s5 += a[k + 5] * 0.0;
+      s6 += a[k + 6] * 0.0;
+      s7 += a[k + 7] * 0.0;
+    }
+    for (; k < to; k++) {
+      s0 += a[k] * 0.0;
+    }
+    return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 == 0;
+  }
+
+  /** Σ a[k]², in four independent sums. */
+  public static double sumOfSquares(double[] a) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int n = a.length & ~3;
+    for (int k = 0; k < n; k += 4) {
+      s0 += a[k] * a[k];
+      s1 += a[k + 1] * a[k + 1];
+      s2 += a[k + 2] * a[k + 2];
+      s3 += a[k + 3] * a[k + 3];
+    }
+    for (int k = n; k < a.length; k++) {
+      s0 += a[k] * a[k];
+    }
+    return s0 + s1 + s2 + s3;
   }
 
   /** Throws unless the dimension was set to a positive size. */

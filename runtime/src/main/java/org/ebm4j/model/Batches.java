@@ -1,14 +1,21 @@
 package org.ebm4j.model;
 
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.ebm4j.kernel.Kernels;
+import org.ebm4j.kernel.Parallel;
+import org.ebm4j.random.Rng;
 
 /**
  * Batched forms of the capabilities, built on a model's {@link BatchGradients}: the marginal
- * gradient of many visible vectors at once, and conditional fields of a block for many states.
- * Each is available exactly when the per-state capability is.
+ * gradient of many visible vectors at once, conditional means and draws of a block for many
+ * states. Each is available exactly when the per-state capability is. Element-wise passes run on
+ * all cores; draws come from per-row streams, so results do not depend on the number of cores.
  */
 public final class Batches {
+  /** Rough cost of one sigmoid or draw, in element operations, for {@link Parallel#rows}. */
+  private static final int ELEMENT_COST = 16;
+
   private Batches() {}
 
   /** Whether {@link #accumulateMarginalGradient} applies: batched gradients and a free energy. */
@@ -22,21 +29,87 @@ public final class Batches {
    * states whose visible parts are read and whose latent parts are overwritten.
    */
   public static void accumulateMarginalGradient(EnergyModel model, double[] states, int rows, double weight, double[] grad, double[] scratch) {
+    latentMeans(model, states, rows, scratch);
+    model.capability(BatchGradients.class).orElseThrow().accumulateGradientBatch(states, rows, weight, grad);
+  }
+
+  /**
+   * Overwrites the latent parts of {@code rows} states with E[h | v] (binary: σ(−∂E/∂h), spin:
+   * tanh(−∂E/∂h)): the latents a free energy sums out, which are independent given the visibles.
+   * {@code scratch} has the states' length.
+   */
+  public static void latentMeans(EnergyModel model, double[] states, int rows, double[] scratch) {
     BatchGradients batch = model.capability(BatchGradients.class).orElseThrow();
     int width = model.stateSize();
-    List<Variables.Variable> latents = model.variables().all().stream().filter(v -> !v.visible()).toList();
-    for (Variables.Variable h : latents) {
+    for (Variables.Variable h : latents(model)) {
       batch.energyGradientBatch(h.name(), states, rows, scratch);
       boolean spin = h.domain() == Domain.SPIN;
-      for (int r = 0; r < rows; r++) {
-        int base = r * width + h.offset();
-        for (int k = 0; k < h.size(); k++) {
-          double g = scratch[base + k];
-          states[base + k] = spin ? -Math.tanh(g) : Kernels.sigmoid(-g);
+      int offset = h.offset();
+      int size = h.size();
+      Parallel.rows(rows, (long) size * ELEMENT_COST, (from, to) -> {
+        for (int r = from; r < to; r++) {
+          int base = r * width + offset;
+          for (int k = 0; k < size; k++) {
+            double g = scratch[base + k];
+            states[base + k] = spin ? -Math.tanh(g) : Kernels.sigmoid(-g);
+          }
+        }
+      });
+    }
+  }
+
+  /**
+   * Draws every latent unit of {@code rows} states in {@code target} (row stride {@code
+   * stateSize()}) from its mean in the same rows of {@code means} (as {@link #latentMeans} left
+   * them): completes a Gibbs step whose conditional was computed for a gradient anyway.
+   */
+  public static void drawLatentsFromMeans(EnergyModel model, double[] means, int meansRow, double[] target, int rows, RandomGenerator rng) {
+    int width = model.stateSize();
+    long key = rng.nextLong();
+    for (Variables.Variable h : latents(model)) {
+      boolean spin = h.domain() == Domain.SPIN;
+      int offset = h.offset();
+      int size = h.size();
+      long block = key + offset;
+      Parallel.rows(rows, (long) size * ELEMENT_COST, (from, to) -> {
+        for (int r = from; r < to; r++) {
+          Rng stream = Rng.stream(block, r);
+          int src = (meansRow + r) * width + offset;
+          int dst = r * width + offset;
+          for (int k = 0; k < size; k++) {
+            double m = means[src + k];
+            double p = spin ? (1 + m) / 2 : m;
+            target[dst + k] = spin ? 2 * below(stream.nextDouble(), p) - 1 : below(stream.nextDouble(), p);
+          }
+        }
+      });
+    }
+  }
+
+  /**
+   * Draws a binary or spin block of {@code rows} states from its conditional given the rest, in
+   * place. {@code scratch} has the states' length.
+   */
+  public static void drawBlock(EnergyModel model, Variables.Variable block, double[] states, int rows, double[] scratch, RandomGenerator rng) {
+    BatchGradients batch = model.capability(BatchGradients.class).orElseThrow();
+    batch.energyGradientBatch(block.name(), states, rows, scratch);
+    int width = model.stateSize();
+    boolean spin = block.domain() == Domain.SPIN;
+    int offset = block.offset();
+    int size = block.size();
+    long key = rng.nextLong();
+    Parallel.rows(rows, (long) size * ELEMENT_COST, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        Rng stream = Rng.stream(key, r);
+        int base = r * width + offset;
+        for (int k = 0; k < size; k++) {
+          // binary: p(1) = σ(−∂E/∂x); spin: p(+1) = σ(−2 ∂E/∂x)
+          double logit = spin ? -2 * scratch[base + k] : -scratch[base + k];
+          double p = Kernels.sigmoid(logit);
+          states[base + k] = spin ? 2 * below(stream.nextDouble(), p) - 1 : below(stream.nextDouble(), p);
         }
       }
-    }
-    batch.accumulateGradientBatch(states, rows, weight, grad);
+    });
   }
 
   /**
@@ -53,5 +126,17 @@ public final class Batches {
         out[r * block.size() + k] = factor * scratch[r * width + block.offset() + k];
       }
     }
+  }
+
+  /**
+   * 1 if u &lt; p else 0, without a branch: draws are coin flips, which a branch predictor cannot
+   * guess. For finite doubles u − p &lt; 0 exactly when u &lt; p, so the sign bit decides.
+   */
+  static double below(double u, double p) {
+    return Double.doubleToRawLongBits(u - p) >>> 63;
+  }
+
+  private static List<Variables.Variable> latents(EnergyModel model) {
+    return model.variables().all().stream().filter(v -> !v.visible()).toList();
   }
 }

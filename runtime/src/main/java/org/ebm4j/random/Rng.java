@@ -66,6 +66,14 @@ public final class Rng implements RandomGenerator {
     return (nextLong() >>> 11) * 0x1.0p-53;
   }
 
+  /**
+   * Stream {@code index} of the family keyed by {@code key}: independent generators for rows that
+   * are drawn in parallel, the same whichever thread draws them.
+   */
+  public static Rng stream(long key, long index) {
+    return new Rng(key ^ (index * 0xD1B54A32D192ED03L));
+  }
+
   /** An independent generator drawn from this one (for per-chain or per-thread streams). */
   public Rng split() {
     return new Rng(nextLong());

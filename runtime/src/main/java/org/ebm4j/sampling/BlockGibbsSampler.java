@@ -12,8 +12,9 @@ import org.ebm4j.model.Variables;
 
 /**
  * Block Gibbs sampling: each sweep draws every variable from its conditional given the rest,
- * latents first, then visibles (for an RBM: h | v, then v | h). Variables that are not blocks but
- * discrete are updated site by site.
+ * visibles first, then latents (for an RBM: v | h, then h | v), so that a sweep ends with latents
+ * drawn given the visibles — the conditional a free-energy gradient computes anyway (see {@link
+ * #sweepDeferringLatents}). Variables that are not blocks but discrete are updated site by site.
  */
 public final class BlockGibbsSampler implements Sampler {
   private final EnergyModel model;
@@ -24,14 +25,13 @@ public final class BlockGibbsSampler implements Sampler {
   /** All variables binary or spin blocks and batched gradients: whole sweeps as matrix products. */
   private final boolean batched;
   private double[] scratch = new double[0];
-  private double[] logits = new double[0];
 
   BlockGibbsSampler(EnergyModel model) {
     this.model = model;
     this.blocks = model.capability(BlockConditionals.class).orElseThrow();
     this.sites = model.capability(SiteConditionals.class).orElse(null);
-    model.variables().all().stream().filter(v -> !v.visible()).forEach(order::add);
     model.variables().all().stream().filter(Variables.Variable::visible).forEach(order::add);
+    model.variables().all().stream().filter(v -> !v.visible()).forEach(order::add);
     this.x = new double[model.stateSize()];
     this.batched = model.capability(org.ebm4j.model.BatchGradients.class).isPresent()
         && model.variables().all().stream().allMatch(v -> v.domain().isDiscrete() && blocks.blocks().contains(v.name()));
@@ -40,7 +40,7 @@ public final class BlockGibbsSampler implements Sampler {
   @Override
   public void sweep(Chains chains, int sweeps, RandomGenerator rng) {
     if (batched) {
-      sweepBatched(chains, sweeps, rng);
+      sweepBatched(chains, sweeps, false, rng);
       return;
     }
     for (int c = 0; c < chains.count(); c++) {
@@ -60,25 +60,41 @@ public final class BlockGibbsSampler implements Sampler {
     }
   }
 
+  /**
+   * Whether {@link #sweepDeferringLatents} applies: every variable is a binary or spin block and the
+   * model has batched gradients.
+   */
+  public boolean batched() {
+    return batched;
+  }
+
+  /**
+   * {@code sweeps} sweeps except the final draw of the latents, which the caller completes from the
+   * conditional means it computes for its gradient ({@link
+   * org.ebm4j.model.Batches#drawLatentsFromMeans}): one matrix product per update saved.
+   *
+   * @throws IllegalStateException unless {@link #batched()}
+   */
+  public void sweepDeferringLatents(Chains chains, int sweeps, RandomGenerator rng) {
+    if (!batched) {
+      throw new IllegalStateException("block-gibbs defers latent draws only on batched models");
+    }
+    sweepBatched(chains, sweeps, true, rng);
+  }
+
   /** Every block of every chain at once: one batched gradient per block, then the draws. */
-  private void sweepBatched(Chains chains, int sweeps, RandomGenerator rng) {
+  private void sweepBatched(Chains chains, int sweeps, boolean deferLast, RandomGenerator rng) {
     double[] states = chains.states();
     int rows = chains.count();
-    int width = model.stateSize();
     if (scratch.length < states.length) {
       scratch = new double[states.length];
-      logits = new double[states.length];
     }
     for (int s = 0; s < sweeps; s++) {
       for (Variables.Variable v : order) {
-        org.ebm4j.model.Batches.blockLogits(model, v, states, rows, scratch, logits);
-        double low = v.domain() == org.ebm4j.model.Domain.SPIN ? -1 : 0;
-        for (int r = 0; r < rows; r++) {
-          int base = r * width + v.offset();
-          for (int k = 0; k < v.size(); k++) {
-            states[base + k] = rng.nextDouble() < org.ebm4j.kernel.Kernels.sigmoid(logits[r * v.size() + k]) ? 1 : low;
-          }
+        if (deferLast && s == sweeps - 1 && !v.visible()) {
+          continue;
         }
+        org.ebm4j.model.Batches.drawBlock(model, v, states, rows, scratch, rng);
       }
     }
   }

@@ -6,6 +6,7 @@ import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.Variables;
+import org.ebm4j.sampling.BlockGibbsSampler;
 import org.ebm4j.sampling.Chains;
 import org.ebm4j.sampling.Sampler;
 import org.ebm4j.sampling.SamplerOptions;
@@ -28,6 +29,23 @@ public abstract class NegativePhase {
   /** Sampler sweeps per update (0 for the exact phase). */
   public int sweepsPerUpdate() {
     return 0;
+  }
+
+  /**
+   * Moves the chains for one update and returns them, for a trainer that puts data and chain rows
+   * into one batched gradient; null when this phase has no chains (then use {@link #accumulate}).
+   * The chains' latents may be left for the caller to draw: see {@link #latentsDeferred}.
+   */
+  Chains advance(EnergyModel model, MiniBatch batch, RandomGenerator rng) {
+    return null;
+  }
+
+  /**
+   * Whether the last {@link #advance} left the final latent draw of persistent chains to the caller,
+   * which must then draw them from the conditional means it computes for the gradient.
+   */
+  boolean latentsDeferred() {
+    return false;
   }
 
   /** Number of persistent chains (0 when chains start from the data or there are none). */
@@ -136,6 +154,7 @@ public abstract class NegativePhase {
     private double[] x;
     private double[] batchStates;
     private double[] batchScratch;
+    private boolean deferred;
 
     Sampled(String name, int k, int persistentChains, String samplerName, SamplerOptions options) {
       this.name = name;
@@ -161,15 +180,7 @@ public abstract class NegativePhase {
     @Override
     public void accumulate(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
       prepare(m);
-      Chains run;
-      if (persistentChains == 0) {
-        run = fromData(batch, rng);
-      } else {
-        if (chains == null) {
-          chains = Chains.random(m, persistentChains, rng);
-        }
-        run = chains;
-      }
+      Chains run = start(batch, rng);
       sampler.sweep(run, k, rng);
       if (org.ebm4j.model.Batches.marginalSupported(m)) {
         if (batchStates == null || batchStates.length < run.states().length) {
@@ -194,9 +205,54 @@ public abstract class NegativePhase {
       }
     }
 
+    @Override
+    Chains advance(EnergyModel m, MiniBatch batch, RandomGenerator rng) {
+      prepare(m);
+      Chains run = start(batch, rng);
+      // Chains from the data are dropped after the update, so their last latent draw is not needed.
+      deferred = false;
+      if (sampler instanceof BlockGibbsSampler b && b.batched()) {
+        b.sweepDeferringLatents(run, k, rng);
+        deferred = persistentChains > 0;
+      } else {
+        sampler.sweep(run, k, rng);
+      }
+      return run;
+    }
+
+    @Override
+    boolean latentsDeferred() {
+      return deferred;
+    }
+
+    private Chains start(MiniBatch batch, RandomGenerator rng) {
+      if (persistentChains == 0) {
+        return fromData(batch, rng);
+      }
+      if (chains == null) {
+        chains = Chains.random(model, persistentChains, rng);
+      }
+      return chains;
+    }
+
     /** One chain per example: visibles from the data, latents drawn given them where possible. */
     private Chains fromData(MiniBatch batch, RandomGenerator rng) {
       Chains c = Chains.random(model, batch.size(), rng);
+      if (sampler instanceof BlockGibbsSampler b && b.batched()) {
+        for (int i = 0; i < batch.size(); i++) {
+          System.arraycopy(batch.values(), i * batch.width(), c.states(), i * c.width(), batch.width());
+        }
+        if (batchScratch == null || batchScratch.length < c.states().length) {
+          batchStates = new double[c.states().length];
+          batchScratch = new double[c.states().length];
+        }
+        for (Variables.Variable v : model.variables().all()) {
+          if (!v.visible()) {
+            org.ebm4j.model.Batches.drawBlock(model, v, c.states(), c.count(), batchScratch, rng);
+          }
+        }
+        return c;
+      }
       BlockConditionals blocks = model.capability(BlockConditionals.class).orElse(null);
       for (int i = 0; i < batch.size(); i++) {
         c.get(i, x);

@@ -35,6 +35,7 @@ public final class Trainer {
   private final double[] grad;
   private double[] batchStates = new double[0];
   private double[] batchScratch = new double[0];
+  private double[] rowWeights = new double[0];
   private final Centering centering;
   private Rng rng;
   private Enumeration evaluation;
@@ -168,12 +169,17 @@ public final class Trainer {
       long start = System.nanoTime();
       optimizer.setLearningRateFactor(schedule.factor(epoch + 1));
       int[] order = data.shuffledOrder(rng);
-      double norm = 0;
+      double norm = Double.NaN;
       int batch = 0;
       for (int from = 0; from < order.length; from += batchSize) {
-        norm = step(MiniBatch.of(data, order, from, Math.min(order.length, from + batchSize)), ++batch);
+        int to = Math.min(order.length, from + batchSize);
+        // The epoch reports its last update's gradient norm: only that update needs the gradient.
+        double n = step(MiniBatch.of(data, order, from, to), ++batch, to == order.length);
+        if (to == order.length) {
+          norm = n;
+        }
         if (batchProgress != null) {
-          batchProgress.accept(Math.min(order.length, from + batchSize));
+          batchProgress.accept(to);
         }
       }
       epoch++;
@@ -185,17 +191,20 @@ public final class Trainer {
     return history;
   }
 
-  /** One minibatch update; returns the gradient's norm. */
-  private double step(MiniBatch batch, int index) {
+  /** One minibatch update; returns the gradient's norm, or NaN when it was not computed. */
+  private double step(MiniBatch batch, int index, boolean measure) {
+    if (org.ebm4j.model.Batches.marginalSupported(model)) {
+      Chains chains = negative.advance(model, batch, rng);
+      if (chains != null) {
+        return combinedStep(batch, chains, index, measure);
+      }
+    }
     java.util.Arrays.fill(grad, 0.0);
     double weight = 1.0 / batch.size();
     if (org.ebm4j.model.Batches.marginalSupported(model)) {
       // All examples at once: the positive phase as matrix products.
       int width = model.stateSize();
-      if (batchStates.length < batch.size() * width) {
-        batchStates = new double[batch.size() * width];
-        batchScratch = new double[batch.size() * width];
-      }
+      ensureRows(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         System.arraycopy(batch.values(), i * batch.width(), batchStates, i * width, batch.width());
       }
@@ -208,13 +217,52 @@ public final class Trainer {
       }
     }
     negative.accumulate(model, batch, -1.0, grad, rng);
-    double norm = 0;
-    for (int k = 0; k < grad.length; k++) {
-      if (!Double.isFinite(grad[k])) {
-        throw diverged("gradient", index, k, grad[k]);
-      }
-      norm += grad[k] * grad[k];
+    return update(batch, index);
+  }
+
+  /**
+   * Data rows and chain rows in one array: the latents of both summed out by one product, the
+   * chains' deferred latent draw taken from the same means, and the whole gradient (+1/B per data
+   * row, −1/C per chain row) in one more — added straight to θ when the optimizer's step is linear
+   * and the generated gradient reads no parameter.
+   */
+  private double combinedStep(MiniBatch batch, Chains chains, int index, boolean measure) {
+    int b = batch.size();
+    int c = chains.count();
+    int rows = b + c;
+    int width = model.stateSize();
+    ensureRows(rows);
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(batch.values(), i * batch.width(), batchStates, i * width, batch.width());
     }
+    System.arraycopy(chains.states(), 0, batchStates, b * width, c * width);
+    org.ebm4j.model.Batches.latentMeans(model, batchStates, rows, batchScratch);
+    if (negative.latentsDeferred()) {
+      org.ebm4j.model.Batches.drawLatentsFromMeans(model, batchStates, b, chains.states(), c, rng);
+    }
+    org.ebm4j.model.BatchGradients gradients = model.capability(org.ebm4j.model.BatchGradients.class).orElseThrow();
+    double size = optimizer.linearStepSize();
+    boolean fused = !measure && centering == null && Double.isFinite(size) && gradients.gradientMayAliasParams();
+    double scale = fused ? size : 1;
+    java.util.Arrays.fill(rowWeights, 0, b, scale / b);
+    java.util.Arrays.fill(rowWeights, b, rows, -scale / c);
+    if (fused) {
+      gradients.accumulateGradientBatch(batchStates, rows, rowWeights, model.params());
+      checkParams(index);
+      return Double.NaN;
+    }
+    java.util.Arrays.fill(grad, 0.0);
+    gradients.accumulateGradientBatch(batchStates, rows, rowWeights, grad);
+    return update(batch, index);
+  }
+
+  /** Checks the gradient, steps the optimizer (through centering), checks θ; returns |g|. */
+  private double update(MiniBatch batch, int index) {
+    int bad = Kernels.firstNonFinite(grad);
+    if (bad >= 0) {
+      throw diverged("gradient", index, bad, grad[bad]);
+    }
+    double norm = Math.sqrt(Kernels.sumOfSquares(grad));
     if (centering != null) {
       centering.transform(grad);
     }
@@ -222,13 +270,27 @@ public final class Trainer {
     if (centering != null) {
       centering.updateOffsets(batch);
     }
+    checkParams(index);
+    return norm;
+  }
+
+  private void checkParams(int index) {
     double[] p = model.params();
-    for (int k = 0; k < p.length; k++) {
-      if (!Double.isFinite(p[k])) {
-        throw diverged("parameter after the update", index, k, p[k]);
-      }
+    int bad = Kernels.firstNonFinite(p);
+    if (bad >= 0) {
+      throw diverged("parameter after the update", index, bad, p[bad]);
     }
-    return Math.sqrt(norm);
+  }
+
+  private void ensureRows(int rows) {
+    int width = model.stateSize();
+    if (batchStates.length < rows * width) {
+      batchStates = new double[rows * width];
+      batchScratch = new double[rows * width];
+    }
+    if (rowWeights.length < rows) {
+      rowWeights = new double[rows];
+    }
   }
 
   private DivergenceException diverged(String what, int batch, int k, double value) {

@@ -83,4 +83,41 @@ class BlasTest {
       }
     }
   }
+
+  /**
+   * Inputs that are the last variable of a state array: row stride wider than the matrix and no
+   * room for a full stride after the last row, which netlib rejects unless we repack.
+   */
+  @Test
+  void stridedInputsEndingAtTheArraysEndWork() {
+    SplittableRandom rng = new SplittableRandom(3);
+    int rows = 700; // rows · m above Blas.SMALL, so both products reach BLAS
+    int m = 60;
+    int n = 50;
+    int stride = 90;
+    int off = stride - m;
+    double[] x = random(off + (rows - 1) * stride + m, 1, rng);
+    double[] w = random(m * n, 1, rng);
+    double[] c = new double[rows * n];
+    double[] g = random(rows, 1, rng);
+    double[] sums = new double[m];
+    Blas.gemm(false, false, rows, n, m, 1.0, x, off, stride, w, 0, n, 0.0, c, 0, n);
+    Blas.columnSumsAdd(x, off, stride, rows, m, g, sums, 0);
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int i = 0; i < m; i++) {
+          s += x[off + r * stride + i] * w[i * n + j];
+        }
+        assertEquals(s, c[r * n + j], 1e-9);
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      double s = 0;
+      for (int r = 0; r < rows; r++) {
+        s += g[r] * x[off + r * stride + i];
+      }
+      assertEquals(s, sums[i], 1e-9);
+    }
+  }
 }

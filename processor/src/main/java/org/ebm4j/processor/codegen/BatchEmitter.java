@@ -58,7 +58,7 @@ final class BatchEmitter {
     List<FieldSpec> out = new ArrayList<>();
     out.add(FieldSpec.builder(TypeName.INT, "batchCapacity", Modifier.PRIVATE).build());
     for (Value v : f.values()) {
-      if (isBatched(v.id())) {
+      if (isBatched(v.id()) && v.op() != Op.VAR) {
         out.add(FieldSpec.builder(DOUBLES, "bt" + v.id(), Modifier.PRIVATE).initializer("new double[0]").build());
         out.add(FieldSpec.builder(DOUBLES, "bg" + v.id(), Modifier.PRIVATE).initializer("new double[0]").build());
       }
@@ -78,7 +78,7 @@ final class BatchEmitter {
         .beginControlFlow("if (rows <= batchCapacity)").addStatement("return").endControlFlow();
     int widest = 1;
     for (Value v : f.values()) {
-      if (isBatched(v.id())) {
+      if (isBatched(v.id()) && v.op() != Op.VAR) {
         m.addStatement("bt$L = new double[rows * $L]", v.id(), width(v.id()));
         m.addStatement("bg$L = new double[rows * $L]", v.id(), width(v.id()));
       }
@@ -113,21 +113,64 @@ final class BatchEmitter {
     return expr;
   }
 
-  /** {@code grad += weight · Σ_r ∇θ log p̃(x_r)}. */
-  MethodSpec gradientMethod() {
+  /** {@code grad += weight · Σ_r ∇θ log p̃(x_r)}, with one weight for all rows or one per row. */
+  List<MethodSpec> gradientMethods() {
     boolean[] active = ActivityAnalysis.analyze(f, v -> v.op() == Op.PARAM);
     CodeBlock.Builder code = CodeBlock.builder();
     if (active[f.result()]) {
-      emit(code, active, "grad", "-weight");
+      emit(code, active, "grad", CodeBlock.builder()
+          .beginControlFlow("for (int r = 0; r < rows; r++)")
+          .addStatement("bg$L[r] = weights == null ? -weight : -weights[r]", f.result())
+          .endControlFlow().build());
     } else {
       code.add("// The energy does not depend on the parameters.\n");
     }
-    return MethodSpec.methodBuilder("accumulateGradientBatch").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+    MethodSpec one = MethodSpec.methodBuilder("accumulateGradientBatch").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(DOUBLES, "xs").addParameter(TypeName.INT, "rows").addParameter(TypeName.DOUBLE, "weight").addParameter(DOUBLES, "grad")
+        .addStatement("gradientBatch(xs, rows, weight, null, grad)")
+        .build();
+    MethodSpec perRow = MethodSpec.methodBuilder("accumulateGradientBatch").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .addParameter(DOUBLES, "xs").addParameter(TypeName.INT, "rows").addParameter(DOUBLES, "weights").addParameter(DOUBLES, "grad")
+        .beginControlFlow("if (weights.length < rows)")
+        .addStatement("throw new IllegalArgumentException($S + rows + $S + weights.length)", "a batch of ", " states needs as many weights, got ")
+        .endControlFlow()
+        .addStatement("gradientBatch(xs, rows, 0.0, weights, grad)")
+        .build();
+    MethodSpec body = MethodSpec.methodBuilder("gradientBatch").addModifiers(Modifier.PRIVATE)
+        .addParameter(DOUBLES, "xs").addParameter(TypeName.INT, "rows").addParameter(TypeName.DOUBLE, "weight")
+        .addParameter(DOUBLES, "weights").addParameter(DOUBLES, "grad")
         .addStatement("checkBatch(xs, rows)")
         .addStatement("ensureBatch(rows)")
         .addCode(code.build())
         .build();
+    MethodSpec alias = MethodSpec.methodBuilder("gradientMayAliasParams").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.BOOLEAN)
+        .addJavadoc("$L\n", active[f.result()] && readsParamsBackward(active)
+            ? "No: the reverse sweep reads parameters after it has started writing their adjoints."
+            : "Yes: the reverse sweep reads no parameter, so the gradient may be added to θ in place.")
+        .addStatement("return $L", !(active[f.result()] && readsParamsBackward(active)))
+        .build();
+    return List.of(one, perRow, body, alias);
+  }
+
+  /** Whether a reverse rule of the parameter gradient reads a parameter (directly or as a row view). */
+  private boolean readsParamsBackward(boolean[] active) {
+    MethodSweep probe = new MethodSweep(f, active);
+    for (Value v : f.values()) {
+      if (active[v.id()]) {
+        for (int id : Primitive.of(v.op()).reads(probe, v)) {
+          if (refersToParams(id)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean refersToParams(int id) {
+    Value v = f.value(id);
+    return v.op() == Op.PARAM || (v.op() == Op.ROW && refersToParams(v.arg(0)));
   }
 
   /** Per variable: {@code gxs[r, var] = ∂E/∂var}; dispatches on the name. */
@@ -149,7 +192,7 @@ final class BatchEmitter {
       m.endControlFlow();
       if (active[f.result()]) {
         CodeBlock.Builder code = CodeBlock.builder();
-        emit(code, active, "gxs", "1.0");
+        emit(code, active, "gxs", CodeBlock.of("java.util.Arrays.fill(bg$L, 0, rows, 1.0);\n", f.result()));
         m.addCode(code.build());
       }
       m.addStatement("return");
@@ -179,7 +222,7 @@ final class BatchEmitter {
 
   // ---------------------------------------------------------------- the sweeps
 
-  private void emit(CodeBlock.Builder code, boolean[] active, String gradArray, String seed) {
+  private void emit(CodeBlock.Builder code, boolean[] active, String gradArray, CodeBlock seed) {
     boolean[] needed = needed(active);
     MethodSweep single = new MethodSweep(f, active);
     // Values free of the state, once.
@@ -189,14 +232,7 @@ final class BatchEmitter {
       }
     }
     code.add(single.code().build());
-    // Variables are gathered into contiguous rows: BLAS wants each matrix inside its array.
-    for (Value v : f.values()) {
-      if (v.op() == Op.VAR && (needed[v.id()] || active[v.id()])) {
-        code.beginControlFlow("for (int r = 0; r < rows; r++)");
-        code.addStatement("System.arraycopy(xs, r * stateSize + $L, bt$L, r * $L, $L)", MethodSweep.stateOffset(v.name()), v.id(), width(v.id()), width(v.id()));
-        code.endControlFlow();
-      }
-    }
+    // Variables are read in place from xs (row stride stateSize); their adjoints go straight to gxs.
     for (Value v : f.values()) {
       if (isBatched(v.id()) && needed[v.id()] && v.op() != Op.VAR) {
         forward(code, v, active, gradArray);
@@ -204,7 +240,7 @@ final class BatchEmitter {
     }
     // Adjoints.
     for (Value v : f.values()) {
-      if (!active[v.id()] || v.op() == Op.PARAM || v.op() == Op.ROW) {
+      if (!active[v.id()] || v.op() == Op.PARAM || v.op() == Op.ROW || v.op() == Op.VAR) {
         continue;
       }
       if (isBatched(v.id())) {
@@ -215,7 +251,7 @@ final class BatchEmitter {
         code.addStatement("java.util.Arrays.fill(g$L, 0.0)", v.id());
       }
     }
-    code.addStatement("java.util.Arrays.fill(bg$L, 0, rows, $L)", f.result(), seed);
+    code.add(seed);
     for (int i = f.values().size() - 1; i >= 0; i--) {
       Value v = f.value(i);
       if (!active[v.id()] || v.op() == Op.ACC) {
@@ -227,13 +263,6 @@ final class BatchEmitter {
         MethodSweep s = new MethodSweep(f, active);
         Primitive.of(v.op()).backward(s, v);
         code.add(s.code().build());
-      }
-    }
-    for (Value v : f.values()) {
-      if (v.op() == Op.VAR && active[v.id()]) {
-        code.beginControlFlow("for (int r = 0; r < rows; r++)");
-        code.addStatement("System.arraycopy(bg$L, r * $L, gxs, r * stateSize + $L, $L)", v.id(), width(v.id()), MethodSweep.stateOffset(v.name()), width(v.id()));
-        code.endControlFlow();
       }
     }
   }
@@ -318,6 +347,26 @@ final class BatchEmitter {
       bilinearBackward(code, v, active, gradArray);
       return;
     }
+    if (v.op() == Op.DOT && !f.value(v.arg(0)).shape().isScalar()) {
+      for (int k = 0; k < 2; k++) {
+        int param = v.arg(k);
+        int rowsOf = v.arg(1 - k);
+        if (active[param] && f.value(param).op() == Op.PARAM && isBatched(rowsOf)) {
+          // θ̄ += Σ_r ȳ_r x_r: one matrix–vector product instead of a pass over θ̄ per row.
+          code.addStatement("$T.columnSumsAdd($L, $L, $L, rows, $L, bg$L, $L, $L)", BLAS, rowArray(rowsOf), rowOffset(rowsOf),
+              ld(rowsOf), width(rowsOf), v.id(), gradArray, paramOffset(param));
+          RowSweep rest = new RowSweep(withoutParam(active, param), gradArray, -1);
+          Primitive.of(v.op()).backward(rest, v);
+          CodeBlock body = rest.code().build();
+          if (!body.isEmpty()) {
+            code.beginControlFlow("for (int r = 0; r < rows; r++)");
+            code.add(body);
+            code.endControlFlow();
+          }
+          return;
+        }
+      }
+    }
     RowSweep s = new RowSweep(active, gradArray, -1);
     Primitive.of(v.op()).backward(s, v);
     CodeBlock body = s.code().build();
@@ -360,6 +409,12 @@ final class BatchEmitter {
     }
   }
 
+  private static boolean[] withoutParam(boolean[] active, int param) {
+    boolean[] out = active.clone();
+    out[param] = false;
+    return out;
+  }
+
   private String dim(Value v, int axis) {
     return MethodSweep.dimField(v.shape().dim(axis));
   }
@@ -381,20 +436,24 @@ final class BatchEmitter {
     return MethodSweep.paramOffset(v.name());
   }
 
+  private boolean isVar(int id) {
+    return f.value(id).op() == Op.VAR;
+  }
+
   private String rowArray(int id) {
-    return "bt" + id;
+    return isVar(id) ? "xs" : "bt" + id;
   }
 
   private String rowOffset(int id) {
-    return "0";
+    return isVar(id) ? MethodSweep.stateOffset(f.value(id).name()) : "0";
   }
 
   private String ld(int id) {
-    return width(id);
+    return isVar(id) ? "stateSize" : width(id);
   }
 
   private String adjointArray(int id) {
-    return "bg" + id;
+    return isVar(id) ? "gxs" : "bg" + id;
   }
 
   private String adjointOffset(int id) {
@@ -435,7 +494,7 @@ final class BatchEmitter {
       if (!isBatched(id) || id == defining) {
         return single.scalar(id);
       }
-      return "bt" + id + "[r]";
+      return isVar(id) ? "xs[r * stateSize + " + rowOffset(id) + "]" : "bt" + id + "[r]";
     }
 
     @Override
@@ -462,7 +521,7 @@ final class BatchEmitter {
       if (!isBatched(id)) {
         return v.op() == Op.PARAM ? gradArray + "[" + MethodSweep.paramOffset(v.name()) + "]" : single.adjoint(id);
       }
-      return "bg" + id + "[r]";
+      return isVar(id) ? "gxs[r * stateSize + " + rowOffset(id) + "]" : "bg" + id + "[r]";
     }
 
     @Override

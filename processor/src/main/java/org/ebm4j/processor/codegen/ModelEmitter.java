@@ -146,7 +146,7 @@ public final class ModelEmitter {
       type.addMethod(conditionalLogitMethod());
     }
     if (batch != null) {
-      type.addMethod(batch.gradientMethod());
+      batch.gradientMethods().forEach(type::addMethod);
       type.addMethod(batch.energyGradientMethod(variableNames()));
       type.addMethod(batch.ensureMethod());
       type.addMethod(batch.checkMethod());

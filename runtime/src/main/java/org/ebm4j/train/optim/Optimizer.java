@@ -10,6 +10,14 @@ public interface Optimizer {
   /** {@code params} is updated in place; {@code ascent} (same length) is only read. */
   void step(double[] params, double[] ascent);
 
+  /**
+   * If the next {@link #step} is exactly θ += s·g with no state, returns s, so that a trainer may add
+   * the scaled gradient to θ directly (one pass over memory instead of three); else NaN.
+   */
+  default double linearStepSize() {
+    return Double.NaN;
+  }
+
   /** Multiplies the configured learning rate by {@code factor} from the next step on. */
   void setLearningRateFactor(double factor);
 

@@ -46,6 +46,11 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
+  public double linearStepSize() {
+    return momentum == 0 && weightDecay == 0 ? learningRate * factor : Double.NaN;
+  }
+
+  @Override
   public void setLearningRateFactor(double factor) {
     this.factor = factor;
   }
