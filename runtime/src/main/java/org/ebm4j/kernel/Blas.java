@@ -39,6 +39,10 @@ public final class Blas {
   public static void sparseTimesAdd(double[] x, int xOff, int ldx, int rows, int m, double[] g,
       double[] w, int wOff, int n, double[] c, int cOff, int ldc, double[] scratch) {
     if (density(x, xOff, ldx, rows, m) > SPARSE_DENSITY) {
+      if (uniform(g, rows)) {
+        gemm(false, false, rows, n, m, g == null ? 1 : g[0], x, xOff, ldx, w, wOff, n, 1.0, c, cOff, ldc);
+        return;
+      }
       // Dense: scale the rows of X into scratch (rows × m) and multiply through BLAS.
       for (int r = 0; r < rows; r++) {
         double gr = g == null ? 1 : g[r];
@@ -73,6 +77,10 @@ public final class Blas {
   public static void sparseTransposeTimesAdd(double[] x, int xOff, int ldx, int rows, int m, double[] g,
       double[] s, int sOff, int lds, int n, double[] w, int wOff, double[] scratch) {
     if (density(x, xOff, ldx, rows, m) > SPARSE_DENSITY) {
+      if (uniform(g, rows)) {
+        gemm(true, false, m, n, rows, g == null ? 1 : g[0], x, xOff, ldx, s, sOff, lds, 1.0, w, wOff, n);
+        return;
+      }
       for (int r = 0; r < rows; r++) {
         double gr = g == null ? 1 : g[r];
         for (int j = 0; j < n; j++) {
@@ -97,6 +105,38 @@ public final class Blas {
         }
       }
     }
+  }
+
+  /**
+   * C[r, :] += g_r · S[r, :] · Wᵀ for r &lt; rows: S rows×n (row stride lds), W m×n row-major, C row
+   * stride ldc. Equal weights (the common case: one batch, one weight) go to BLAS as its alpha.
+   */
+  public static void scaledRowsTimesTransposeAdd(double[] s, int sOff, int lds, int rows, int n, double[] g,
+      double[] w, int wOff, int m, double[] c, int cOff, int ldc, double[] scratch) {
+    if (uniform(g, rows)) {
+      gemm(false, true, rows, m, n, g == null ? 1 : g[0], s, sOff, lds, w, wOff, n, 1.0, c, cOff, ldc);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      double gr = g[r];
+      for (int k = 0; k < n; k++) {
+        scratch[r * n + k] = gr * s[sOff + r * lds + k];
+      }
+    }
+    gemm(false, true, rows, m, n, 1.0, scratch, 0, n, w, wOff, n, 1.0, c, cOff, ldc);
+  }
+
+  /** Whether every row has the same weight (no weights counts as all ones). */
+  private static boolean uniform(double[] g, int rows) {
+    if (g == null) {
+      return true;
+    }
+    for (int r = 1; r < rows; r++) {
+      if (g[r] != g[0]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The share of nonzeros, counted only until it passes {@link #SPARSE_DENSITY}. */

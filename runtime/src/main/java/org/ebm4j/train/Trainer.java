@@ -41,6 +41,7 @@ public final class Trainer {
   private Enumeration evaluation;
   private boolean evaluationPlanned;
   private int epoch;
+  private int updates;
   private boolean centeringStarted;
 
   private Trainer(Builder b) {
@@ -189,6 +190,20 @@ public final class Trainer {
       listeners.forEach(l -> l.accept(m));
     }
     return history;
+  }
+
+  /**
+   * One minibatch update, for training loops of your own ({@link #fit} runs these over shuffled
+   * minibatches of a validated data set, and also moves centering offsets from the data's means).
+   *
+   * @throws IllegalArgumentException if the batch's width is not the model's visible size
+   * @throws DivergenceException as {@link #fit} does
+   */
+  public void update(MiniBatch batch) {
+    if (batch.width() != model.visibleSize()) {
+      throw new IllegalArgumentException("a minibatch of " + batch.width() + " columns for a model with " + model.visibleSize() + " visible units");
+    }
+    step(batch, ++updates, false);
   }
 
   /** One minibatch update; returns the gradient's norm, or NaN when it was not computed. */

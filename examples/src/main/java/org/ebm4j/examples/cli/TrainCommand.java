@@ -119,23 +119,13 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--epochs must be >= 0 and --batch positive");
     }
     Dataset dataset = DataSpec.load(data);
-    ModelOptions options = new ModelOptions();
-    options.model = model;
-    options.dims = dims;
-    EnergyModel m = options.create(dataset.width(), seed);
+    EnergyModel m = newModel(dataset);
     dataset.validate(m.variables());
-    SamplerOptions samplerSettings = SamplerOptions.parse(samplerOptions);
     if (sampler != null) {
       Samplers.provider(sampler);
     }
-    int chainCount = chains == null ? batch : chains;
-    NegativePhase phase = NegativePhase.parse(negative, sampler, chainCount, samplerSettings);
-    Optimizer opt =
-        switch (optimizer) {
-          case "sgd" -> new Sgd(lr, momentum, weightDecay);
-          case "adam" -> new Adam(lr, 0.9, 0.999, 1e-8, weightDecay);
-          default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; use sgd or adam");
-        };
+    NegativePhase phase = newNegativePhase(m);
+    Optimizer opt = newOptimizer();
     Writer metrics = out == null ? null : openMetrics(saved != null);
     Trainer[] holder = new Trainer[1];
     Progress[] bar = new Progress[1];
@@ -197,6 +187,25 @@ final class TrainCommand implements Callable<Integer> {
 
   private final java.util.List<Double> curve = new java.util.ArrayList<>();
 
+  private EnergyModel newModel(Dataset dataset) {
+    ModelOptions options = new ModelOptions();
+    options.model = model;
+    options.dims = dims;
+    return options.create(dataset.width(), seed);
+  }
+
+  private NegativePhase newNegativePhase(EnergyModel m) {
+    return NegativePhase.parse(negative, sampler, chains == null ? batch : chains, SamplerOptions.parse(samplerOptions));
+  }
+
+  private Optimizer newOptimizer() {
+    return switch (optimizer) {
+      case "sgd" -> new Sgd(lr, momentum, weightDecay);
+      case "adam" -> new Adam(lr, 0.9, 0.999, 1e-8, weightDecay);
+      default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; use sgd or adam");
+    };
+  }
+
   /** Samples, data, filters and the training curve as PNG files in --plots. */
   private void drawPlots(EnergyModel m, Dataset dataset) throws IOException {
     int count = 16;
@@ -247,8 +256,9 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * Times one gradient and one sampler sweep on copies (nothing the run uses is touched, so the
-   * run stays bit-identical) and prints what an epoch should take.
+   * Times one gradient, one sampler sweep and whole minibatch updates on copies (nothing the run
+   * uses is touched, so the run stays bit-identical) and prints what an epoch should take. The
+   * updates also let the JIT compile the hot loops before the first epoch's clock starts.
    */
   private void estimateCosts(EnergyModel m, Dataset dataset, NegativePhase phase) {
     if (quiet) {
@@ -265,7 +275,6 @@ final class TrainCommand implements Callable<Integer> {
     }
     double gradientSeconds = (System.nanoTime() - start) / 1e9 / reps;
     String line = String.format(Locale.ROOT, "one gradient: %.3g ms", 1e3 * gradientSeconds);
-    double epochSeconds = dataset.size() * gradientSeconds;
     if (phase.sweepsPerUpdate() > 0) {
       String name = sampler == null ? Samplers.defaultName(m) : sampler;
       org.ebm4j.random.Rng local = new org.ebm4j.random.Rng(0);
@@ -278,12 +287,47 @@ final class TrainCommand implements Callable<Integer> {
         sweeps++;
       }
       double sweepSeconds = (System.nanoTime() - t) / 1e9 / sweeps;
-      int chainCount = phase.persistentChains() > 0 ? phase.persistentChains() : batch;
-      epochSeconds += Math.ceil(dataset.size() / (double) batch) * chainCount * (phase.sweepsPerUpdate() * sweepSeconds + gradientSeconds);
       line += String.format(Locale.ROOT, ", one %s sweep of one chain: %.3g ms", name, 1e3 * sweepSeconds);
     }
-    say("%s: an epoch of per-state work would take about %.1f s%s", line, epochSeconds,
-        m.capability(org.ebm4j.model.BatchGradients.class).isPresent() ? " (batched gradients make it faster)" : "");
+    double update = timeUpdates(m, dataset);
+    long updates = (dataset.size() + batch - 1) / batch;
+    say("%s; one update of %d examples: %.3g ms, so an epoch should take about %.1f s", line, Math.min(batch, dataset.size()), 1e3 * update,
+        update * updates);
+  }
+
+  /**
+   * Seconds per minibatch update, from up to a second of updates by a trainer of the same settings on
+   * a copy of the model: the median of the later two thirds.
+   */
+  private double timeUpdates(EnergyModel m, Dataset dataset) {
+    EnergyModel copy = newModel(dataset);
+    System.arraycopy(m.params(), 0, copy.params(), 0, m.params().length);
+    Trainer probe = Trainer.builder(copy)
+        .negativePhase(newNegativePhase(copy))
+        .optimizer(newOptimizer())
+        .batchSize(batch)
+        .seed(seed)
+        .build();
+    int[] order = new int[dataset.size()];
+    java.util.Arrays.setAll(order, i -> i);
+    java.util.List<Long> stamps = new java.util.ArrayList<>();
+    long start = System.nanoTime();
+    stamps.add(start);
+    for (int from = 0; stamps.size() < 4 || (System.nanoTime() - start < 1_000_000_000L && stamps.size() < 500); from += batch) {
+      if (from >= order.length) {
+        from = 0;
+      }
+      probe.update(org.ebm4j.train.MiniBatch.of(dataset, order, from, Math.min(order.length, from + batch)));
+      stamps.add(System.nanoTime());
+    }
+    // The median of the later updates: the early ones run before the JIT has compiled the loops.
+    int skip = (stamps.size() - 1) / 3;
+    double[] each = new double[stamps.size() - 1 - skip];
+    for (int i = 0; i < each.length; i++) {
+      each[i] = (stamps.get(skip + i + 1) - stamps.get(skip + i)) / 1e9;
+    }
+    java.util.Arrays.sort(each);
+    return each[each.length / 2];
   }
 
   private void say(String format, Object... args) {

@@ -389,15 +389,9 @@ final class BatchEmitter {
     String m = dim(w, 0);
     String n = dim(w, 1);
     if (active[vv]) {
-      // batchScratch = diag(ȳ) H, then V̄ += batchScratch Wᵀ
-      code.beginControlFlow("for (int r = 0; r < rows; r++)");
-      code.addStatement("double gr = bg$L[r]", v.id());
-      code.beginControlFlow("for (int k = 0; k < $L; k++)", n);
-      code.addStatement("batchScratch[r * $L + k] = gr * $L[$L + r * $L + k]", n, rowArray(hh), rowOffset(hh), ld(hh));
-      code.endControlFlow();
-      code.endControlFlow();
-      code.addStatement("$T.gemm(false, true, rows, $L, $L, 1.0, batchScratch, 0, $L, $L, $L, 1.0, $L, $L, $L)", BLAS, m, n, n,
-          unbatched(v.arg(1)), n, adjointArray(vv), adjointOffset(vv), ld(vv));
+      // V̄ += diag(ȳ) H Wᵀ
+      code.addStatement("$T.scaledRowsTimesTransposeAdd($L, $L, $L, rows, $L, bg$L, $L, $L, $L, $L, $L, batchScratch)", BLAS,
+          rowArray(hh), rowOffset(hh), ld(hh), n, v.id(), unbatched(v.arg(1)), m, adjointArray(vv), adjointOffset(vv), ld(vv));
     }
     if (active[v.arg(1)]) {
       code.addStatement("$T.sparseTransposeTimesAdd($L, $L, $L, rows, $L, bg$L, $L, $L, $L, $L, $L, $L, batchScratch)", BLAS,
