@@ -15,6 +15,7 @@ import org.ebm4j.model.Variables;
  */
 public record Dataset(String name, int size, int width, double[] values) {
 
+  /** Checks that {@code values} holds {@code size × width} numbers. */
   public Dataset {
     if (size < 0 || width <= 0 || values.length != (long) size * width) {
       throw new IllegalArgumentException(

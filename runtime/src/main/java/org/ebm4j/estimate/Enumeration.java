@@ -106,6 +106,7 @@ public final class Enumeration {
     return vars.all().stream().filter(v -> v.visible() == visible).allMatch(v -> v.domain().isDiscrete());
   }
 
+  /** The side whose states are enumerated. */
   public Side side() {
     return side;
   }

@@ -12,13 +12,15 @@ public final class Parallel {
   /** Below this many element operations a fork costs more than it saves (measured: ~20 µs). */
   static final long MIN_WORK = 32 * 1024;
 
-  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /** Threads for row loops: the system property {@code ebm4j.threads}, else the available processors. */
+  private static final int CORES = Integer.getInteger("ebm4j.threads", Runtime.getRuntime().availableProcessors());
 
   private Parallel() {}
 
   /** A body over the rows {@code [from, to)}. */
   @FunctionalInterface
   public interface RowRange {
+    /** Runs the body on rows {@code from} (inclusive) to {@code to} (exclusive). */
     void run(int from, int to);
   }
 

@@ -19,6 +19,7 @@ public record ParamLayout(List<Entry> entries) {
    * @param shape sizes, one per axis (empty for a scalar)
    */
   public record Entry(String name, int offset, List<String> dims, List<Integer> shape) {
+    /** An entry (the lists are copied). */
     public Entry {
       dims = List.copyOf(dims);
       shape = List.copyOf(shape);
@@ -34,6 +35,7 @@ public record ParamLayout(List<Entry> entries) {
     }
   }
 
+  /** A layout of these entries (the list is copied). */
   public ParamLayout {
     entries = List.copyOf(entries);
   }

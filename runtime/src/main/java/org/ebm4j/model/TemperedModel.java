@@ -52,10 +52,12 @@ public final class TemperedModel implements EnergyModel {
     return new TemperedModel(model, beta, new double[model.stateSize()]);
   }
 
+  /** The model this view tempers. */
   public EnergyModel model() {
     return model;
   }
 
+  /** The inverse temperature β of this view. */
   public double beta() {
     return beta;
   }

@@ -23,11 +23,13 @@ public record Variables(List<Variable> all) {
    */
   public record Variable(
       String name, boolean visible, Domain domain, int offset, int size, List<String> dims) {
+    /** A variable (the list of dimensions is copied). */
     public Variable {
       dims = List.copyOf(dims);
     }
   }
 
+  /** These variables (the list is copied). */
   public Variables {
     all = List.copyOf(all);
   }

@@ -14,6 +14,7 @@ public final class Chains {
   private final int width;
   private final double[] states;
 
+  /** {@code count} chains of {@code width} units each, all units 0. */
   public Chains(int count, int width) {
     if (count <= 0 || width <= 0) {
       throw new IllegalArgumentException("need at least one chain of positive width, got " + count + " × " + width);
@@ -41,10 +42,12 @@ public final class Chains {
     return c;
   }
 
+  /** The number of chains. */
   public int count() {
     return count;
   }
 
+  /** Units per chain: the model's {@code stateSize()}. */
   public int width() {
     return width;
   }
@@ -64,6 +67,7 @@ public final class Chains {
     System.arraycopy(x, 0, states, c * width, width);
   }
 
+  /** An independent copy of every chain's state. */
   public Chains copy() {
     Chains c = new Chains(count, width);
     System.arraycopy(states, 0, c.states, 0, states.length);

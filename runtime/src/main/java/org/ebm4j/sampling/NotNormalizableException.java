@@ -8,6 +8,7 @@ package org.ebm4j.sampling;
 public final class NotNormalizableException extends ArithmeticException {
   private static final long serialVersionUID = 1L;
 
+  /** An exception whose message says which chain drifted and what to change. */
   public NotNormalizableException(String message) {
     super(message);
   }

@@ -11,6 +11,7 @@ import java.util.Map;
 public final class SamplerOptions {
   private final Map<String, String> values = new LinkedHashMap<>();
 
+  /** No options set: every sampler uses its defaults. */
   public static SamplerOptions defaults() {
     return new SamplerOptions();
   }
@@ -45,11 +46,16 @@ public final class SamplerOptions {
     return b.toString();
   }
 
+  /** Sets option {@code key}; returns these options. */
   public SamplerOptions with(String key, Object value) {
     values.put(key, String.valueOf(value));
     return this;
   }
 
+  /**
+   * The option {@code key} as a number, or {@code fallback} when unset; throws naming the key when
+   * it is not a number.
+   */
   public double getDouble(String key, double fallback) {
     String v = values.get(key);
     if (v == null) {
@@ -62,6 +68,10 @@ public final class SamplerOptions {
     }
   }
 
+  /**
+   * The option {@code key} as a whole number, or {@code fallback} when unset; throws naming the key
+   * when it is not one.
+   */
   public int getInt(String key, int fallback) {
     String v = values.get(key);
     if (v == null) {
@@ -74,6 +84,7 @@ public final class SamplerOptions {
     }
   }
 
+  /** The option {@code key} as text, or {@code fallback} when unset. */
   public String getString(String key, String fallback) {
     return values.getOrDefault(key, fallback);
   }

@@ -31,16 +31,19 @@ public final class Checkpoint {
   private final Map<String, double[]> arrays = new LinkedHashMap<>();
   private final Map<String, long[]> longs = new LinkedHashMap<>();
 
+  /** Sets the text property {@code key} to {@code String.valueOf(value)}; returns this checkpoint. */
   public Checkpoint put(String key, Object value) {
     properties.put(key, String.valueOf(value));
     return this;
   }
 
+  /** Stores a copy of {@code values} under {@code key}; returns this checkpoint. */
   public Checkpoint putArray(String key, double[] values) {
     arrays.put(key, values.clone());
     return this;
   }
 
+  /** Stores a copy of {@code values} (e.g. a generator state) under {@code key}; returns this checkpoint. */
   public Checkpoint putLongs(String key, long[] values) {
     longs.put(key, values.clone());
     return this;
@@ -55,10 +58,12 @@ public final class Checkpoint {
     return v;
   }
 
+  /** A property, or {@code fallback} when the checkpoint has none (one written by an older version). */
   public String get(String key, String fallback) {
     return properties.getOrDefault(key, fallback);
   }
 
+  /** A copy of the numeric array {@code key}, or throws naming the missing key. */
   public double[] array(String key) {
     double[] v = arrays.get(key);
     if (v == null) {
@@ -67,10 +72,12 @@ public final class Checkpoint {
     return v.clone();
   }
 
+  /** Whether the checkpoint holds the numeric array {@code key}. */
   public boolean hasArray(String key) {
     return arrays.containsKey(key);
   }
 
+  /** A copy of the integer array {@code key} (generator states), or throws naming the missing key. */
   public long[] longs(String key) {
     long[] v = longs.get(key);
     if (v == null) {
@@ -79,6 +86,7 @@ public final class Checkpoint {
     return v.clone();
   }
 
+  /** All text properties, read-only, in the order they were put. */
   public Map<String, String> properties() {
     return java.util.Collections.unmodifiableMap(properties);
   }

@@ -58,6 +58,7 @@ public final class Trainer {
     this.centering = b.centeringRate > 0 ? new Centering(model, b.centeringRate) : null;
   }
 
+  /** Settings for training {@code model}, whose parameters the trainer updates in place. */
   public static Builder builder(EnergyModel model) {
     return new Builder(model);
   }
@@ -81,11 +82,13 @@ public final class Trainer {
       this.model = model;
     }
 
+    /** How the model term of the gradient is estimated (default: exact). */
     public Builder negativePhase(NegativePhase negative) {
       this.negative = negative;
       return this;
     }
 
+    /** The update rule (default: SGD with learning rate 0.1). */
     public Builder optimizer(Optimizer optimizer) {
       this.optimizer = optimizer;
       return this;
@@ -100,11 +103,13 @@ public final class Trainer {
       return this;
     }
 
+    /** Seed of the one generator behind every random choice of the run (default 0). */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
+    /** How the learning rate changes with the epoch (default: constant). */
     public Builder schedule(Schedule schedule) {
       this.schedule = schedule;
       return this;
@@ -137,6 +142,7 @@ public final class Trainer {
       return this;
     }
 
+    /** A trainer with these settings. */
     public Trainer build() {
       return new Trainer(this);
     }
@@ -425,14 +431,17 @@ public final class Trainer {
     return epoch;
   }
 
+  /** The optimizer, with its state. */
   public Optimizer optimizer() {
     return optimizer;
   }
 
+  /** The negative phase, with its persistent chains. */
   public NegativePhase negativePhase() {
     return negative;
   }
 
+  /** The model being trained. */
   public EnergyModel model() {
     return model;
   }

@@ -17,6 +17,7 @@ final class DescribeCommand implements Callable<Integer> {
   public Integer call() {
     Class<?> type = ExampleModels.resolve(options.model);
     List<String> names = Models.dimensions(Models.generatedClass(type));
+    options.checkDims(names);
     Map<String, Integer> sizes = new LinkedHashMap<>();
     for (String n : names) {
       sizes.put(n, options.dims.getOrDefault(n, ExampleModels.defaults(options.model).getOrDefault(n, 2)));

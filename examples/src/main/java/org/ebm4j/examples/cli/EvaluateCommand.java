@@ -44,6 +44,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (threads != null && threads <= 0) {
+      throw new IllegalArgumentException("--threads must be positive, got " + threads);
+    }
     Checkpoint c = Checkpoint.read(checkpoint);
     EnergyModel model = Runs.load(checkpoint, c);
     Dataset dataset = DataSpec.load(data == null ? c.get("data") : data, false, seed);
@@ -64,7 +67,7 @@ final class EvaluateCommand implements Callable<Integer> {
     switch (method) {
       case "exact" -> {
         say("exact log Z by enumerating %s", ExactLogZ.describe(model));
-        Progress bar = new Progress("log Z", quiet);
+        Progress bar = new Progress("log Z", quiet, (double) Enumeration.plan(model, false).states(), "states");
         logZ = ExactLogZ.compute(model, threads == null ? Runtime.getRuntime().availableProcessors() : threads, bar::update);
       }
       case "ais", "rais" -> {
@@ -75,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Ais ais = new Ais(model, Ais.baseRateLogits(model, train), null, SamplerOptions.defaults());
         say("%s with %d temperatures and %d runs%s", method.equals("ais") ? "AIS" : "reverse AIS (RAISE) from the first " + runs + " examples", temperatures, runs,
             ais.marginal() ? " (latents summed out)" : "");
-        Progress bar = new Progress(method, quiet);
+        Progress bar = new Progress(method, quiet, (double) Ais.schedule(temperatures).length - 1, "temperatures");
         int steps = Ais.schedule(temperatures).length - 1;
         Ais.Result r = method.equals("ais")
             ? ais.forward(temperatures, runs, new Rng(seed), k -> bar.update((double) k / steps))

@@ -20,6 +20,8 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code: 0 success, 2 usage error, 1 failure. */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // --version on every command, not only the top level.
+    cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version(cli.getCommandSpec().version()));
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof ArithmeticException

@@ -20,6 +20,7 @@ final class ModelOptions {
   EnergyModel create(Integer dataWidth, long seed) {
     Class<?> type = ExampleModels.resolve(model);
     List<String> names = Models.dimensions(Models.generatedClass(type));
+    checkDims(names);
     Map<String, Integer> sizes = new LinkedHashMap<>(ExampleModels.defaults(model));
     sizes.keySet().retainAll(names);
     sizes.putAll(dims);
@@ -35,6 +36,18 @@ final class ModelOptions {
       }
     }
     return Models.create(type, sizes, seed);
+  }
+
+  /** Every --dims entry names a dimension of the model and is positive. */
+  void checkDims(List<String> names) {
+    dims.forEach((name, size) -> {
+      if (!names.contains(name)) {
+        throw new IllegalArgumentException("--dims: unknown dimension '" + name + "'; this model's dimensions: " + names);
+      }
+      if (size <= 0) {
+        throw new IllegalArgumentException("--dims: " + name + "=" + size + ": sizes must be positive");
+      }
+    });
   }
 
   /** The dimension of the single visible vector variable, found by building a 1-sized probe. */

@@ -41,7 +41,7 @@ final class SampleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (steps < 0 || count <= 0) {
-      throw new IllegalArgumentException("--steps must be >= 0 and --count positive");
+      throw new IllegalArgumentException(steps < 0 ? "--steps must be >= 0, got " + steps : "--count must be positive, got " + count);
     }
     Checkpoint c = Checkpoint.read(checkpoint);
     EnergyModel model = Runs.load(checkpoint, c);

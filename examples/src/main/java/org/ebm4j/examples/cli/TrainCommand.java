@@ -118,6 +118,9 @@ final class TrainCommand implements Callable<Integer> {
     if (epochs < 0 || batch <= 0) {
       throw new IllegalArgumentException("--epochs must be >= 0 and --batch positive");
     }
+    if (chains != null && chains <= 0) {
+      throw new IllegalArgumentException("--chains must be positive, got " + chains);
+    }
     Dataset dataset = DataSpec.load(data);
     EnergyModel m = newModel(dataset);
     dataset.validate(m.variables());
@@ -133,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.builder(m)
             .batchProgress(done -> {
               if (bar[0] == null) {
-                bar[0] = new Progress("epoch " + (holder[0].epoch() + 1), quiet || dataset.size() < 5000);
+                bar[0] = new Progress("epoch " + (holder[0].epoch() + 1), quiet || dataset.size() < 5000, dataset.size(), "examples");
               }
               bar[0].update((double) done / dataset.size());
               if (done >= dataset.size()) {
@@ -155,8 +158,7 @@ final class TrainCommand implements Callable<Integer> {
     say("model %s: %d visible, %d latent units, %d parameters; %s; BLAS backend %s", m.getClass().getSimpleName(), m.visibleSize(), m.latentSize(),
         m.params().length, m.capability(org.ebm4j.model.BatchGradients.class).isPresent() ? "batched gradients" : "per-state gradients",
         org.ebm4j.kernel.Blas.backend());
-    say("data %s: %d examples; negative phase %s; %s, batch %d%s", dataset.name(), dataset.size(), negative
-        + (negative.equals("exact") ? "" : " with " + (sampler == null ? Samplers.defaultName(m) : sampler)), opt.describe(), batch,
+    say("data %s: %d examples; negative phase %s; %s, batch %d%s", dataset.name(), dataset.size(), describe(phase, m), opt.describe(), batch,
         saved == null ? "" : "; resuming at epoch " + trainer.epoch());
     estimateCosts(m, dataset, phase);
     double initial = trainer.exactLogLikelihood(dataset);
@@ -186,6 +188,16 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private final java.util.List<Double> curve = new java.util.ArrayList<>();
+
+  /** The negative phase as the run will use it: sampler (tempering's base too) and chains. */
+  private String describe(NegativePhase phase, EnergyModel m) {
+    if (phase.sweepsPerUpdate() == 0) {
+      return negative;
+    }
+    String base = sampler == null ? Samplers.defaultName(m) : sampler;
+    String how = negative.startsWith("tempered") ? "parallel tempering over " + base : base;
+    return negative + " with " + how + (phase.persistentChains() > 0 ? ", " + phase.persistentChains() + " persistent chains" : ", chains from the data");
+  }
 
   private EnergyModel newModel(Dataset dataset) {
     ModelOptions options = new ModelOptions();

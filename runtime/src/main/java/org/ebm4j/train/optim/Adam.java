@@ -15,6 +15,7 @@ public final class Adam implements Optimizer {
   private double[] v;
   private long t;
 
+  /** Adam with the usual moment decay rates β1, β2, the ε in the denominator, and L2 weight decay λ ≥ 0. */
   public Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
     if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0) || !(weightDecay >= 0)) {
       throw new IllegalArgumentException("Adam needs lr > 0, betas in [0, 1), epsilon > 0, decay >= 0");
