@@ -110,4 +110,102 @@ final class Pictures {
     java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
     ImageIO.write(image, "png", file.toFile());
   }
+
+  /** Whether the model's visibles are exactly two real units: then a density picture says most. */
+  static boolean isPlane(org.ebm4j.model.EnergyModel model) {
+    return model.visibleSize() == 2
+        && model.variables().all().stream().filter(org.ebm4j.model.Variables.Variable::visible)
+            .allMatch(v -> v.domain() == org.ebm4j.model.Domain.REAL);
+  }
+
+  /**
+   * The model's density over the plane, p̃(v) ∝ exp(log p̃(v)) with latents summed out, as a heat
+   * map (dark: low, yellow: high), with {@code samples} as red dots and {@code data} (may be empty)
+   * as black dots. Both are rows of two numbers; the view covers them with a margin. Models whose
+   * p̃(v) cannot be computed (real latents without a free energy) get the dots only.
+   */
+  static void density(Path file, org.ebm4j.model.EnergyModel model, double[] samples, double[] data) throws IOException {
+    int size = 480;
+    int margin = 40;
+    int plot = size - 2 * margin;
+    double[] range = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (double[] points : new double[][] {samples, data}) {
+      for (int i = 0; i + 1 < points.length; i += 2) {
+        if (Double.isFinite(points[i]) && Double.isFinite(points[i + 1])) {
+          range[0] = Math.min(range[0], points[i]);
+          range[1] = Math.max(range[1], points[i]);
+          range[2] = Math.min(range[2], points[i + 1]);
+          range[3] = Math.max(range[3], points[i + 1]);
+        }
+      }
+    }
+    if (!(range[1] >= range[0])) {
+      range = new double[] {-3, 3, -3, 3};
+    }
+    for (int axis = 0; axis < 2; axis++) {
+      double span = Math.max(range[2 * axis + 1] - range[2 * axis], 1e-3);
+      range[2 * axis] -= 0.15 * span;
+      range[2 * axis + 1] += 0.15 * span;
+    }
+    BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = image.createGraphics();
+    g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setColor(java.awt.Color.WHITE);
+    g.fillRect(0, 0, size, size);
+    double[] logP = new double[plot * plot];
+    double max = Double.NEGATIVE_INFINITY;
+    try {
+      double[] v = new double[2];
+      for (int py = 0; py < plot; py++) {
+        for (int px = 0; px < plot; px++) {
+          v[0] = range[0] + (px + 0.5) / plot * (range[1] - range[0]);
+          v[1] = range[3] - (py + 0.5) / plot * (range[3] - range[2]);
+          logP[py * plot + px] = org.ebm4j.estimate.Enumeration.logPTildeVisible(model, v);
+          max = Math.max(max, logP[py * plot + px]);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      max = Double.NaN;
+    }
+    if (Double.isFinite(max)) {
+      for (int py = 0; py < plot; py++) {
+        for (int px = 0; px < plot; px++) {
+          image.setRGB(margin + px, margin + py, heat(Math.exp(logP[py * plot + px] - max)));
+        }
+      }
+    }
+    g.setColor(java.awt.Color.BLACK);
+    g.drawRect(margin, margin, plot, plot);
+    drawPoints(g, data, range, margin, plot, java.awt.Color.BLACK, 3);
+    drawPoints(g, samples, range, margin, plot, new java.awt.Color(0xe02020), 5);
+    g.setColor(java.awt.Color.BLACK);
+    java.util.Locale l = java.util.Locale.ROOT;
+    g.drawString(String.format(l, "%.2f", range[0]), margin, size - margin + 15);
+    g.drawString(String.format(l, "%.2f", range[1]), size - margin - 30, size - margin + 15);
+    g.drawString(String.format(l, "%.2f", range[2]), 2, size - margin);
+    g.drawString(String.format(l, "%.2f", range[3]), 2, margin + 10);
+    g.drawString(Double.isFinite(max) ? "density p(v) (dark low, yellow high); red: samples" + (data.length > 0 ? ", black: data" : "")
+        : "samples (red)" + (data.length > 0 ? ", data (black)" : "") + "; this model has no closed-form p(v)", margin, 25);
+    g.dispose();
+    java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+    ImageIO.write(image, "png", file.toFile());
+  }
+
+  private static void drawPoints(java.awt.Graphics2D g, double[] points, double[] range, int margin, int plot, java.awt.Color color, int d) {
+    g.setColor(color);
+    for (int i = 0; i + 1 < points.length; i += 2) {
+      int x = margin + (int) Math.round((points[i] - range[0]) / (range[1] - range[0]) * plot);
+      int y = margin + (int) Math.round((range[3] - points[i + 1]) / (range[3] - range[2]) * plot);
+      g.fillOval(x - d / 2, y - d / 2, d, d);
+    }
+  }
+
+  /** A dark-blue → teal → yellow scale for t in [0, 1]. */
+  private static int heat(double t) {
+    t = Math.max(0, Math.min(1, t));
+    int r = (int) Math.round(255 * Math.min(1, Math.max(0, 2 * t - 0.6)));
+    int gr = (int) Math.round(40 + 200 * Math.sqrt(t));
+    int b = (int) Math.round(110 + 60 * Math.sin(Math.PI * t) - 100 * t);
+    return (r << 16) | (Math.min(255, gr) << 8) | Math.max(0, Math.min(255, b));
+  }
 }

@@ -35,7 +35,7 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--png", description = "Also write the samples as a PNG grid.")
+  @Option(names = "--png", description = "Also write the samples as a PNG: a grid of images, or for two real visible units the samples over the model's density.")
   Path png;
 
   @Override
@@ -66,7 +66,10 @@ final class SampleCommand implements Callable<Integer> {
     if (!s.statistics().isEmpty()) {
       System.err.println(name + " statistics: " + s.statistics());
     }
-    if (png != null) {
+    if (png != null && Pictures.isPlane(model)) {
+      Pictures.density(png, model, visible, new double[0]);
+      System.err.println("wrote " + png);
+    } else if (png != null) {
       Pictures.grid(png, visible, count, v, 4);
       System.err.println("wrote " + png);
     }

@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run whose checkpoint is in this directory (its settings are reused).")
   Path resume;
 
-  @Option(names = "--plots", description = "Directory for pictures: samples.png (model samples), data.png, filters.png (learned weights per latent unit, for image-shaped visibles) and curve.png (the metric per epoch).")
+  @Option(names = "--plots", description = "Directory for pictures: samples.png (model samples), data.png, filters.png (learned weights per latent unit, for image-shaped visibles), density.png (for two real visible units: the model's density with samples and data over it) and curve.png (the metric per epoch).")
   Path plots;
 
   @Option(names = "--quiet", description = "Print only the final result.")
@@ -230,6 +230,19 @@ final class TrainCommand implements Callable<Integer> {
       System.arraycopy(chains.states(), c * m.stateSize(), samples, c * v, v);
     }
     Pictures.grid(plots.resolve("samples.png"), samples, count, v, 4);
+    java.util.List<String> written = new java.util.ArrayList<>(java.util.List.of("samples.png", "data.png"));
+    if (Pictures.isPlane(m)) {
+      // Two real units: more chains, drawn over the density and the data.
+      org.ebm4j.sampling.Chains many = org.ebm4j.sampling.Chains.random(m, 300, rng);
+      org.ebm4j.sampling.Samplers.create(org.ebm4j.sampling.Samplers.defaultName(m), m, SamplerOptions.defaults()).sweep(many, 500, rng);
+      double[] points = new double[2 * many.count()];
+      for (int c = 0; c < many.count(); c++) {
+        System.arraycopy(many.states(), c * m.stateSize(), points, 2 * c, 2);
+      }
+      double[] shownData = java.util.Arrays.copyOf(dataset.values(), 2 * Math.min(dataset.size(), 500));
+      Pictures.density(plots.resolve("density.png"), m, points, shownData);
+      written.add("density.png");
+    }
     int shown = Math.min(dataset.size(), 16);
     Pictures.grid(plots.resolve("data.png"), java.util.Arrays.copyOf(dataset.values(), shown * v), shown, v, 4);
     for (org.ebm4j.model.ParamLayout.Entry e : m.layout().entries()) {
@@ -245,12 +258,14 @@ final class TrainCommand implements Callable<Integer> {
           }
         }
         Pictures.grid(plots.resolve("filters.png"), f, filters, v, 4);
+        written.add("filters.png");
         break;
       }
     }
     double[] values = curve.stream().mapToDouble(Double::doubleValue).toArray();
     Pictures.curve(plots.resolve("curve.png"), values, "log-likelihood (or pseudo-log-likelihood) per epoch, nats");
-    say("wrote samples.png, data.png, filters.png and curve.png to %s", plots);
+    written.add("curve.png");
+    say("wrote %s to %s", String.join(", ", written), plots);
   }
 
   private void report(EnergyModel m, Dataset dataset, Trainer trainer) {
@@ -263,7 +278,9 @@ final class TrainCommand implements Callable<Integer> {
             -m.visibleSize() * Math.log(2), dataset.size(), -Math.log(dataset.size()));
       }
     } else {
-      System.out.printf(Locale.ROOT, "trained %d epochs; the model is too large for exact log-likelihoods (use evaluate)%n", trainer.epoch());
+      boolean real = m.variables().all().stream().anyMatch(x -> x.visible() && !x.domain().isDiscrete());
+      System.out.printf(Locale.ROOT, "trained %d epochs; %s%n", trainer.epoch(),
+          real ? "exact log-likelihoods need discrete visibles (real ones have no enumerable Z)" : "the model is too large for exact log-likelihoods (use evaluate)");
     }
   }
 

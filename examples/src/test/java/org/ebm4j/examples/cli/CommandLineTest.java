@@ -74,16 +74,43 @@ class CommandLineTest {
     Run r = run("train", "--model", "rbm", "--dims", "hidden=6", "--epochs", "5", "--plots", dir.toString(), "--quiet");
     assertEquals(0, r.exit(), r.err());
     for (String name : List.of("samples.png", "data.png", "filters.png", "curve.png")) {
-      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(dir.resolve(name).toFile());
-      assertTrue(image.getWidth() >= 24 && image.getHeight() >= 24, name);
-      java.util.Set<Integer> colors = new java.util.HashSet<>();
-      for (int y = 0; y < image.getHeight(); y += 2) {
-        for (int x = 0; x < image.getWidth(); x += 2) {
-          colors.add(image.getRGB(x, y));
-        }
-      }
-      assertTrue(colors.size() >= 3, name + " looks blank: " + colors.size() + " colours");
+      assertColourful(dir.resolve(name), 3);
     }
+  }
+
+  /** For two real visible units: the density with samples and data over it, by train and by sample. */
+  @Test
+  void twoDimensionalRealModelsGetADensityPicture(@TempDir Path dir) throws Exception {
+    StringBuilder csv = new StringBuilder();
+    java.util.Random random = new java.util.Random(2);
+    for (int i = 0; i < 200; i++) {
+      double a = 2 * Math.PI * random.nextDouble();
+      csv.append(2 * Math.cos(a) + 0.2 * random.nextGaussian()).append(',').append(2 * Math.sin(a) + 0.2 * random.nextGaussian()).append('\n');
+    }
+    Files.writeString(dir.resolve("ring.csv"), csv);
+    Run r = run("train", "--model", "tanh", "--data", "csv:" + dir.resolve("ring.csv"), "--negative", "pcd:5", "--sampler", "mala",
+        "--optimizer", "adam", "--lr", "0.02", "--epochs", "5", "--batch", "40", "--plots", dir.resolve("plots").toString(),
+        "--out", dir.resolve("run").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("density.png"), r.out());
+    assertTrue(r.out().contains("exact log-likelihoods need discrete visibles"), r.out());
+    assertColourful(dir.resolve("plots").resolve("density.png"), 20);
+    Run s = run("sample", "--checkpoint", dir.resolve("run").toString(), "--count", "50", "--steps", "50", "--png", dir.resolve("s.png").toString());
+    assertEquals(0, s.exit(), s.err());
+    assertColourful(dir.resolve("s.png"), 20);
+  }
+
+  /** At least {@code colours} distinct colours on a 2-pixel lattice: not blank, not one flat fill. */
+  static void assertColourful(Path png, int colours) throws Exception {
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    assertTrue(image.getWidth() >= 24 && image.getHeight() >= 24, png.toString());
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int y = 0; y < image.getHeight(); y += 2) {
+      for (int x = 0; x < image.getWidth(); x += 2) {
+        seen.add(image.getRGB(x, y));
+      }
+    }
+    assertTrue(seen.size() >= colours, png + " looks blank: " + seen.size() + " colours");
   }
 
   @Test
