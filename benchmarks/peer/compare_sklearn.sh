@@ -11,7 +11,7 @@ out=$(mktemp -d)
 ours=(); theirs=()
 for r in $(seq 1 "$rounds"); do
   s=$(java -jar "$jar" train --model rbm --data "mnist:$mnist" --dims hidden=500 --negative pcd:1 --sampler block-gibbs \
-        --chains 100 --batch 100 --lr 0.01 --epochs 1 --seed "$r" --out "$out/r$r" | grep -oE '[0-9.]+ s$' | head -1 | cut -d' ' -f1)
+        --chains 100 --batch 100 --lr 0.01 --epochs 1 --seed "$r" --out "$out/r$r" 2>/dev/null | grep -a '^epoch  *1 ' | grep -oE '[0-9.]+ s$' | cut -d' ' -f1)
   ours+=("$s"); echo "ebm4j   round $r: $s s"
   t=$(/usr/bin/python3 "$here/benchmarks/peer/sklearn_rbm.py" "$mnist" 500 100 0.01 1 | awk '{print $5}')
   theirs+=("$t"); echo "sklearn round $r: $t s"

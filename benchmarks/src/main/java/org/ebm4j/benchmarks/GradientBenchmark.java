@@ -35,6 +35,7 @@ public class GradientBenchmark {
     @Param({"500"})
     int hidden;
 
+    int visible = 784;
     RbmModel model;
     double[] states;
     double[] grad;
@@ -72,7 +73,7 @@ public class GradientBenchmark {
     double[] x = new double[s.model.stateSize()];
     for (int r = 0; r < s.rows; r++) {
       System.arraycopy(s.states, r * x.length, x, 0, x.length);
-      HandWritten.rbmGradient(x, 784, s.hidden, -0.01, s.grad);
+      HandWritten.rbmGradient(x, s.visible, s.hidden, -0.01, s.grad);
     }
     return s.grad;
   }
@@ -100,7 +101,7 @@ public class GradientBenchmark {
     double e = 0;
     for (int r = 0; r < s.rows; r++) {
       System.arraycopy(s.states, r * x.length, x, 0, x.length);
-      e += HandWritten.rbmEnergy(s.model.params(), x, 784, s.hidden);
+      e += HandWritten.rbmEnergy(s.model.params(), x, s.visible, s.hidden);
     }
     return e;
   }
@@ -108,6 +109,8 @@ public class GradientBenchmark {
   /** A fully visible BM over 100 binary units (written with loops). */
   @State(Scope.Thread)
   public static class Fvbm {
+    /** Sizes reach both sides at run time, as they do for a model built for a chosen size. */
+    int units = 100;
     FullyVisibleBmModel model;
     double[] x;
     double[] grad;
@@ -132,7 +135,7 @@ public class GradientBenchmark {
 
   @Benchmark
   public double[] fvbmHandWritten(Fvbm s) {
-    HandWritten.fvbmGradient(s.x, 100, -0.01, s.grad);
+    HandWritten.fvbmGradient(s.x, s.units, -0.01, s.grad);
     return s.grad;
   }
 
@@ -144,6 +147,8 @@ public class GradientBenchmark {
   /** The real-valued tanh energy, 64 dimensions, 128 hidden. */
   @State(Scope.Thread)
   public static class Tanh {
+    int dim = 64;
+    int hidden = 128;
     TanhEnergyModel model;
     double[] x;
     double[] grad;
@@ -169,7 +174,7 @@ public class GradientBenchmark {
 
   @Benchmark
   public double[] tanhHandWritten(Tanh s) {
-    HandWritten.tanhGradient(s.model.params(), s.x, 64, 128, 0.01, s.grad, s.pre);
+    HandWritten.tanhGradient(s.model.params(), s.x, s.dim, s.hidden, 0.01, s.grad, s.pre);
     return s.grad;
   }
 

@@ -327,6 +327,11 @@ public abstract class Primitive {
     return s.size(shape.dim(0)) + ", " + s.size(shape.dim(1));
   }
 
+  /** The Java expression reading an ELEMENT value, usable wherever its operand is in scope. */
+  public static String elementExpression(Sweep s, Value v) {
+    return s.array(v.arg(0)) + "[" + flat(s, v, s.offset(v.arg(0))) + "]";
+  }
+
   /** The flat index of an ELEMENT, offset by {@code base}. */
   private static String flat(Sweep s, Value v, String base) {
     Shape shape = s.value(v.arg(0)).shape();

@@ -24,6 +24,8 @@ public final class ReverseMode {
   private final EnergyFunction f;
   /** Values the sweep must compute: what the backward rules read, or the result, and their inputs. */
   private final boolean[] needed;
+  /** Loop-invariant element reads emitted before their loop: value id → local. */
+  private final java.util.Map<Integer, String> hoisted = new java.util.HashMap<>();
 
   private ReverseMode(Sweep s, EnergyFunction f, boolean backward) {
     this.s = s;
@@ -102,7 +104,12 @@ public final class ReverseMode {
     for (Stmt stmt : block.stmts()) {
       if (stmt instanceof Stmt.Let let) {
         if (needed[let.value().id()]) {
-          Primitive.of(let.value().op()).forward(s, let.value());
+          String outside = hoisted.get(let.value().id());
+          if (outside != null) {
+            s.code().addStatement("double $L = $L", s.scalar(let.value().id()), outside);
+          } else {
+            Primitive.of(let.value().op()).forward(s, let.value());
+          }
         }
       } else if (stmt instanceof Stmt.Accumulate acc) {
         // Only accumulators defined in this sweep: a recomputed iteration must not add again.
@@ -114,9 +121,11 @@ public final class ReverseMode {
           continue;
         }
         slots(loop.slots(), live);
+        List<Integer> lifted = hoist(loop);
         openLoop(loop);
         forward(loop.body(), live);
         s.code().endControlFlow();
+        lifted.forEach(hoisted::remove);
       } else if (stmt instanceof Stmt.If branch) {
         if (!anyNeeded(branch.slots()) && !addsInto(branch.then(), live) && !addsInto(branch.otherwise(), live)) {
           continue;
@@ -208,10 +217,32 @@ public final class ReverseMode {
         }
       } else if (stmt instanceof Stmt.Loop loop) {
         if (needsReverse(loop.body())) {
+          List<Integer> lifted = hoist(loop);
+          Value guard = zeroGuard(loop);
+          List<Integer> ones = new ArrayList<>();
+          if (guard != null) {
+            s.code().beginControlFlow("if ($L != 0.0)", hoisted.getOrDefault(guard.id(), Primitive.elementExpression(s, guard)));
+            if (f.binaryVariables().contains(f.value(guard.arg(0)).name())) {
+              // A binary unit that is not 0 is exactly 1: the JIT folds the multiplications by it.
+              for (Stmt inner : loop.body().stmts()) {
+                if (inner instanceof Stmt.Let let && sameElement(let.value(), guard)) {
+                  ones.add(let.value().id());
+                }
+              }
+            }
+          }
+          java.util.Map<Integer, String> saved = new java.util.HashMap<>(hoisted);
+          ones.forEach(id -> hoisted.put(id, "1.0"));
           openLoop(loop);
           forward(loop.body(), new HashSet<>());
           backward(loop.body(), null);
           s.code().endControlFlow();
+          if (guard != null) {
+            s.code().endControlFlow();
+          }
+          hoisted.clear();
+          hoisted.putAll(saved);
+          lifted.forEach(hoisted::remove);
         }
         propagateSlots(loop.slots());
       } else if (stmt instanceof Stmt.If branch) {
@@ -229,6 +260,102 @@ public final class ReverseMode {
         propagateSlots(branch.slots());
       }
     }
+  }
+
+  /**
+   * A factor every term of the loop is multiplied by, read from the state outside what is
+   * differentiated and the same in every iteration, such as x_i in Σ_j w_ij x_i x_j: when it is 0
+   * the whole loop adds nothing to any adjoint, so its replay is skipped. With binary units half the
+   * rows of a pairwise sum vanish: the selection only a compiler that sees the product can make.
+   */
+  private Value zeroGuard(Stmt.Loop loop) {
+    List<Stmt.Accumulate> terms = new ArrayList<>();
+    if (!collectTerms(loop.body(), terms) || terms.isEmpty()) {
+      return null;
+    }
+    for (Stmt stmt : loop.body().stmts()) {
+      if (stmt instanceof Stmt.Let let && isInvariantStateElement(let.value(), loop.loop())
+          && terms.stream().allMatch(t -> proportional(t.value(), let.value()))) {
+        return let.value();
+      }
+    }
+    return null;
+  }
+
+  /** The accumulations of a block and its regions; false if it holds an if (kept simple). */
+  private static boolean collectTerms(Block block, List<Stmt.Accumulate> out) {
+    for (Stmt stmt : block.stmts()) {
+      if (stmt instanceof Stmt.Accumulate acc) {
+        out.add(acc);
+      } else if (stmt instanceof Stmt.Loop inner) {
+        if (!collectTerms(inner.body(), out)) {
+          return false;
+        }
+      } else if (stmt instanceof Stmt.If) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean isInvariantStateElement(Value v, int loop) {
+    return v.op() == Op.ELEMENT && f.value(v.arg(0)).op() == Op.VAR && !s.active(v.id())
+        && v.indices().stream().noneMatch(e -> mentions(e, loop));
+  }
+
+  private static boolean mentions(org.ebm4j.processor.ir.IntExpr e, int loop) {
+    if (e instanceof org.ebm4j.processor.ir.IntExpr.Index i) {
+      return i.loop() == loop;
+    }
+    if (e instanceof org.ebm4j.processor.ir.IntExpr.Binary b) {
+      return mentions(b.left(), loop) || mentions(b.right(), loop);
+    }
+    if (e instanceof org.ebm4j.processor.ir.IntExpr.Negate n) {
+      return mentions(n.operand(), loop);
+    }
+    return false;
+  }
+
+  /** Whether {@code term} is {@code factor} times something: a product (or negation) containing it. */
+  private boolean proportional(int term, Value factor) {
+    Value t = f.value(term);
+    if (t.id() == factor.id() || sameElement(t, factor)) {
+      return true;
+    }
+    if (t.op() == Op.MUL) {
+      return proportional(t.arg(0), factor) || proportional(t.arg(1), factor);
+    }
+    if (t.op() == Op.NEG) {
+      return proportional(t.arg(0), factor);
+    }
+    return false;
+  }
+
+  /** Two reads of the same element (the frontend re-reads x[i] in each region that uses it). */
+  private static boolean sameElement(Value a, Value b) {
+    return a.op() == Op.ELEMENT && b.op() == Op.ELEMENT && a.args().equals(b.args()) && a.indices().equals(b.indices());
+  }
+
+  /**
+   * Reads the loop's invariant elements of the state and the parameters (indices free of the loop's
+   * own index) into locals before it. Inside, every store goes to an array the JIT cannot tell
+   * apart from the one read, so it would reload them on each iteration and not vectorize.
+   */
+  private List<Integer> hoist(Stmt.Loop loop) {
+    List<Integer> lifted = new ArrayList<>();
+    for (Stmt stmt : loop.body().stmts()) {
+      if (stmt instanceof Stmt.Let let && needed[let.value().id()] && !hoisted.containsKey(let.value().id())) {
+        Value v = let.value();
+        Op source = v.op() == Op.ELEMENT ? f.value(v.arg(0)).op() : null;
+        if ((source == Op.VAR || source == Op.PARAM) && v.indices().stream().noneMatch(e -> mentions(e, loop.loop()))) {
+          String name = s.fresh("inv");
+          s.code().addStatement("double $L = $L", name, Primitive.elementExpression(s, v));
+          hoisted.put(v.id(), name);
+          lifted.add(v.id());
+        }
+      }
+    }
+    return lifted;
   }
 
   /** The accumulator's start value receives the accumulator's adjoint unchanged. */

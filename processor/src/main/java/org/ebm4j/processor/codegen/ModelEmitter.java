@@ -361,7 +361,7 @@ public final class ModelEmitter {
     }
     ReverseMode.forward(sweep, f);
     ReverseMode.backward(sweep, f, () -> sweep.code().addStatement("$L += -weight", sweep.adjoint(f.result())));
-    return m.addCode(sweep.code().build()).build();
+    return m.addCode(Peephole.foldZeroInits(sweep.code().build())).build();
   }
 
   private MethodSpec inputGradientMethod() {
@@ -391,7 +391,7 @@ public final class ModelEmitter {
     }
     ReverseMode.forward(sweep, f);
     ReverseMode.backward(sweep, f, () -> sweep.code().addStatement("$L += scale", sweep.adjoint(f.result())));
-    return m.addCode(sweep.code().build()).build();
+    return m.addCode(Peephole.foldZeroInits(sweep.code().build())).build();
   }
 
   // ---------------------------------------------------------------- free energy

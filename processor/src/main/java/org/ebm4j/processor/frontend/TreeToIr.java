@@ -224,7 +224,13 @@ public final class TreeToIr {
     if (diag.hasErrors() || result < 0) {
       return null;
     }
-    return new EnergyFunction(values, new Block(current), result);
+    java.util.Set<String> binary = new java.util.HashSet<>();
+    for (ModelDeclaration.VariableDecl v : model.variables()) {
+      if (v.domain() == org.ebm4j.model.Domain.BINARY) {
+        binary.add(v.name());
+      }
+    }
+    return new EnergyFunction(values, new Block(current), result, binary);
   }
 
   // ---------------------------------------------------------------- statements

@@ -1,6 +1,7 @@
 package org.ebm4j.processor.ir;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The IR of one energy: a body and the value holding E(x; θ) (already negated for a
@@ -9,10 +10,18 @@ import java.util.List;
  * @param values every value, indexed by id
  * @param body the statements
  * @param result id of the scalar energy
+ * @param binaryVariables names of the variables whose units are 0 or 1 (a factor x_i of them that
+ *     is not 0 is exactly 1)
  */
-public record EnergyFunction(List<Value> values, Block body, int result) {
+public record EnergyFunction(List<Value> values, Block body, int result, Set<String> binaryVariables) {
   public EnergyFunction {
     values = List.copyOf(values);
+    binaryVariables = Set.copyOf(binaryVariables);
+  }
+
+  /** An energy whose variables are not known to be binary. */
+  public EnergyFunction(List<Value> values, Block body, int result) {
+    this(values, body, result, Set.of());
   }
 
   public Value value(int id) {
