@@ -361,7 +361,7 @@ public final class ModelEmitter {
     }
     ReverseMode.forward(sweep, f);
     ReverseMode.backward(sweep, f, () -> sweep.code().addStatement("$L += -weight", sweep.adjoint(f.result())));
-    return m.addCode(Peephole.foldZeroInits(sweep.code().build())).build();
+    return m.addCode(fieldsAsLocals()).addCode(Peephole.foldZeroInits(sweep.code().build())).build();
   }
 
   private MethodSpec inputGradientMethod() {
@@ -391,7 +391,34 @@ public final class ModelEmitter {
     }
     ReverseMode.forward(sweep, f);
     ReverseMode.backward(sweep, f, () -> sweep.code().addStatement("$L += scale", sweep.adjoint(f.result())));
-    return m.addCode(Peephole.foldZeroInits(sweep.code().build())).build();
+    return m.addCode(fieldsAsLocals()).addCode(Peephole.foldZeroInits(sweep.code().build())).build();
+  }
+
+  /**
+   * For energies with loops: the sizes and offsets as locals of the same names. Inside a loop that
+   * stores into arrays the JIT re-reads instance fields it cannot prove unchanged, which costs
+   * more than the loop body (measured: the FVBM gradient 20 % slower).
+   */
+  private CodeBlock fieldsAsLocals() {
+    boolean loops = f.body().stmts().stream().anyMatch(st -> st instanceof org.ebm4j.processor.ir.Stmt.Loop || st instanceof org.ebm4j.processor.ir.Stmt.If);
+    CodeBlock.Builder b = CodeBlock.builder();
+    if (!loops) {
+      return b.build();
+    }
+    java.util.Set<String> dims = new java.util.LinkedHashSet<>();
+    model.params().forEach(p -> dims.addAll(p.dims()));
+    model.variables().forEach(v -> dims.addAll(v.dims()));
+    dims.forEach(d -> b.addStatement("int $L = this.$L", MethodSweep.dimField(d), MethodSweep.dimField(d)));
+    // The first parameter and the first variable sit at offset 0: a constant the JIT folds away.
+    for (int i = 0; i < model.params().size(); i++) {
+      String name = MethodSweep.paramOffset(model.params().get(i).name());
+      b.addStatement("int $L = $L", name, i == 0 ? "0" : "this." + name);
+    }
+    for (int i = 0; i < model.variables().size(); i++) {
+      String name = MethodSweep.stateOffset(model.variables().get(i).name());
+      b.addStatement("int $L = $L", name, i == 0 ? "0" : "this." + name);
+    }
+    return b.build();
   }
 
   // ---------------------------------------------------------------- free energy
