@@ -38,6 +38,8 @@ public class GradientBenchmark {
     int visible = 784;
     RbmModel model;
     double[] states;
+    double[] v;
+    double[] h;
     double[] grad;
     int rows = 100;
 
@@ -55,6 +57,12 @@ public class GradientBenchmark {
         }
       }
       grad = new double[model.params().length];
+      v = new double[rows * 784];
+      h = new double[rows * hidden];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(states, r * model.stateSize(), v, r * 784, 784);
+        System.arraycopy(states, r * model.stateSize() + 784, h, r * hidden, hidden);
+      }
     }
   }
 
@@ -73,7 +81,7 @@ public class GradientBenchmark {
     double[] x = new double[s.model.stateSize()];
     for (int r = 0; r < s.rows; r++) {
       System.arraycopy(s.states, r * x.length, x, 0, x.length);
-      HandWritten.rbmGradient(x, s.visible, s.hidden, -0.01, s.grad);
+      HandWritten.rbmGradient(x, s.visible, s.hidden, 0.01, s.grad);
     }
     return s.grad;
   }
@@ -81,6 +89,12 @@ public class GradientBenchmark {
   @Benchmark
   public double[] rbmGeneratedBatched(Rbm s) {
     s.model.accumulateGradientBatch(s.states, s.rows, 0.01, s.grad);
+    return s.grad;
+  }
+
+  @Benchmark
+  public double[] rbmHandWrittenBatched(Rbm s) {
+    HandWritten.rbmGradientBatch(s.v, s.h, s.rows, s.visible, s.hidden, 0.01, s.grad);
     return s.grad;
   }
 
@@ -135,7 +149,7 @@ public class GradientBenchmark {
 
   @Benchmark
   public double[] fvbmHandWritten(Fvbm s) {
-    HandWritten.fvbmGradient(s.x, s.units, -0.01, s.grad);
+    HandWritten.fvbmGradient(s.x, s.units, 0.01, s.grad);
     return s.grad;
   }
 
@@ -149,9 +163,13 @@ public class GradientBenchmark {
   public static class Tanh {
     int dim = 64;
     int hidden = 128;
+    int rows = 100;
     TanhEnergyModel model;
     double[] x;
+    double[] xs;
     double[] grad;
+    double[] preBatch;
+    double[] dzBatch;
     double[] pre = new double[128];
 
     @Setup(Level.Trial)
@@ -163,7 +181,25 @@ public class GradientBenchmark {
         x[i] = rng.nextGaussian();
       }
       grad = new double[model.params().length];
+      xs = new double[rows * 64];
+      for (int i = 0; i < xs.length; i++) {
+        xs[i] = rng.nextGaussian();
+      }
+      preBatch = new double[rows * 128];
+      dzBatch = new double[rows * 128];
     }
+  }
+
+  @Benchmark
+  public double[] tanhGeneratedBatched(Tanh s) {
+    s.model.accumulateGradientBatch(s.xs, s.rows, 0.01, s.grad);
+    return s.grad;
+  }
+
+  @Benchmark
+  public double[] tanhHandWrittenBatched(Tanh s) {
+    HandWritten.tanhGradientBatch(s.model.params(), s.xs, s.rows, s.dim, s.hidden, 0.01, s.grad, s.preBatch, s.dzBatch);
+    return s.grad;
   }
 
   @Benchmark

@@ -1,5 +1,7 @@
 package org.ebm4j.benchmarks;
 
+import org.ebm4j.kernel.Blas;
+
 /**
  * Gradients written by hand for the same energies and layouts as the generated models: the
  * baseline the generated code is measured against.
@@ -100,5 +102,51 @@ final class HandWritten {
         grad[j * d + k] += -weight * dz * x[k];
       }
     }
+  }
+
+  /**
+   * Batched RBM joint gradient with V (rows×nv) and H (rows×nh) in arrays of their own, as a
+   * hand-written batch would hold them: grad += w·(Σ v, Σ h, Vᵀ H), the product through BLAS.
+   */
+  static void rbmGradientBatch(double[] v, double[] h, int rows, int nv, int nh, double weight, double[] grad) {
+    Blas.gemm(true, false, nv, nh, rows, weight, v, 0, nv, h, 0, nh, 1.0, grad, nv + nh, nh);
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < nv; i++) {
+        grad[i] += weight * v[r * nv + i];
+      }
+      for (int j = 0; j < nh; j++) {
+        grad[nv + j] += weight * h[r * nh + j];
+      }
+    }
+  }
+
+  /**
+   * Batched TanhEnergy gradient of {@code rows} states X (rows×d): PRE = X Wᵀ and W̄ += Dᵀ X through
+   * BLAS, the rest per element. {@code pre} and {@code dz} hold rows×h values.
+   */
+  static void tanhGradientBatch(double[] p, double[] xs, int rows, int d, int h, double weight, double[] grad, double[] pre, double[] dz) {
+    int c = h * d;
+    int a = c + h;
+    int s = a + h;
+    Blas.gemm(false, true, rows, h, d, 1.0, xs, 0, d, p, 0, d, 0.0, pre, 0, h);
+    double expS = Math.exp(-2 * p[s]);
+    for (int r = 0; r < rows; r++) {
+      double sq = 0;
+      for (int k = 0; k < d; k++) {
+        sq += xs[r * d + k] * xs[r * d + k];
+      }
+      double denom = 1 + sq;
+      grad[s] += -weight * (-sq * expS);
+      for (int j = 0; j < h; j++) {
+        double z = pre[r * h + j] + p[c + j];
+        double t = Math.tanh(z);
+        double sig = 1 / (1 + Math.exp(-z));
+        grad[a + j] += weight * t;
+        double g = -weight * (-p[a + j] * (1 - t * t) + 0.1 * sig / denom);
+        grad[c + j] += g;
+        dz[r * h + j] = g;
+      }
+    }
+    Blas.gemm(true, false, h, d, rows, 1.0, dz, 0, h, xs, 0, d, 1.0, grad, 0, d);
   }
 }

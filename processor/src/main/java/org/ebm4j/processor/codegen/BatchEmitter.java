@@ -33,6 +33,14 @@ final class BatchEmitter {
   private final EnergyFunction f;
   /** Values that depend on the state: one row each. */
   private final boolean[] batched;
+  /**
+   * Consecutive row-wise ops share one loop over rows, so each row's temporaries stay in the L1
+   * cache between ops instead of streaming through memory once per op. Matrix products (all rows
+   * at once) end a run.
+   */
+  private CodeBlock.Builder run;
+  /** Names of locals, unique across the ops that share a row loop. */
+  private int fresh;
   private BatchEmitter(EnergyFunction f) {
     this.f = f;
     this.batched = ActivityAnalysis.analyze(f, v -> v.op() == Op.VAR);
@@ -51,6 +59,22 @@ final class BatchEmitter {
 
   private boolean isBatched(int id) {
     return batched[id];
+  }
+
+  /** Opens the shared row loop in {@code code} unless it is open. */
+  private void openRun(CodeBlock.Builder code) {
+    if (run != code) {
+      closeRun();
+      code.beginControlFlow("for (int r = 0; r < rows; r++)");
+      run = code;
+    }
+  }
+
+  private void closeRun() {
+    if (run != null) {
+      run.endControlFlow();
+      run = null;
+    }
   }
 
   /** Scratch rows for batched temporaries, grown on demand. */
@@ -141,7 +165,7 @@ final class BatchEmitter {
         .addParameter(DOUBLES, "weights").addParameter(DOUBLES, "grad")
         .addStatement("checkBatch(xs, rows)")
         .addStatement("ensureBatch(rows)")
-        .addCode(code.build())
+        .addCode(Peephole.foldZeroFills(code.build()))
         .build();
     MethodSpec alias = MethodSpec.methodBuilder("gradientMayAliasParams").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(TypeName.BOOLEAN)
@@ -193,7 +217,7 @@ final class BatchEmitter {
       if (active[f.result()]) {
         CodeBlock.Builder code = CodeBlock.builder();
         emit(code, active, "gxs", CodeBlock.of("java.util.Arrays.fill(bg$L, 0, rows, 1.0);\n", f.result()));
-        m.addCode(code.build());
+        m.addCode(Peephole.foldZeroFills(code.build()));
       }
       m.addStatement("return");
       m.endControlFlow();
@@ -238,6 +262,7 @@ final class BatchEmitter {
         forward(code, v, active, gradArray);
       }
     }
+    closeRun();
     // Adjoints.
     for (Value v : f.values()) {
       if (!active[v.id()] || v.op() == Op.PARAM || v.op() == Op.ROW || v.op() == Op.VAR) {
@@ -260,11 +285,13 @@ final class BatchEmitter {
       if (isBatched(v.id())) {
         backward(code, v, active, gradArray);
       } else {
+        closeRun();
         MethodSweep s = new MethodSweep(f, active);
         Primitive.of(v.op()).backward(s, v);
         code.add(s.code().build());
       }
     }
+    closeRun();
   }
 
   /** What the reverse rules read, and what those values need. */
@@ -288,6 +315,10 @@ final class BatchEmitter {
   }
 
   private void forward(CodeBlock.Builder code, Value v, boolean[] active, String gradArray) {
+    if ((v.op() == Op.MATVEC && isBatched(v.arg(1)) && !isBatched(v.arg(0)))
+        || (v.op() == Op.VECMAT && isBatched(v.arg(0)) && !isBatched(v.arg(1)))) {
+      closeRun();
+    }
     if (v.op() == Op.MATVEC && isBatched(v.arg(1)) && !isBatched(v.arg(0))) {
       // Y = X Wᵀ: rows × m from rows × n and W (m × n).
       Value w = f.value(v.arg(0));
@@ -303,19 +334,17 @@ final class BatchEmitter {
       return;
     }
     RowSweep s = new RowSweep(active, gradArray, v.id());
-    code.beginControlFlow("for (int r = 0; r < rows; r++)");
+    openRun(code);
     Primitive.of(v.op()).forward(s, v);
+    code.add(s.code().build());
     if (v.shape().isScalar()) {
-      code.add(s.code().build());
       code.addStatement("bt$L[r] = t$L", v.id(), v.id());
-    } else {
-      code.add(s.code().build());
     }
-    code.endControlFlow();
   }
 
   private void backward(CodeBlock.Builder code, Value v, boolean[] active, String gradArray) {
     if (v.op() == Op.MATVEC && isBatched(v.arg(1)) && !isBatched(v.arg(0))) {
+      closeRun();
       Value w = f.value(v.arg(0));
       if (active[v.arg(0)]) {
         // W̄ += Ȳᵀ X
@@ -330,6 +359,7 @@ final class BatchEmitter {
       return;
     }
     if (v.op() == Op.VECMAT && isBatched(v.arg(0)) && !isBatched(v.arg(1))) {
+      closeRun();
       Value w = f.value(v.arg(1));
       if (active[v.arg(0)]) {
         // X̄ += Ȳ Wᵀ
@@ -344,6 +374,7 @@ final class BatchEmitter {
       return;
     }
     if (v.op() == Op.BILINEAR && isBatched(v.arg(0)) && isBatched(v.arg(2)) && !isBatched(v.arg(1))) {
+      closeRun();
       bilinearBackward(code, v, active, gradArray);
       return;
     }
@@ -353,15 +384,15 @@ final class BatchEmitter {
         int rowsOf = v.arg(1 - k);
         if (active[param] && f.value(param).op() == Op.PARAM && isBatched(rowsOf)) {
           // θ̄ += Σ_r ȳ_r x_r: one matrix–vector product instead of a pass over θ̄ per row.
+          closeRun();
           code.addStatement("$T.columnSumsAdd($L, $L, $L, rows, $L, bg$L, $L, $L)", BLAS, rowArray(rowsOf), rowOffset(rowsOf),
               ld(rowsOf), width(rowsOf), v.id(), gradArray, paramOffset(param));
           RowSweep rest = new RowSweep(withoutParam(active, param), gradArray, -1);
           Primitive.of(v.op()).backward(rest, v);
           CodeBlock body = rest.code().build();
           if (!body.isEmpty()) {
-            code.beginControlFlow("for (int r = 0; r < rows; r++)");
+            openRun(code);
             code.add(body);
-            code.endControlFlow();
           }
           return;
         }
@@ -371,9 +402,8 @@ final class BatchEmitter {
     Primitive.of(v.op()).backward(s, v);
     CodeBlock body = s.code().build();
     if (!body.isEmpty()) {
-      code.beginControlFlow("for (int r = 0; r < rows; r++)");
+      openRun(code);
       code.add(body);
-      code.endControlFlow();
     }
   }
 
@@ -551,7 +581,7 @@ final class BatchEmitter {
 
     @Override
     public String fresh(String prefix) {
-      return single.fresh(prefix);
+      return prefix + "_" + fresh++;
     }
 
     @Override
