@@ -7,7 +7,7 @@ import org.ebm4j.dsl.Param;
 import org.ebm4j.dsl.Shape;
 import org.ebm4j.dsl.Visible;
 
-/** A fully visible Boltzmann machine written with loops: E(x) = −Σ_i b_i x_i − Σ_{i<j} W_ij x_i x_j. */
+/** A fully visible Boltzmann machine written with loops: E(x) = −Σ_i b_i x_i − Σ_{i&lt;j} W_ij x_i x_j. */
 @EnergyModel
 public class FullyVisibleBm {
   @Param(shape = "units")
