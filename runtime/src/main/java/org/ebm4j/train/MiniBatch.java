@@ -13,7 +13,16 @@ public record MiniBatch(double[] values, int size, int width) {
 
   /** The rows {@code order[from .. to)} of {@code data}. */
   public static MiniBatch of(Dataset data, int[] order, int from, int to) {
-    double[] values = new double[(to - from) * data.width()];
+    return of(data, order, from, to, null);
+  }
+
+  /**
+   * The rows {@code order[from .. to)} of {@code data}, copied into {@code buffer} when it has the
+   * exact size (a training loop reuses one array instead of allocating per minibatch).
+   */
+  public static MiniBatch of(Dataset data, int[] order, int from, int to, double[] buffer) {
+    int n = (to - from) * data.width();
+    double[] values = buffer != null && buffer.length == n ? buffer : new double[n];
     for (int i = from; i < to; i++) {
       System.arraycopy(data.values(), order[i] * data.width(), values, (i - from) * data.width(), data.width());
     }

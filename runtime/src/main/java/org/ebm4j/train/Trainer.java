@@ -36,6 +36,7 @@ public final class Trainer {
   private double[] batchStates = new double[0];
   private double[] batchScratch = new double[0];
   private double[] rowWeights = new double[0];
+  private double[] batchBuffer;
   private final Centering centering;
   private Rng rng;
   private Enumeration evaluation;
@@ -181,7 +182,9 @@ public final class Trainer {
       for (int from = 0; from < order.length; from += batchSize) {
         int to = Math.min(order.length, from + batchSize);
         // The epoch reports its last update's gradient norm: only that update needs the gradient.
-        double n = step(MiniBatch.of(data, order, from, to), ++batch, to == order.length);
+        MiniBatch mini = MiniBatch.of(data, order, from, to, batchBuffer);
+        batchBuffer = mini.values();
+        double n = step(mini, ++batch, to == order.length);
         if (to == order.length) {
           norm = n;
         }
