@@ -247,8 +247,8 @@ public final class Trainer {
   /**
    * Data rows and chain rows in one array: the latents of both summed out by one product, the
    * chains' deferred latent draw taken from the same means, and the whole gradient (+1/B per data
-   * row, −1/C per chain row) in one more — added straight to θ when the optimizer's step is linear
-   * and the generated gradient reads no parameter.
+   * row, −1/C per chain row) in one more — added straight into the optimizer's buffer (θ itself for
+   * plain SGD, when the generated gradient reads no parameter; the velocity with momentum).
    */
   private double combinedStep(MiniBatch batch, Chains chains, int index, boolean measure) {
     int b = batch.size();
@@ -265,13 +265,16 @@ public final class Trainer {
       org.ebm4j.model.Batches.drawLatentsFromMeans(model, batchStates, b, chains.states(), c, rng);
     }
     org.ebm4j.model.BatchGradients gradients = model.capability(org.ebm4j.model.BatchGradients.class).orElseThrow();
-    double size = optimizer.linearStepSize();
-    boolean fused = !measure && centering == null && Double.isFinite(size) && gradients.gradientMayAliasParams();
-    double scale = fused ? size : 1;
+    Optimizer.Direct direct = measure || centering != null ? null : optimizer.direct(model.params());
+    if (direct != null && direct.buffer() == model.params() && !gradients.gradientMayAliasParams()) {
+      direct = null; // the reverse sweep reads θ: it must not change underneath
+    }
+    double scale = direct != null ? direct.factor() : 1;
     java.util.Arrays.fill(rowWeights, 0, b, scale / b);
     java.util.Arrays.fill(rowWeights, b, rows, -scale / c);
-    if (fused) {
-      gradients.accumulateGradientBatch(batchStates, rows, rowWeights, model.params());
+    if (direct != null) {
+      gradients.accumulateGradientBatch(batchStates, rows, rowWeights, direct.buffer());
+      optimizer.completeDirect(model.params());
       checkParams(index);
       return Double.NaN;
     }

@@ -11,12 +11,23 @@ public interface Optimizer {
   void step(double[] params, double[] ascent);
 
   /**
-   * If the next {@link #step} is exactly θ += s·g with no state, returns s, so that a trainer may add
-   * the scaled gradient to θ directly (one pass over memory instead of three); else NaN.
+   * Where a trainer may add {@code factor · g} straight into {@code buffer}, so that {@link
+   * #completeDirect} then finishes exactly the step {@link #step} would take, without g ever being
+   * held in an array of its own (for plain SGD the buffer is θ itself: one pass over memory instead
+   * of several).
    */
-  default double linearStepSize() {
-    return Double.NaN;
+  record Direct(double[] buffer, double factor) {}
+
+  /**
+   * Prepares a direct step, or returns null when this optimizer needs the gradient itself (Adam).
+   * Changes no state when it returns {@code params} as the buffer, so a trainer may still decline it.
+   */
+  default Direct direct(double[] params) {
+    return null;
   }
+
+  /** Finishes a step prepared by {@link #direct} once the gradient has been added to its buffer. */
+  default void completeDirect(double[] params) {}
 
   /** Multiplies the configured learning rate by {@code factor} from the next step on. */
   void setLearningRateFactor(double factor);

@@ -45,9 +45,31 @@ public final class Sgd implements Optimizer {
     }
   }
 
+  /** Plain SGD: θ itself. With momentum or decay: u ← μu − lr·λθ now, u += lr·g by the caller, then θ += u. */
   @Override
-  public double linearStepSize() {
-    return momentum == 0 && weightDecay == 0 ? learningRate * factor : Double.NaN;
+  public Direct direct(double[] params) {
+    double lr = learningRate * factor;
+    if (momentum == 0 && weightDecay == 0) {
+      return new Direct(params, lr);
+    }
+    if (velocity == null || velocity.length != params.length) {
+      velocity = new double[params.length];
+    }
+    double decay = lr * weightDecay;
+    for (int k = 0; k < params.length; k++) {
+      velocity[k] = momentum * velocity[k] - decay * params[k];
+    }
+    return new Direct(velocity, lr);
+  }
+
+  @Override
+  public void completeDirect(double[] params) {
+    if (momentum == 0 && weightDecay == 0) {
+      return;
+    }
+    for (int k = 0; k < params.length; k++) {
+      params[k] += velocity[k];
+    }
   }
 
   @Override
