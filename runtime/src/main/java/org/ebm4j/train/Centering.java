@@ -33,6 +33,10 @@ final class Centering {
   final double[] lambda;
   private final BlockConditionals blocks;
   private final Variables.Variable latent;
+  private final int visibleOffset;
+  private final double[] meanV;
+  private final double[] meanH;
+  private double[] rowScratch = new double[0];
 
   Centering(EnergyModel model, double rate) {
     this.model = model;
@@ -47,6 +51,7 @@ final class Centering {
     }
     Variables.Variable v = visible.get(0);
     this.latent = latents.get(0);
+    this.visibleOffset = v.offset();
     this.nv = v.size();
     this.nh = latent.size();
     ParamLayout.Entry found = null;
@@ -76,6 +81,8 @@ final class Centering {
     this.mu = new double[nv];
     this.lambda = new double[nh];
     java.util.Arrays.fill(lambda, 0.5);
+    this.meanV = new double[nv];
+    this.meanH = new double[nh];
   }
 
   private IllegalArgumentException refuse(String why) {
@@ -160,6 +167,83 @@ final class Centering {
       }
       g[c.offset() + j] = gc[j] - s;
     }
+  }
+
+  /**
+   * Whether the model's whole gradient is (v hᵀ, v, h) in (W, b, c), with no other parameter: then
+   * {@link #accumulateCentered} can take the centered step on shifted states.
+   */
+  boolean shiftable() {
+    return model.layout().entries().size() == 3;
+  }
+
+  /**
+   * Means of v and of E[h | v] over the data rows [0, b) of {@code states}, whose latent parts hold
+   * E[h | v]; {@link #moveOffsets} then moves the offsets towards them.
+   */
+  void measure(double[] states, int b) {
+    int width = model.stateSize();
+    java.util.Arrays.fill(meanV, 0);
+    java.util.Arrays.fill(meanH, 0);
+    for (int r = 0; r < b; r++) {
+      for (int i = 0; i < nv; i++) {
+        meanV[i] += states[r * width + visibleOffset + i];
+      }
+      for (int j = 0; j < nh; j++) {
+        meanH[j] += states[r * width + latent.offset() + j];
+      }
+    }
+    for (int i = 0; i < nv; i++) {
+      meanV[i] /= b;
+    }
+    for (int j = 0; j < nh; j++) {
+      meanH[j] /= b;
+    }
+  }
+
+  /** Moves the offsets towards the means of the last {@link #measure}. */
+  void moveOffsets() {
+    for (int i = 0; i < nv; i++) {
+      mu[i] = (1 - rate) * mu[i] + rate * meanV[i];
+    }
+    for (int j = 0; j < nh; j++) {
+      lambda[j] = (1 - rate) * lambda[j] + rate * meanH[j];
+    }
+  }
+
+  /**
+   * {@code buffer += } the plain-parameter step of the centered update, for row weights w_r that
+   * sum to zero (data +, chains −): with ṽ = v − μ and h̃ = h − λ it is ΔW = Σ w_r ṽ_r h̃_rᵀ, Δb =
+   * Σ w_r ṽ_r (1 − h̃_r·λ), Δc = Σ w_r h̃_r (1 − ṽ_r·μ) — what {@link #transform} makes of the plain
+   * gradient, computed as one batched gradient of the shifted states and two column sums, without
+   * the plain gradient ever being held. Shifts {@code states} in place.
+   */
+  void accumulateCentered(org.ebm4j.model.BatchGradients gradients, double[] states, int rows, double[] weights, double[] buffer) {
+    int width = model.stateSize();
+    if (rowScratch.length < 2 * rows) {
+      rowScratch = new double[2 * rows];
+    }
+    for (int r = 0; r < rows; r++) {
+      int v = r * width + visibleOffset;
+      int h = r * width + latent.offset();
+      double sv = 0;
+      for (int i = 0; i < nv; i++) {
+        states[v + i] -= mu[i];
+        sv += states[v + i] * mu[i];
+      }
+      double sh = 0;
+      for (int j = 0; j < nh; j++) {
+        states[h + j] -= lambda[j];
+        sh += states[h + j] * lambda[j];
+      }
+      rowScratch[r] = -weights[r] * sh;
+      rowScratch[rows + r] = -weights[r] * sv;
+    }
+    gradients.accumulateGradientBatch(states, rows, weights, buffer);
+    double[] forB = java.util.Arrays.copyOfRange(rowScratch, 0, rows);
+    double[] forC = java.util.Arrays.copyOfRange(rowScratch, rows, 2 * rows);
+    org.ebm4j.kernel.Blas.columnSumsAdd(states, visibleOffset, width, rows, nv, forB, buffer, b.offset());
+    org.ebm4j.kernel.Blas.columnSumsAdd(states, latent.offset(), width, rows, nh, forC, buffer, c.offset());
   }
 
   /** Moves the offsets towards the minibatch's means of v and E[h | v]. */

@@ -241,7 +241,7 @@ public final class Trainer {
       }
     }
     negative.accumulate(model, batch, -1.0, grad, rng);
-    return update(batch, index);
+    return update(batch, index, true);
   }
 
   /**
@@ -265,7 +265,11 @@ public final class Trainer {
       org.ebm4j.model.Batches.drawLatentsFromMeans(model, batchStates, b, chains.states(), c, rng);
     }
     org.ebm4j.model.BatchGradients gradients = model.capability(org.ebm4j.model.BatchGradients.class).orElseThrow();
-    Optimizer.Direct direct = measure || centering != null ? null : optimizer.direct(model.params());
+    if (centering != null) {
+      centering.measure(batchStates, b);
+    }
+    boolean centered = centering != null && centering.shiftable();
+    Optimizer.Direct direct = measure || (centering != null && !centered) ? null : optimizer.direct(model.params());
     if (direct != null && direct.buffer() == model.params() && !gradients.gradientMayAliasParams()) {
       direct = null; // the reverse sweep reads θ: it must not change underneath
     }
@@ -273,18 +277,30 @@ public final class Trainer {
     java.util.Arrays.fill(rowWeights, 0, b, scale / b);
     java.util.Arrays.fill(rowWeights, b, rows, -scale / c);
     if (direct != null) {
-      gradients.accumulateGradientBatch(batchStates, rows, rowWeights, direct.buffer());
+      if (centered) {
+        centering.accumulateCentered(gradients, batchStates, rows, rowWeights, direct.buffer());
+        centering.moveOffsets();
+      } else {
+        gradients.accumulateGradientBatch(batchStates, rows, rowWeights, direct.buffer());
+      }
       optimizer.completeDirect(model.params());
       checkParams(index);
       return Double.NaN;
     }
     java.util.Arrays.fill(grad, 0.0);
     gradients.accumulateGradientBatch(batchStates, rows, rowWeights, grad);
-    return update(batch, index);
+    double norm = update(batch, index, false);
+    if (centering != null) {
+      centering.moveOffsets();
+    }
+    return norm;
   }
 
-  /** Checks the gradient, steps the optimizer (through centering), checks θ; returns |g|. */
-  private double update(MiniBatch batch, int index) {
+  /**
+   * Checks the gradient, steps the optimizer (through centering), checks θ; returns |g|. Moves the
+   * centering offsets from the batch when {@code offsets} (the combined step moves them itself).
+   */
+  private double update(MiniBatch batch, int index, boolean offsets) {
     int bad = Kernels.firstNonFinite(grad);
     if (bad >= 0) {
       throw diverged("gradient", index, bad, grad[bad]);
@@ -294,7 +310,7 @@ public final class Trainer {
       centering.transform(grad);
     }
     optimizer.step(model.params(), grad);
-    if (centering != null) {
+    if (centering != null && offsets) {
       centering.updateOffsets(batch);
     }
     checkParams(index);

@@ -335,6 +335,7 @@ final class TrainCommand implements Callable<Integer> {
         .negativePhase(newNegativePhase(copy))
         .optimizer(newOptimizer())
         .batchSize(batch)
+        .centering(centering)
         .seed(seed)
         .build();
     int[] order = new int[dataset.size()];
