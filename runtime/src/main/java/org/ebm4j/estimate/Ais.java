@@ -306,7 +306,7 @@ public final class Ais {
     for (Variables.Variable v : order) {
       double[] logits = new double[rows * v.size()];
       org.ebm4j.model.Batches.blockLogits(model, v, states, rows, scratch, logits);
-      double low = v.domain() == Domain.SPIN ? -1 : 0;
+      double low = v.domain().low();
       for (int r = 0; r < rows; r++) {
         for (int k = 0; k < v.size(); k++) {
           double m = beta * logits[r * v.size() + k] + (1 - beta) * baseLogits[v.offset() + k];

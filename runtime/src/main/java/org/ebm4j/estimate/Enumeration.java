@@ -130,7 +130,7 @@ public final class Enumeration {
     for (int j = 0; j < units.size(); j++) {
       int site = units.get(j);
       Domain d = model.variables().domainAt(site);
-      x[site] = ((index >> j) & 1) == 1 ? 1.0 : (d == Domain.SPIN ? -1.0 : 0.0);
+      x[site] = ((index >> j) & 1) == 1 ? 1.0 : d.low();
     }
     return switch (side) {
       case VISIBLE -> -model.capability(FreeEnergy.class).orElseThrow().freeEnergy(java.util.Arrays.copyOf(x, model.visibleSize()));
@@ -225,7 +225,7 @@ public final class Enumeration {
     for (long i = 0; i < (1L << units.size()); i++) {
       for (int j = 0; j < units.size(); j++) {
         int site = units.get(j);
-        state[site] = ((i >> j) & 1) == 1 ? 1.0 : (model.variables().domainAt(site) == Domain.SPIN ? -1.0 : 0.0);
+        state[site] = ((i >> j) & 1) == 1 ? 1.0 : model.variables().domainAt(site).low();
       }
       logSum = Kernels.logAddExp(logSum, -model.energy(state));
     }

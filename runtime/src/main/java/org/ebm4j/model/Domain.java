@@ -26,6 +26,14 @@ public enum Domain {
     return this != REAL;
   }
 
+  /** The lower value of a discrete domain: 0 for binary, −1 for spin. */
+  public double low() {
+    if (this == REAL) {
+      throw new UnsupportedOperationException("a real-valued unit has no lowest value");
+    }
+    return this == SPIN ? -1 : 0;
+  }
+
   /** The two values of a discrete domain, low first. */
   public double[] unitValues() {
     switch (this) {

@@ -233,7 +233,7 @@ public final class TemperedModel implements EnergyModel {
       Variables.Variable v = block(name);
       double[] fields = new double[v.size()];
       conditionalFields(name, x, fields);
-      double low = v.domain() == Domain.SPIN ? -1 : 0;
+      double low = v.domain().low();
       for (int k = 0; k < v.size(); k++) {
         x[v.offset() + k] = rng.nextDouble() < Kernels.sigmoid(fields[k]) ? 1 : low;
       }

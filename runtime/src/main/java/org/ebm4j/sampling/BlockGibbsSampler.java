@@ -14,7 +14,7 @@ import org.ebm4j.model.Variables;
  * Block Gibbs sampling: each sweep draws every variable from its conditional given the rest,
  * visibles first, then latents (for an RBM: v | h, then h | v), so that a sweep ends with latents
  * drawn given the visibles — the conditional a free-energy gradient computes anyway (see {@link
- * #sweepDeferringLatents}). Variables that are not blocks but discrete are updated site by site.
+ * Sampler#sweepDeferringLatents}). Variables that are not blocks but discrete are updated site by site.
  */
 public final class BlockGibbsSampler implements Sampler {
   private final EnergyModel model;
@@ -60,26 +60,14 @@ public final class BlockGibbsSampler implements Sampler {
     }
   }
 
-  /**
-   * Whether {@link #sweepDeferringLatents} applies: every variable is a binary or spin block and the
-   * model has batched gradients.
-   */
-  public boolean batched() {
-    return batched;
-  }
-
-  /**
-   * {@code sweeps} sweeps except the final draw of the latents, which the caller completes from the
-   * conditional means it computes for its gradient ({@link
-   * org.ebm4j.model.Batches#drawLatentsFromMeans}): one matrix product per update saved.
-   *
-   * @throws IllegalStateException unless {@link #batched()}
-   */
-  public void sweepDeferringLatents(Chains chains, int sweeps, RandomGenerator rng) {
+  /** Batched models only: the last sweep ends with the visibles, latents left to the caller. */
+  @Override
+  public boolean sweepDeferringLatents(Chains chains, int sweeps, RandomGenerator rng) {
     if (!batched) {
-      throw new IllegalStateException("block-gibbs defers latent draws only on batched models");
+      return false;
     }
     sweepBatched(chains, sweeps, true, rng);
+    return true;
   }
 
   /** Every block of every chain at once: one batched gradient per block, then the draws. */

@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.ebm4j.kernel.Kernels;
-import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.SiteConditionals;
 
@@ -37,7 +36,7 @@ public final class GibbsSampler implements Sampler {
   static void update(EnergyModel model, SiteConditionals sites, double[] x, int site, RandomGenerator rng) {
     double logit = sites.conditionalLogit(x, site);
     boolean high = rng.nextDouble() < Kernels.sigmoid(logit);
-    x[site] = high ? 1 : (model.variables().domainAt(site) == Domain.SPIN ? -1 : 0);
+    x[site] = high ? 1 : model.variables().domainAt(site).low();
   }
 
   @Override

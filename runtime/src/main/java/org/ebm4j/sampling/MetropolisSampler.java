@@ -47,7 +47,7 @@ public final class MetropolisSampler implements Sampler {
           double delta = x[site] == 1 ? -logit : logit;
           proposed++;
           if (delta >= 0 || rng.nextDouble() < Math.exp(delta)) {
-            x[site] = x[site] == 1 ? (d == Domain.SPIN ? -1 : 0) : 1;
+            x[site] = x[site] == 1 ? d.low() : 1;
             accepted++;
           }
         }
@@ -73,7 +73,7 @@ public final class MetropolisSampler implements Sampler {
     double saved = x[site];
     x[site] = 1;
     double high = model.energy(x);
-    x[site] = model.variables().domainAt(site) == Domain.SPIN ? -1 : 0;
+    x[site] = model.variables().domainAt(site).low();
     double low = model.energy(x);
     x[site] = saved;
     return low - high;

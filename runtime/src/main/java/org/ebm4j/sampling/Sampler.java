@@ -12,6 +12,16 @@ public interface Sampler {
   /** Advances every chain by {@code sweeps} sweeps (each touches every unit about once). */
   void sweep(Chains chains, int sweeps, RandomGenerator rng);
 
+  /**
+   * Like {@link #sweep}, but leaves the final draw of the latent variables to the caller, who draws
+   * them from the conditional means E[h | v] it computes for a gradient anyway (one matrix product
+   * per update saved). Returns false, having done nothing, when this sampler cannot: then call
+   * {@link #sweep}.
+   */
+  default boolean sweepDeferringLatents(Chains chains, int sweeps, RandomGenerator rng) {
+    return false;
+  }
+
   /** The provider's name, e.g. {@code block-gibbs}. */
   String name();
 

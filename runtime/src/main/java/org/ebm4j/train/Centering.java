@@ -36,7 +36,8 @@ final class Centering {
   private final int visibleOffset;
   private final double[] meanV;
   private final double[] meanH;
-  private double[] rowScratch = new double[0];
+  private double[] forB = new double[0];
+  private double[] forC = new double[0];
 
   Centering(EnergyModel model, double rate) {
     this.model = model;
@@ -220,8 +221,9 @@ final class Centering {
    */
   void accumulateCentered(org.ebm4j.model.BatchGradients gradients, double[] states, int rows, double[] weights, double[] buffer) {
     int width = model.stateSize();
-    if (rowScratch.length < 2 * rows) {
-      rowScratch = new double[2 * rows];
+    if (forB.length < rows) {
+      forB = new double[rows];
+      forC = new double[rows];
     }
     for (int r = 0; r < rows; r++) {
       int v = r * width + visibleOffset;
@@ -236,20 +238,18 @@ final class Centering {
         states[h + j] -= lambda[j];
         sh += states[h + j] * lambda[j];
       }
-      rowScratch[r] = -weights[r] * sh;
-      rowScratch[rows + r] = -weights[r] * sv;
+      forB[r] = -weights[r] * sh;
+      forC[r] = -weights[r] * sv;
     }
     gradients.accumulateGradientBatch(states, rows, weights, buffer);
-    double[] forB = java.util.Arrays.copyOfRange(rowScratch, 0, rows);
-    double[] forC = java.util.Arrays.copyOfRange(rowScratch, rows, 2 * rows);
     org.ebm4j.kernel.Blas.columnSumsAdd(states, visibleOffset, width, rows, nv, forB, buffer, b.offset());
     org.ebm4j.kernel.Blas.columnSumsAdd(states, latent.offset(), width, rows, nh, forC, buffer, c.offset());
   }
 
-  /** Moves the offsets towards the minibatch's means of v and E[h | v]. */
+  /** Moves the offsets towards the minibatch's means of v and E[h | v], computed state by state. */
   void updateOffsets(MiniBatch batch) {
-    double[] meanV = new double[nv];
-    double[] meanH = new double[nh];
+    java.util.Arrays.fill(meanV, 0);
+    java.util.Arrays.fill(meanH, 0);
     double[] x = new double[model.stateSize()];
     double[] fields = new double[nh];
     for (int r = 0; r < batch.size(); r++) {
@@ -262,11 +262,6 @@ final class Centering {
         meanH[j] += Kernels.sigmoid(fields[j]) / batch.size();
       }
     }
-    for (int i = 0; i < nv; i++) {
-      mu[i] = (1 - rate) * mu[i] + rate * meanV[i];
-    }
-    for (int j = 0; j < nh; j++) {
-      lambda[j] = (1 - rate) * lambda[j] + rate * meanH[j];
-    }
+    moveOffsets();
   }
 }

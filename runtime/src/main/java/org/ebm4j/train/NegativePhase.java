@@ -6,7 +6,6 @@ import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.Variables;
-import org.ebm4j.sampling.BlockGibbsSampler;
 import org.ebm4j.sampling.Chains;
 import org.ebm4j.sampling.Sampler;
 import org.ebm4j.sampling.SamplerOptions;
@@ -210,13 +209,11 @@ public abstract class NegativePhase {
       prepare(m);
       Chains run = start(batch, rng);
       // Chains from the data are dropped after the update, so their last latent draw is not needed.
-      deferred = false;
-      if (sampler instanceof BlockGibbsSampler b && b.batched()) {
-        b.sweepDeferringLatents(run, k, rng);
-        deferred = persistentChains > 0;
-      } else {
+      boolean deferring = sampler.sweepDeferringLatents(run, k, rng);
+      if (!deferring) {
         sampler.sweep(run, k, rng);
       }
+      deferred = deferring && persistentChains > 0;
       return run;
     }
 
@@ -237,34 +234,33 @@ public abstract class NegativePhase {
 
     /** One chain per example: visibles from the data, latents drawn given them where possible. */
     private Chains fromData(MiniBatch batch, RandomGenerator rng) {
-      Chains c = Chains.random(model, batch.size(), rng);
-      if (sampler instanceof BlockGibbsSampler b && b.batched()) {
-        for (int i = 0; i < batch.size(); i++) {
-          System.arraycopy(batch.values(), i * batch.width(), c.states(), i * c.width(), batch.width());
-        }
-        if (batchScratch == null || batchScratch.length < c.states().length) {
-          batchStates = new double[c.states().length];
-          batchScratch = new double[c.states().length];
-        }
-        for (Variables.Variable v : model.variables().all()) {
-          if (!v.visible()) {
-            org.ebm4j.model.Batches.drawBlock(model, v, c.states(), c.count(), batchScratch, rng);
-          }
-        }
-        return c;
-      }
       BlockConditionals blocks = model.capability(BlockConditionals.class).orElse(null);
+      // Latents that are blocks are drawn given the data below; others start at random values.
+      boolean allDrawn = blocks != null
+          && model.variables().all().stream().allMatch(v -> v.visible() || blocks.blocks().contains(v.name()));
+      Chains c = allDrawn ? new Chains(batch.size(), model.stateSize()) : Chains.random(model, batch.size(), rng);
       for (int i = 0; i < batch.size(); i++) {
-        c.get(i, x);
-        batch.row(i, x);
-        if (blocks != null) {
-          for (Variables.Variable v : model.variables().all()) {
-            if (!v.visible() && blocks.blocks().contains(v.name())) {
-              blocks.sample(v.name(), x, rng);
-            }
+        System.arraycopy(batch.values(), i * batch.width(), c.states(), i * c.width(), batch.width());
+      }
+      boolean batched = model.capability(org.ebm4j.model.BatchGradients.class).isPresent();
+      for (Variables.Variable v : model.variables().all()) {
+        if (v.visible() || blocks == null || !blocks.blocks().contains(v.name())) {
+          continue;
+        }
+        if (batched && v.domain().isDiscrete()) {
+          // All chains at once: one matrix product for the block's conditional.
+          if (batchScratch == null || batchScratch.length < c.states().length) {
+            batchStates = new double[c.states().length];
+            batchScratch = new double[c.states().length];
+          }
+          org.ebm4j.model.Batches.drawBlock(model, v, c.states(), c.count(), batchScratch, rng);
+        } else {
+          for (int i = 0; i < c.count(); i++) {
+            c.get(i, x);
+            blocks.sample(v.name(), x, rng);
+            c.set(i, x);
           }
         }
-        c.set(i, x);
       }
       return c;
     }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.BlockConditionals;
-import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.SiteConditionals;
@@ -71,7 +70,7 @@ final class PositivePhase {
       } else {
         for (int site = h.offset(); site < h.offset() + h.size(); site++) {
           boolean high = rng.nextDouble() < Kernels.sigmoid(sites.conditionalLogit(state, site));
-          state[site] = high ? 1 : (h.domain() == Domain.SPIN ? -1 : 0);
+          state[site] = high ? 1 : h.domain().low();
         }
       }
     }
@@ -96,7 +95,7 @@ final class PositivePhase {
     for (int j = 0; j < latentUnits.size(); j++) {
       int site = latentUnits.get(j);
       boolean one = ((index >> j) & 1) == 1;
-      state[site] = one ? 1.0 : (model.variables().domainAt(site) == Domain.SPIN ? -1.0 : 0.0);
+      state[site] = one ? 1.0 : model.variables().domainAt(site).low();
     }
   }
 }

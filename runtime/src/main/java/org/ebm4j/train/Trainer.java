@@ -6,7 +6,6 @@ import java.util.function.Consumer;
 import org.ebm4j.data.Dataset;
 import org.ebm4j.estimate.Enumeration;
 import org.ebm4j.kernel.Kernels;
-import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.Variables;
 import org.ebm4j.random.Rng;
@@ -381,7 +380,7 @@ public final class Trainer {
         int unit = local.nextInt(v.length);
         double here = Enumeration.logPTildeVisible(model, v);
         double saved = v[unit];
-        v[unit] = saved == 1 ? (model.variables().domainAt(unit) == Domain.SPIN ? -1 : 0) : 1;
+        v[unit] = saved == 1 ? model.variables().domainAt(unit).low() : 1;
         double flipped = Enumeration.logPTildeVisible(model, v);
         total += -Kernels.softplus(flipped - here);
       }

@@ -47,7 +47,7 @@ final class Progress {
     lastDecile = decile;
     double elapsed = (now - start) / 1e9;
     double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : Double.NaN;
-    String rate = elapsed > 0 && fraction > 0 ? Units.rate(fraction * total / elapsed) + " " + unit + "/s" : "";
+    String rate = elapsed > 0 && fraction > 0 ? shortNumber(fraction * total / elapsed) + " " + unit + "/s" : "";
     int width = 30;
     int filled = (int) Math.round(width * Math.min(1, fraction));
     err.printf(Locale.ROOT, "%s%s [%s%s] %5.1f%%  %s  %.0fs elapsed, %s left %s", terminal ? "\r" : "", label, "#".repeat(filled),
@@ -60,17 +60,13 @@ final class Progress {
   }
 
   /** Short numbers for rates: 950, 12.3k, 4.56M. */
-  static final class Units {
-    private Units() {}
-
-    static String rate(double r) {
-      if (r >= 1e6) {
-        return String.format(Locale.ROOT, "%.3gM", r / 1e6);
-      }
-      if (r >= 1e3) {
-        return String.format(Locale.ROOT, "%.3gk", r / 1e3);
-      }
-      return String.format(Locale.ROOT, "%.3g", r);
+  private static String shortNumber(double r) {
+    if (r >= 1e6) {
+      return String.format(Locale.ROOT, "%.3gM", r / 1e6);
     }
+    if (r >= 1e3) {
+      return String.format(Locale.ROOT, "%.3gk", r / 1e3);
+    }
+    return String.format(Locale.ROOT, "%.3g", r);
   }
 }

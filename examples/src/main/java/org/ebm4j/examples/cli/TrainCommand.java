@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
     if (sampler != null) {
       Samplers.provider(sampler);
     }
-    NegativePhase phase = newNegativePhase(m);
+    NegativePhase phase = newNegativePhase();
     Optimizer opt = newOptimizer();
     Writer metrics = out == null ? null : openMetrics(saved != null);
     Trainer[] holder = new Trainer[1];
@@ -206,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
     return options.create(dataset.width(), seed);
   }
 
-  private NegativePhase newNegativePhase(EnergyModel m) {
+  private NegativePhase newNegativePhase() {
     return NegativePhase.parse(negative, sampler, chains == null ? batch : chains, SamplerOptions.parse(samplerOptions));
   }
 
@@ -332,7 +332,7 @@ final class TrainCommand implements Callable<Integer> {
     EnergyModel copy = newModel(dataset);
     System.arraycopy(m.params(), 0, copy.params(), 0, m.params().length);
     Trainer probe = Trainer.builder(copy)
-        .negativePhase(newNegativePhase(copy))
+        .negativePhase(newNegativePhase())
         .optimizer(newOptimizer())
         .batchSize(batch)
         .centering(centering)

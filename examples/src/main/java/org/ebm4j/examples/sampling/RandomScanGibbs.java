@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.ebm4j.kernel.Kernels;
-import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.SiteConditionals;
 import org.ebm4j.sampling.Chains;
@@ -36,7 +35,7 @@ public final class RandomScanGibbs implements Sampler {
       for (int update = 0; update < sweeps * x.length; update++) {
         int site = rng.nextInt(x.length);
         boolean high = rng.nextDouble() < Kernels.sigmoid(sites.conditionalLogit(x, site));
-        x[site] = high ? 1 : (model.variables().domainAt(site) == Domain.SPIN ? -1 : 0);
+        x[site] = high ? 1 : model.variables().domainAt(site).low();
       }
       chains.set(c, x);
     }

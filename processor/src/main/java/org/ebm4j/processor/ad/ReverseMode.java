@@ -231,7 +231,6 @@ public final class ReverseMode {
               }
             }
           }
-          java.util.Map<Integer, String> saved = new java.util.HashMap<>(hoisted);
           ones.forEach(id -> hoisted.put(id, "1.0"));
           openLoop(loop);
           forward(loop.body(), new HashSet<>());
@@ -240,8 +239,7 @@ public final class ReverseMode {
           if (guard != null) {
             s.code().endControlFlow();
           }
-          hoisted.clear();
-          hoisted.putAll(saved);
+          ones.forEach(hoisted::remove);
           lifted.forEach(hoisted::remove);
         }
         propagateSlots(loop.slots());
