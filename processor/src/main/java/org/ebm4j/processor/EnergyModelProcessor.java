@@ -27,7 +27,8 @@ import org.ebm4j.processor.diag.Problem;
  * The annotation processor: compiles every {@code @EnergyModel} class into a generated model. No
  * exception reaches javac; an internal failure becomes one error on the model class.
  *
- * <p>Option {@code -Aebm4j.dump=ir,structure,java} prints those stages as notes.
+ * <p>Option {@code -Aebm4j.dump=ir,structure,grad,java} prints those stages as notes; {@code
+ * -Aebm4j.passes=-cse,-hoist} switches optimisation passes off ({@code none}: all of them).
  */
 @AutoService(Processor.class)
 public final class EnergyModelProcessor extends AbstractProcessor {
@@ -36,6 +37,8 @@ public final class EnergyModelProcessor extends AbstractProcessor {
   private Trees trees;
   private String treesProblem;
   private Set<String> dump = Set.of();
+  private Set<String> disabledPasses = Set.of();
+  private String passesProblem;
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -56,7 +59,7 @@ public final class EnergyModelProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of("ebm4j.dump");
+    return Set.of("ebm4j.dump", "ebm4j.passes");
   }
 
   @Override
@@ -70,6 +73,11 @@ public final class EnergyModelProcessor extends AbstractProcessor {
     String option = env.getOptions().get("ebm4j.dump");
     if (option != null) {
       dump = new HashSet<>(Arrays.asList(option.split(",")));
+    }
+    try {
+      disabledPasses = org.ebm4j.processor.opt.Passes.disabled(env.getOptions().get("ebm4j.passes"));
+    } catch (IllegalArgumentException e) {
+      passesProblem = "-Aebm4j.passes: " + e.getMessage();
     }
     try {
       trees = Trees.instance(env);
@@ -140,12 +148,16 @@ public final class EnergyModelProcessor extends AbstractProcessor {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Problem.BUILD_TOOL.format(treesProblem), type);
       return;
     }
+    if (passesProblem != null) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, passesProblem, type);
+      return;
+    }
     TreePath path = trees.getPath(type);
     CompilationUnitTree unit = path == null ? null : path.getCompilationUnit();
     Diagnostics diag = new Diagnostics(processingEnv.getMessager(), trees, unit, type);
     try {
       Pipeline.Compiled compiled =
-          Pipeline.compile(type, trees, diag, dump, text -> processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, text));
+          Pipeline.compile(type, trees, diag, dump, disabledPasses, text -> processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, text));
       if (compiled != null) {
         compiled.source().writeTo(processingEnv.getFiler());
       }

@@ -7,6 +7,7 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import java.util.Set;
 import javax.lang.model.element.TypeElement;
+import org.ebm4j.processor.ad.Derivatives;
 import org.ebm4j.processor.analysis.Structure;
 import org.ebm4j.processor.analysis.StructureAnalysis;
 import org.ebm4j.processor.codegen.ModelEmitter;
@@ -17,24 +18,27 @@ import org.ebm4j.processor.frontend.TreeToIr;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.IrPrinter;
 import org.ebm4j.processor.ir.IrVerifier;
+import org.ebm4j.processor.opt.Passes;
 
 /**
- * The compiler's recipe for one model: declaration → IR → verify → structure → emit (the gradient
- * is emitted by reverse mode inside the backend). Each stage stops the model when it reported an
- * error.
+ * The compiler's recipe for one model: declaration → energy IR → verified IR → structure →
+ * derivatives as IR (reverse mode) → optimisation passes → lowering to Java. Each stage passes a
+ * value to the next and can be printed with {@code -Aebm4j.dump=ir,structure,grad,java}; the
+ * front end stops the model when it reported an error.
  */
 public final class Pipeline {
   private Pipeline() {}
 
   /** The result of compiling one model: its declaration, IR and structure, and the source. */
-  public record Compiled(ModelDeclaration model, EnergyFunction ir, Structure structure, JavaFile source) {}
+  public record Compiled(ModelDeclaration model, EnergyFunction ir, Structure structure, Derivatives programs, JavaFile source) {}
 
   /**
    * Compiles one {@code @EnergyModel} class, or returns null after reporting its errors.
    *
-   * @param dump stages to print ({@code ir}, {@code structure}, {@code java}) to {@code log}
+   * @param dump stages to print ({@code ir}, {@code structure}, {@code grad}, {@code java}) to {@code log}
+   * @param disabledPasses optimisation passes not to run ({@link Passes} spellings)
    */
-  public static Compiled compile(TypeElement type, Trees trees, Diagnostics diag, Set<String> dump, java.util.function.Consumer<String> log) {
+  public static Compiled compile(TypeElement type, Trees trees, Diagnostics diag, Set<String> dump, Set<String> disabledPasses, java.util.function.Consumer<String> log) {
     ModelDeclaration model = ElementsToDeclaration.read(type, diag);
     if (model == null || diag.hasErrors()) {
       return null;
@@ -56,10 +60,15 @@ public final class Pipeline {
     if (dump.contains("structure")) {
       log.accept("ebm4j structure of " + type.getQualifiedName() + ": " + structure);
     }
-    JavaFile source = ModelEmitter.emit(model, ir, structure, method.getBody().toString());
+    Derivatives programs = Derivatives.of(ir, ModelEmitter.gradientSets(model, structure)).map(p -> Passes.optimize(p, disabledPasses));
+    if (dump.contains("grad")) {
+      log.accept("ebm4j gradient in θ of " + type.getQualifiedName() + ":\n" + IrPrinter.print(programs.paramGradient()));
+      programs.stateGradients().forEach((vars, g) -> log.accept("ebm4j gradient in " + vars + " of " + type.getQualifiedName() + ":\n" + IrPrinter.print(g)));
+    }
+    JavaFile source = ModelEmitter.emit(model, ir, structure, programs, method.getBody().toString());
     if (dump.contains("java")) {
       log.accept(source.toString());
     }
-    return new Compiled(model, ir, structure, source);
+    return new Compiled(model, ir, structure, programs, source);
   }
 }

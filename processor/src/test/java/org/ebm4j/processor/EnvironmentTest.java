@@ -8,6 +8,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Filer;
@@ -88,6 +89,13 @@ class EnvironmentTest {
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
+  }
+
+  @Test
+  void unknownOptimisationPassIsReportedOnTheModel() {
+    Compilation c = Compile.compile(List.of("-Aebm4j.passes=-cse,-hoisting"), Compile.source("test.Good", DiagnosticsTest.GOOD));
+    assertThat(c).hadErrorContaining("-Aebm4j.passes: unknown pass 'hoisting'; the passes are fold-adjoints, simplify, cse, hoist, zero-skip, dce");
+    assertThat(c).hadErrorCount(1);
   }
 
   @Test

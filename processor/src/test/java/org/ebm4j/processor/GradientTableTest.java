@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The AD table: one small model per primitive (and per construct of the body subset), compiled by
  * the real processor and checked against its own spec class: energy to 1e-9, gradients against
- * central differences, capabilities against brute force. Every {@link Op} must appear.
+ * central differences, capabilities against brute force. Every {@link Op} must appear, in an
+ * energy or in a derived program (the gradient dumps).
  */
 class GradientTableTest {
 
@@ -50,6 +51,7 @@ class GradientTableTest {
     c.add(new Case("SigmoidVector", REAL_X, "return dot(sigmoid(x), c);", DIMS));
     c.add(new Case("SquareScalar", REAL_X, "return square(x[0] - a) + square(b[1]) * x[1];", DIMS));
     c.add(new Case("SquareVector", REAL_X, "return dot(b, square(x));", DIMS));
+    c.add(new Case("LogSigmoid", REAL_X, "return -sum(logSigmoid(add(x, b))) - logSigmoid(a * x[0] - 40) + 0.5 * sumSquares(x);", DIMS));
     c.add(new Case("Arithmetic", REAL_X, "double e = a * x[0] - b[1] / (2 + c[0] * c[0]) + x[1] * x[2] / (1 + a * a);\n e *= 0.5; e /= 1.5; e -= x[0]; e += 1; e++;\n return e;", DIMS));
     c.add(new Case("VectorAddSubScale", REAL_X, "double[] z = sub(add(x, b), scale(c, a));\n z = add(z, scale(0.5, x));\n return sumSquares(z);", DIMS));
     c.add(new Case("Dot", REAL_X, "return dot(x, x) * a + dot(b, c);", DIMS));
@@ -98,13 +100,18 @@ class GradientTableTest {
 
   private static Compilation compilation;
   private static ClassLoader loader;
+  /** The same models compiled with every optimisation pass off. */
+  private static ClassLoader unoptimised;
 
   @BeforeAll
   static void compileAll() {
     JavaFileObject[] sources = cases().stream().map(c -> Compile.source("gradients." + c.name(), source(c))).toArray(JavaFileObject[]::new);
-    compilation = Compile.compile(List.of("-Aebm4j.dump=ir"), sources);
+    compilation = Compile.compile(List.of("-Aebm4j.dump=ir,grad"), sources);
     assertThat(compilation).succeededWithoutWarnings();
     loader = Compile.load(compilation);
+    Compilation plain = Compile.compile(List.of("-Aebm4j.passes=none"), sources);
+    assertThat(plain).succeededWithoutWarnings();
+    unoptimised = Compile.load(plain);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -114,6 +121,12 @@ class GradientTableTest {
     for (long seed = 1; seed <= 2; seed++) {
       assertThat(ModelChecker.check(spec, c.dims(), seed)).isGreaterThan(10);
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void gradientWithoutOptimisationPassesMatchesToo(Case c) throws ClassNotFoundException {
+    assertThat(ModelChecker.check(unoptimised.loadClass("gradients." + c.name()), c.dims(), 3)).isGreaterThan(10);
   }
 
   @Test

@@ -116,6 +116,11 @@ public final class Ops {
     return e / (1 + e);
   }
 
+  /** log σ(x) = −softplus(−x): the log-probability of a logistic unit, finite for every x. */
+  public static double logSigmoid(double x) {
+    return -softplus(-x);
+  }
+
   /** x². */
   public static double square(double x) {
     return x * x;
@@ -178,6 +183,15 @@ public final class Ops {
     double[] y = new double[a.length];
     for (int k = 0; k < a.length; k++) {
       y[k] = softplus(a[k]);
+    }
+    return y;
+  }
+
+  /** log σ(a_k), element-wise. */
+  public static double[] logSigmoid(double[] a) {
+    double[] y = new double[a.length];
+    for (int k = 0; k < a.length; k++) {
+      y[k] = logSigmoid(a[k]);
     }
     return y;
   }

@@ -22,6 +22,11 @@ public final class Kernels {
     return 1 / (1 + Math.exp(-x));
   }
 
+  /** log σ(x) = −softplus(−x), finite for every x. */
+  public static double logSigmoid(double x) {
+    return -softplus(-x);
+  }
+
   /** log(2 cosh x) = |x| + log(1 + e^{−2|x|}), without overflow. */
   public static double log2cosh(double x) {
     double a = Math.abs(x);

@@ -1,390 +1,250 @@
 package org.ebm4j.processor.ad;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.ebm4j.processor.analysis.ActivityAnalysis;
 import org.ebm4j.processor.ir.Block;
+import org.ebm4j.processor.ir.Builder;
 import org.ebm4j.processor.ir.EnergyFunction;
+import org.ebm4j.processor.ir.IntExpr;
+import org.ebm4j.processor.ir.IrVerifier;
 import org.ebm4j.processor.ir.Op;
 import org.ebm4j.processor.ir.Stmt;
 import org.ebm4j.processor.ir.Value;
 
 /**
- * Reverse-mode differentiation of the structured IR, without a tape.
+ * Reverse-mode differentiation as a transformation of the IR: from an energy, a program (same IR)
+ * that adds seed · ∂E/∂leaf into one {@link Op#OUT} buffer per differentiated leaf, named as the
+ * leaf. Each op's contribution to its operands' adjoints comes from its rule in {@link Op}, written
+ * with IR ops, so the result can be printed, verified, optimised and differentiated again.
  *
- * <p>The forward sweep computes every top-level value and keeps it. The reverse sweep walks a
- * block's statements backwards applying each {@link Primitive}'s adjoint rule. A region (loop or
- * if) only adds into accumulators it never reads, so the adjoint of every term it adds is the
- * accumulator's adjoint: the reverse sweep runs the region again, recomputing each iteration's
+ * <p>No tape: the program first computes the energy's body, then walks it backwards. A region
+ * (loop or if) only adds into accumulators it never reads, so the adjoint of each term it adds is
+ * the accumulator's adjoint: the backward walk replays the region, recomputing an iteration's
  * values and then propagating that iteration's adjoints, with nothing stored per iteration.
+ * Values nothing needs are left for the dead-code pass to remove.
  */
 public final class ReverseMode {
-  private final Sweep s;
   private final EnergyFunction f;
-  /** Values the sweep must compute: what the backward rules read, or the result, and their inputs. */
-  private final boolean[] needed;
-  /** Loop-invariant element reads emitted before their loop: value id → local. */
-  private final java.util.Map<Integer, String> hoisted = new java.util.HashMap<>();
+  private final boolean[] active;
+  private final Builder b = new Builder();
+  /** Adjoint buffers that received a contribution (by primal id, scoped by the maps' nesting). */
+  private final Set<Integer> contributed = new HashSet<>();
 
-  private ReverseMode(Sweep s, EnergyFunction f, boolean backward) {
-    this.s = s;
+  private ReverseMode(EnergyFunction f, Predicate<Value> wrt) {
     this.f = f;
-    this.needed = needed(backward);
-  }
-
-  private boolean[] needed(boolean backward) {
-    boolean[] need = new boolean[f.values().size()];
-    java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
-    if (backward) {
-      for (Value v : f.values()) {
-        if (s.active(v.id()) && v.op() != Op.ACC) {
-          work.addAll(Primitive.of(v.op()).reads(s, v));
-        }
-      }
-    } else {
-      work.add(f.result());
-    }
-    java.util.Map<Integer, List<Integer>> added = org.ebm4j.processor.analysis.ActivityAnalysis.accumulations(f);
-    while (!work.isEmpty()) {
-      int id = work.pop();
-      if (need[id]) {
-        continue;
-      }
-      need[id] = true;
-      work.addAll(f.value(id).args());
-      work.addAll(added.getOrDefault(id, List.of()));
-    }
-    return need;
-  }
-
-  /** Whether the block (or a region in it) adds into one of the live accumulators. */
-  private static boolean addsInto(Block block, Set<Integer> live) {
-    for (Stmt stmt : block.stmts()) {
-      if (stmt instanceof Stmt.Accumulate acc && live.contains(acc.slot())) {
-        return true;
-      }
-      if (stmt instanceof Stmt.Loop loop && addsInto(loop.body(), live)) {
-        return true;
-      }
-      if (stmt instanceof Stmt.If branch && (addsInto(branch.then(), live) || addsInto(branch.otherwise(), live))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean anyNeeded(List<Integer> slots) {
-    return slots.stream().anyMatch(slot -> needed[slot]);
-  }
-
-  /** Emits the forward sweep of the whole body; values stay in scope for {@link #backward}. */
-  public static void forward(Sweep s, EnergyFunction f) {
-    new ReverseMode(s, f, s.active(f.result())).forward(f.body(), new HashSet<>());
+    this.active = ActivityAnalysis.analyze(f, wrt);
   }
 
   /**
-   * Emits the reverse sweep of the whole body after {@link #forward}: declares adjoints, runs
-   * {@code seed} (which adds into the result's adjoint), then propagates to the active leaves.
+   * The program {@code OUT[leaf] += seed · ∂E/∂leaf} for every leaf {@code wrt} accepts.
    *
-   * <p>Assumes the sweep's activity marks exactly the values that depend on what is differentiated.
-   * Guarantees each active leaf's adjoint (a parameter's gradient entry, a state's) receives
-   * {@code +=} the derivative of the result times its seed.
+   * @param seed builds the scalar the result's adjoint starts from (e.g. {@code −weight})
    */
-  public static void backward(Sweep s, EnergyFunction f, Runnable seed) {
-    new ReverseMode(s, f, true).backward(f.body(), seed);
+  public static EnergyFunction gradient(EnergyFunction f, Predicate<Value> wrt, Function<Builder, Integer> seed) {
+    EnergyFunction g = new ReverseMode(f, wrt).run(wrt, seed);
+    IrVerifier.verify(g);
+    return g;
+  }
+
+  private EnergyFunction run(Predicate<Value> wrt, Function<Builder, Integer> seed) {
+    Map<Integer, Integer> copy = new HashMap<>();
+    Map<Integer, Integer> adj = new HashMap<>();
+    // Output buffers first, so every contribution, at any depth, is in their scope.
+    for (Value v : f.values()) {
+      if ((v.op() == Op.PARAM || v.op() == Op.VAR) && wrt.test(v)) {
+        adj.put(v.id(), b.leaf(Op.OUT, v.name(), v.shape()));
+      }
+    }
+    forward(f.body(), copy, null);
+    if (active[f.result()]) {
+      buffers(f.body(), copy, adj);
+      contribute(f.result(), seed.apply(b), adj, List.of());
+      reverse(f.body(), copy, adj);
+    }
+    return f.derive(b.values(), b.close());
   }
 
   /**
-   * Emits a block's needed values. {@code live} holds the accumulators defined in this sweep: when
-   * an iteration is replayed in the reverse sweep, its additions into outer accumulators were
-   * already counted, and regions whose accumulators nothing needs are skipped.
+   * Copies a block's statements. {@code live} holds the accumulators whose additions are copied:
+   * all (null) in the forward pass; in a replayed iteration only those of regions nested in it,
+   * since its additions into outer accumulators were counted when they were computed.
    */
-  private void forward(Block block, Set<Integer> live) {
-    for (Stmt stmt : block.stmts()) {
-      if (stmt instanceof Stmt.Let let) {
-        if (needed[let.value().id()]) {
-          String outside = hoisted.get(let.value().id());
-          if (outside != null) {
-            s.code().addStatement("double $L = $L", s.scalar(let.value().id()), outside);
-          } else {
-            Primitive.of(let.value().op()).forward(s, let.value());
-          }
-        }
-      } else if (stmt instanceof Stmt.Accumulate acc) {
-        // Only accumulators defined in this sweep: a recomputed iteration must not add again.
-        if (live.contains(acc.slot())) {
-          s.code().addStatement("$L $L= $L", s.scalar(acc.slot()), acc.subtract() ? "-" : "+", s.scalar(acc.value()));
-        }
-      } else if (stmt instanceof Stmt.Loop loop) {
-        if (!anyNeeded(loop.slots()) && !addsInto(loop.body(), live)) {
-          continue;
-        }
-        slots(loop.slots(), live);
-        List<Integer> lifted = hoist(loop);
-        openLoop(loop);
-        forward(loop.body(), live);
-        s.code().endControlFlow();
-        lifted.forEach(hoisted::remove);
-      } else if (stmt instanceof Stmt.If branch) {
-        if (!anyNeeded(branch.slots()) && !addsInto(branch.then(), live) && !addsInto(branch.otherwise(), live)) {
-          continue;
-        }
-        slots(branch.slots(), live);
-        s.code().beginControlFlow("if ($L)", branch.cond().render(names()));
-        forward(branch.then(), live);
-        if (!branch.otherwise().stmts().isEmpty()) {
-          s.code().nextControlFlow("else");
-          forward(branch.otherwise(), live);
-        }
-        s.code().endControlFlow();
-      }
-    }
-  }
-
-  private void slots(List<Integer> slots, Set<Integer> live) {
-    for (int slot : slots) {
-      if (!needed[slot]) {
-        continue;
-      }
-      Primitive.of(Op.ACC).forward(s, f.value(slot));
-      live.add(slot);
-    }
-  }
-
-  private void openLoop(Stmt.Loop loop) {
-    String i = names().index(loop.loop());
-    s.code().beginControlFlow("for (int $L = $L; $L < $L; $L++)", i, loop.start().render(names()), i, loop.end().render(names()), i);
-  }
-
-  private org.ebm4j.processor.ir.IntExpr.Names names() {
-    return new org.ebm4j.processor.ir.IntExpr.Names() {
-      @Override
-      public String dimension(String dim) {
-        return s.size(dim);
-      }
-
-      @Override
-      public String index(int loop) {
-        return s.index(new org.ebm4j.processor.ir.IntExpr.Index(loop, loopName(loop)), null);
-      }
-    };
-  }
-
-  private String loopName(int loop) {
-    return findLoop(f.body(), loop).indexName();
-  }
-
-  private static Stmt.Loop findLoop(Block block, int id) {
-    for (Stmt stmt : block.stmts()) {
-      if (stmt instanceof Stmt.Loop loop) {
-        if (loop.loop() == id) {
-          return loop;
-        }
-        Stmt.Loop inner = findLoop(loop.body(), id);
-        if (inner != null) {
-          return inner;
-        }
-      } else if (stmt instanceof Stmt.If branch) {
-        Stmt.Loop inner = findLoop(branch.then(), id);
-        if (inner == null) {
-          inner = findLoop(branch.otherwise(), id);
-        }
-        if (inner != null) {
-          return inner;
-        }
-      }
-    }
-    return null;
-  }
-
-  private void backward(Block block, Runnable seed) {
-    declareAdjoints(block);
-    if (seed != null) {
-      seed.run();
-    }
-    List<Stmt> stmts = new ArrayList<>(block.stmts());
-    java.util.Collections.reverse(stmts);
-    for (Stmt stmt : stmts) {
-      if (stmt instanceof Stmt.Let let) {
-        if (s.active(let.value().id())) {
-          Primitive.of(let.value().op()).backward(s, let.value());
-        }
-      } else if (stmt instanceof Stmt.Accumulate acc) {
-        // slot = start + Σ terms: each term's adjoint is the slot's (negated for -=).
-        if (s.active(acc.value())) {
-          s.code().addStatement("$L $L= $L", s.adjoint(acc.value()), acc.subtract() ? "-" : "+", s.adjoint(acc.slot()));
-        }
-      } else if (stmt instanceof Stmt.Loop loop) {
-        if (needsReverse(loop.body())) {
-          List<Integer> lifted = hoist(loop);
-          Value guard = zeroGuard(loop);
-          List<Integer> ones = new ArrayList<>();
-          if (guard != null) {
-            s.code().beginControlFlow("if ($L != 0.0)", hoisted.getOrDefault(guard.id(), Primitive.elementExpression(s, guard)));
-            if (f.binaryVariables().contains(f.value(guard.arg(0)).name())) {
-              // A binary unit that is not 0 is exactly 1: the JIT folds the multiplications by it.
-              for (Stmt inner : loop.body().stmts()) {
-                if (inner instanceof Stmt.Let let && sameElement(let.value(), guard)) {
-                  ones.add(let.value().id());
-                }
-              }
-            }
-          }
-          ones.forEach(id -> hoisted.put(id, "1.0"));
-          openLoop(loop);
-          forward(loop.body(), new HashSet<>());
-          backward(loop.body(), null);
-          s.code().endControlFlow();
-          if (guard != null) {
-            s.code().endControlFlow();
-          }
-          ones.forEach(hoisted::remove);
-          lifted.forEach(hoisted::remove);
-        }
-        propagateSlots(loop.slots());
-      } else if (stmt instanceof Stmt.If branch) {
-        if (needsReverse(branch.then()) || needsReverse(branch.otherwise())) {
-          s.code().beginControlFlow("if ($L)", branch.cond().render(names()));
-          forward(branch.then(), new HashSet<>());
-          backward(branch.then(), null);
-          if (!branch.otherwise().stmts().isEmpty()) {
-            s.code().nextControlFlow("else");
-            forward(branch.otherwise(), new HashSet<>());
-            backward(branch.otherwise(), null);
-          }
-          s.code().endControlFlow();
-        }
-        propagateSlots(branch.slots());
-      }
-    }
-  }
-
-  /**
-   * A factor every term of the loop is multiplied by, read from the state outside what is
-   * differentiated and the same in every iteration, such as x_i in Σ_j w_ij x_i x_j: when it is 0
-   * the whole loop adds nothing to any adjoint, so its replay is skipped. With binary units half the
-   * rows of a pairwise sum vanish: the selection only a compiler that sees the product can make.
-   */
-  private Value zeroGuard(Stmt.Loop loop) {
-    List<Stmt.Accumulate> terms = new ArrayList<>();
-    if (!collectTerms(loop.body(), terms) || terms.isEmpty()) {
-      return null;
-    }
-    for (Stmt stmt : loop.body().stmts()) {
-      if (stmt instanceof Stmt.Let let && isInvariantStateElement(let.value(), loop.loop())
-          && terms.stream().allMatch(t -> proportional(t.value(), let.value()))) {
-        return let.value();
-      }
-    }
-    return null;
-  }
-
-  /** The accumulations of a block and its regions; false if it holds an if (kept simple). */
-  private static boolean collectTerms(Block block, List<Stmt.Accumulate> out) {
-    for (Stmt stmt : block.stmts()) {
-      if (stmt instanceof Stmt.Accumulate acc) {
-        out.add(acc);
-      } else if (stmt instanceof Stmt.Loop inner) {
-        if (!collectTerms(inner.body(), out)) {
-          return false;
-        }
-      } else if (stmt instanceof Stmt.If) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private boolean isInvariantStateElement(Value v, int loop) {
-    return v.op() == Op.ELEMENT && f.value(v.arg(0)).op() == Op.VAR && !s.active(v.id())
-        && v.indices().stream().noneMatch(e -> mentions(e, loop));
-  }
-
-  private static boolean mentions(org.ebm4j.processor.ir.IntExpr e, int loop) {
-    if (e instanceof org.ebm4j.processor.ir.IntExpr.Index i) {
-      return i.loop() == loop;
-    }
-    if (e instanceof org.ebm4j.processor.ir.IntExpr.Binary b) {
-      return mentions(b.left(), loop) || mentions(b.right(), loop);
-    }
-    if (e instanceof org.ebm4j.processor.ir.IntExpr.Negate n) {
-      return mentions(n.operand(), loop);
-    }
-    return false;
-  }
-
-  /** Whether {@code term} is {@code factor} times something: a product (or negation) containing it. */
-  private boolean proportional(int term, Value factor) {
-    Value t = f.value(term);
-    if (t.id() == factor.id() || sameElement(t, factor)) {
-      return true;
-    }
-    if (t.op() == Op.MUL) {
-      return proportional(t.arg(0), factor) || proportional(t.arg(1), factor);
-    }
-    if (t.op() == Op.NEG) {
-      return proportional(t.arg(0), factor);
-    }
-    return false;
-  }
-
-  /** Two reads of the same element (the frontend re-reads x[i] in each region that uses it). */
-  private static boolean sameElement(Value a, Value b) {
-    return a.op() == Op.ELEMENT && b.op() == Op.ELEMENT && a.args().equals(b.args()) && a.indices().equals(b.indices());
-  }
-
-  /**
-   * Reads the loop's invariant elements of the state and the parameters (indices free of the loop's
-   * own index) into locals before it. Inside, every store goes to an array the JIT cannot tell
-   * apart from the one read, so it would reload them on each iteration and not vectorize.
-   */
-  private List<Integer> hoist(Stmt.Loop loop) {
-    List<Integer> lifted = new ArrayList<>();
-    for (Stmt stmt : loop.body().stmts()) {
-      if (stmt instanceof Stmt.Let let && needed[let.value().id()] && !hoisted.containsKey(let.value().id())) {
+  private void forward(Block block, Map<Integer, Integer> copy, Set<Integer> live) {
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Stmt.Let let) {
         Value v = let.value();
-        Op source = v.op() == Op.ELEMENT ? f.value(v.arg(0)).op() : null;
-        if ((source == Op.VAR || source == Op.PARAM) && v.indices().stream().noneMatch(e -> mentions(e, loop.loop()))) {
-          String name = s.fresh("inv");
-          s.code().addStatement("double $L = $L", name, Primitive.elementExpression(s, v));
-          hoisted.put(v.id(), name);
-          lifted.add(v.id());
+        copy.put(v.id(), b.copy(v, map(v.args(), copy)));
+      } else if (s instanceof Stmt.Accumulate acc) {
+        if (live == null || live.contains(acc.slot())) {
+          b.add(new Stmt.Accumulate(copy.get(acc.slot()), acc.subtract(), copy.get(acc.value()), acc.indices()));
         }
+      } else if (s instanceof Stmt.Loop loop) {
+        List<Integer> slots = slots(loop.slots(), copy, live);
+        b.open();
+        forward(loop.body(), new HashMap<>(copy), live);
+        b.add(new Stmt.Loop(loop.loop(), loop.indexName(), loop.start(), loop.end(), b.close(), slots, loop.origin()));
+      } else if (s instanceof Stmt.If branch) {
+        List<Integer> slots = slots(branch.slots(), copy, live);
+        b.open();
+        forward(branch.then(), new HashMap<>(copy), live);
+        Block then = b.close();
+        b.open();
+        forward(branch.otherwise(), new HashMap<>(copy), live);
+        b.add(new Stmt.If(branch.cond(), then, b.close(), slots));
       }
     }
-    return lifted;
   }
 
-  /** The accumulator's start value receives the accumulator's adjoint unchanged. */
-  private void propagateSlots(List<Integer> slots) {
+  private List<Integer> slots(List<Integer> slots, Map<Integer, Integer> copy, Set<Integer> live) {
+    List<Integer> out = new ArrayList<>();
     for (int slot : slots) {
-      Value acc = f.value(slot);
-      if (s.active(slot) && s.active(acc.arg(0))) {
-        s.code().addStatement("$L += $L", s.adjoint(acc.arg(0)), s.adjoint(slot));
+      int id = b.accumulator(copy.get(f.value(slot).arg(0)));
+      copy.put(slot, id);
+      out.add(id);
+      if (live != null) {
+        live.add(slot);
       }
     }
+    return out;
   }
 
-  private void declareAdjoints(Block block) {
-    for (Stmt stmt : block.stmts()) {
+  /** Zeroed adjoint buffers for the active values a block defines (row views for rows). */
+  private void buffers(Block block, Map<Integer, Integer> copy, Map<Integer, Integer> adj) {
+    for (Stmt s : block.stmts()) {
       List<Value> defined = new ArrayList<>();
-      if (stmt instanceof Stmt.Let let) {
+      if (s instanceof Stmt.Let let) {
         defined.add(let.value());
-      } else if (stmt instanceof Stmt.Loop loop) {
+      } else if (s instanceof Stmt.Loop loop) {
         loop.slots().forEach(slot -> defined.add(f.value(slot)));
-      } else if (stmt instanceof Stmt.If branch) {
+      } else if (s instanceof Stmt.If branch) {
         branch.slots().forEach(slot -> defined.add(f.value(slot)));
       }
       for (Value v : defined) {
-        if (!s.active(v.id()) || v.op() == Op.PARAM || v.op() == Op.VAR || v.op() == Op.ROW) {
+        if (!active[v.id()] || v.op().kind() == Op.Kind.LEAF && v.op() != Op.ACC) {
           continue;
         }
-        if (v.shape().isScalar()) {
-          s.code().addStatement("double $L = 0.0", s.adjoint(v.id()));
+        if (v.op() == Op.ROW) {
+          Integer matrix = adj.get(v.arg(0));
+          if (matrix != null) {
+            adj.put(v.id(), b.indexed(Op.ROW, matrix, v.indices()));
+          }
         } else {
-          s.code().addStatement("java.util.Arrays.fill($L, 0.0)", s.adjointArray(v.id()));
+          adj.put(v.id(), b.leaf(Op.ADJOINT, null, v.shape()));
         }
+      }
+    }
+  }
+
+  private void reverse(Block block, Map<Integer, Integer> copy, Map<Integer, Integer> adj) {
+    List<Stmt> stmts = new ArrayList<>(block.stmts());
+    java.util.Collections.reverse(stmts);
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Let let) {
+        Value v = let.value();
+        if (active[v.id()] && contributed.contains(v.id()) && v.op().kind() != Op.Kind.LEAF) {
+          propagate(v, copy, adj);
+        }
+      } else if (s instanceof Stmt.Accumulate acc) {
+        // slot = start + Σ terms: each term's adjoint is the slot's (negated for -=).
+        if (active[acc.value()] && contributed.contains(acc.slot())) {
+          int g = adj.get(acc.slot());
+          contribute(acc.value(), acc.subtract() ? b.neg(g) : g, adj, List.of());
+        }
+      } else if (s instanceof Stmt.Loop loop) {
+        if (needsReverse(loop.body())) {
+          b.open();
+          Map<Integer, Integer> inner = new HashMap<>(copy);
+          Map<Integer, Integer> innerAdj = new HashMap<>(adj);
+          forward(loop.body(), inner, new HashSet<>());
+          buffers(loop.body(), inner, innerAdj);
+          reverse(loop.body(), inner, innerAdj);
+          b.add(new Stmt.Loop(loop.loop(), loop.indexName(), loop.start(), loop.end(), b.close(), List.of(), loop.origin()));
+        }
+        propagateSlots(loop.slots(), adj);
+      } else if (s instanceof Stmt.If branch) {
+        if (needsReverse(branch.then()) || needsReverse(branch.otherwise())) {
+          Block then = replay(branch.then(), copy, adj);
+          Block otherwise = replay(branch.otherwise(), copy, adj);
+          b.add(new Stmt.If(branch.cond(), then, otherwise, List.of()));
+        }
+        propagateSlots(branch.slots(), adj);
+      }
+    }
+  }
+
+  private Block replay(Block block, Map<Integer, Integer> copy, Map<Integer, Integer> adj) {
+    b.open();
+    Map<Integer, Integer> inner = new HashMap<>(copy);
+    Map<Integer, Integer> innerAdj = new HashMap<>(adj);
+    forward(block, inner, new HashSet<>());
+    buffers(block, inner, innerAdj);
+    reverse(block, inner, innerAdj);
+    return b.close();
+  }
+
+  /** Adds v's adjoint, through its op's rule, into its active operands' adjoints. */
+  private void propagate(Value v, Map<Integer, Integer> copy, Map<Integer, Integer> adj) {
+    int ybar = adj.get(v.id());
+    Value nv = b.value(copy.get(v.id()));
+    switch (v.op().kind()) {
+      case ELEMENTWISE -> {
+        for (int i = 0; i < v.args().size(); i++) {
+          int operand = v.arg(i);
+          if (!active[operand]) {
+            continue;
+          }
+          int term = b.mul(ybar, v.op().partial(b, nv, i));
+          if (f.value(operand).shape().isScalar() && !v.shape().isScalar()) {
+            // A broadcast operand's adjoint is the sum over the entries it was spread to.
+            term = b.let(Op.SUM, List.of(term));
+          }
+          contribute(operand, term, adj, List.of());
+        }
+      }
+      case TENSOR -> {
+        if (v.op() == Op.ELEMENT) {
+          if (active[v.arg(0)]) {
+            contribute(v.arg(0), ybar, adj, v.indices());
+          }
+        } else if (v.op() != Op.ROW) {
+          // A row's adjoint is a view of its matrix's: nothing to propagate.
+          for (int i = 0; i < v.args().size(); i++) {
+            if (active[v.arg(i)]) {
+              contribute(v.arg(i), v.op().contribution(b, nv, i, ybar), adj, List.of());
+            }
+          }
+        }
+      }
+      default -> throw new IllegalStateException("no adjoint rule for " + v.op());
+    }
+  }
+
+  private void contribute(int primal, int value, Map<Integer, Integer> adj, List<IntExpr> indices) {
+    Integer buffer = adj.get(primal);
+    if (buffer == null) {
+      throw new IllegalStateException("no adjoint buffer for %" + primal + " (" + f.value(primal).op() + ")");
+    }
+    b.accumulate(buffer, value, indices);
+    contributed.add(primal);
+    Value v = f.value(primal);
+    if (v.op() == Op.ROW) {
+      contributed.add(v.arg(0));
+    }
+  }
+
+  /** The accumulator's start value receives the accumulator's adjoint unchanged. */
+  private void propagateSlots(List<Integer> slots, Map<Integer, Integer> adj) {
+    for (int slot : slots) {
+      int start = f.value(slot).arg(0);
+      if (contributed.contains(slot) && active[start]) {
+        contribute(start, adj.get(slot), adj, List.of());
       }
     }
   }
@@ -392,7 +252,7 @@ public final class ReverseMode {
   /** Whether anything the block adds into an accumulator depends on what is differentiated. */
   private boolean needsReverse(Block block) {
     for (Stmt stmt : block.stmts()) {
-      if (stmt instanceof Stmt.Accumulate acc && s.active(acc.value())) {
+      if (stmt instanceof Stmt.Accumulate acc && active[acc.value()] && contributed.contains(acc.slot())) {
         return true;
       }
       if (stmt instanceof Stmt.Loop loop && needsReverse(loop.body())) {
@@ -403,5 +263,17 @@ public final class ReverseMode {
       }
     }
     return false;
+  }
+
+  private static List<Integer> map(List<Integer> ids, Map<Integer, Integer> copy) {
+    List<Integer> out = new ArrayList<>(ids.size());
+    for (int id : ids) {
+      Integer c = copy.get(id);
+      if (c == null) {
+        throw new IllegalStateException("%" + id + " is not in scope");
+      }
+      out.add(c);
+    }
+    return out;
   }
 }

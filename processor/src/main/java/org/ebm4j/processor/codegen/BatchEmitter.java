@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
-import org.ebm4j.processor.ad.Primitive;
-import org.ebm4j.processor.ad.Sweep;
 import org.ebm4j.processor.analysis.ActivityAnalysis;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.IntExpr;

@@ -3,7 +3,6 @@ package org.ebm4j.processor.codegen;
 import com.palantir.javapoet.CodeBlock;
 import java.util.HashMap;
 import java.util.Map;
-import org.ebm4j.processor.ad.Sweep;
 import org.ebm4j.processor.ir.Block;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.IntExpr;

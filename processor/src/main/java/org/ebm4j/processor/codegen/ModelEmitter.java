@@ -19,13 +19,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 import org.ebm4j.model.Domain;
-import org.ebm4j.processor.ad.ReverseMode;
+import org.ebm4j.processor.ad.Derivatives;
 import org.ebm4j.processor.analysis.ActivityAnalysis;
 import org.ebm4j.processor.analysis.Structure;
 import org.ebm4j.processor.frontend.ModelDeclaration;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.Op;
 import org.ebm4j.processor.ir.Value;
+import org.ebm4j.processor.lower.JavaLowering;
 
 /**
  * Emits the generated model class: one method per generated member, assembled by {@link #emit}.
@@ -58,14 +59,86 @@ public final class ModelEmitter {
   private final ClassName self;
   /** Variable sets whose energy gradient some member needs, each emitted once. */
   private final Map<Set<String>, String> gradientMethods = new java.util.LinkedHashMap<>();
+  private boolean batched;
   private final String energySource;
+  private final Derivatives programs;
+  /** The lowered programs, and the scratch arrays they need (one field each). */
+  private JavaLowering.Lowered energyCode;
+  private JavaLowering.Lowered gradientCode;
+  private final Map<Set<String>, JavaLowering.Lowered> stateGradientCode = new java.util.HashMap<>();
+  private final Map<String, JavaLowering.Scratch> scratch = new java.util.LinkedHashMap<>();
 
-  private ModelEmitter(ModelDeclaration model, EnergyFunction f, Structure structure, String energySource) {
+  private ModelEmitter(ModelDeclaration model, EnergyFunction f, Structure structure, Derivatives programs, String energySource) {
     this.model = model;
     this.f = f;
     this.structure = structure;
+    this.programs = programs;
     this.energySource = energySource;
     this.self = ClassName.get(model.packageName(), model.generatedName());
+  }
+
+  /**
+   * The sets of variables whose energy gradient some member needs: all of them (input gradients),
+   * each block (conditionals) and, with a free energy, the latents.
+   */
+  public static List<Set<String>> gradientSets(ModelDeclaration model, Structure structure) {
+    List<Set<String>> out = new ArrayList<>();
+    Set<String> all = new LinkedHashSet<>();
+    model.variables().forEach(v -> all.add(v.name()));
+    out.add(all);
+    for (String block : structure.blocks().keySet()) {
+      out.add(Set.of(block));
+    }
+    if (structure.freeEnergy()) {
+      Set<String> latents = new LinkedHashSet<>();
+      model.variables().stream().filter(v -> !v.visible()).forEach(v -> latents.add(v.name()));
+      out.add(latents);
+    }
+    return out;
+  }
+
+  /** Lowers every program to Java and collects the scratch arrays they use. */
+  private void lower() {
+    energyCode = lower(programs.energy(), "energy_", false);
+    gradientCode = lower(programs.paramGradient(), "grad_", true);
+    gradientMethods.forEach((vars, name) -> stateGradientCode.put(vars, lower(programs.stateGradients().get(vars), name + "_", false)));
+  }
+
+  private JavaLowering.Lowered lower(EnergyFunction program, String prefix, boolean paramOutputs) {
+    JavaLowering.Lowered lowered = JavaLowering.lower(program, JavaLowering.NumberType.DOUBLE, storage(paramOutputs), prefix, KERNELS);
+    lowered.scratch().forEach(s -> scratch.putIfAbsent(s.name(), s));
+    return lowered;
+  }
+
+  /** Parameters are views of {@code params}, variables of {@code x}; outputs of {@code grad} or {@code gx}. */
+  private static JavaLowering.Storage storage(boolean paramOutputs) {
+    return new JavaLowering.Storage() {
+      @Override
+      public String array(Value leaf) {
+        return switch (leaf.op()) {
+          case PARAM -> "params";
+          case VAR -> "x";
+          default -> paramOutputs ? "grad" : "gx";
+        };
+      }
+
+      @Override
+      public String offset(Value leaf) {
+        return leaf.op() == Op.PARAM || (leaf.op() == Op.OUT && paramOutputs)
+            ? MethodSweep.paramOffset(leaf.name())
+            : MethodSweep.stateOffset(leaf.name());
+      }
+
+      @Override
+      public String argument(Value arg) {
+        return arg.name();
+      }
+
+      @Override
+      public String size(String dim) {
+        return MethodSweep.dimField(dim);
+      }
+    };
   }
 
   /**
@@ -74,8 +147,8 @@ public final class ModelEmitter {
    * <p>Assumes a verified IR and its proven structure. Guarantees a class implementing {@code
    * EnergyModel} and exactly the capabilities in {@code structure}.
    */
-  public static JavaFile emit(ModelDeclaration model, EnergyFunction f, Structure structure, String energySource) {
-    return new ModelEmitter(model, f, structure, energySource).emit();
+  public static JavaFile emit(ModelDeclaration model, EnergyFunction f, Structure structure, Derivatives programs, String energySource) {
+    return new ModelEmitter(model, f, structure, programs, energySource).emit();
   }
 
   private JavaFile emit() {
@@ -89,6 +162,7 @@ public final class ModelEmitter {
       model.variables().stream().filter(v -> !v.visible()).forEach(v -> latents.add(v.name()));
       gradientMethods.putIfAbsent(latents, "dEnergy_latents");
     }
+    lower();
 
     TypeSpec.Builder type =
         TypeSpec.classBuilder(self)
@@ -115,6 +189,7 @@ public final class ModelEmitter {
       type.addSuperinterface(BATCH_GRADIENTS);
       type.addFields(batch.fields());
     }
+    this.batched = batch != null;
     type.addField(
         FieldSpec.builder(STRINGS, "DIMENSIONS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc("The dimension names, one builder setter each.\n")
@@ -199,10 +274,16 @@ public final class ModelEmitter {
     out.add(FieldSpec.builder(DOUBLES, "state", Modifier.PRIVATE, Modifier.FINAL).addJavadoc("Scratch state for sums over latents and blocks.\n").build());
     out.add(FieldSpec.builder(DOUBLES, "dstate", Modifier.PRIVATE, Modifier.FINAL).addJavadoc("Scratch ∂E/∂x.\n").build());
     out.add(FieldSpec.builder(DOUBLES, "dstate1", Modifier.PRIVATE, Modifier.FINAL).build());
-    for (Value v : f.values()) {
-      if (MethodSweep.isScratchVector(v)) {
-        out.add(FieldSpec.builder(DOUBLES, "t" + v.id(), Modifier.PRIVATE, Modifier.FINAL).build());
-        out.add(FieldSpec.builder(DOUBLES, "g" + v.id(), Modifier.PRIVATE, Modifier.FINAL).build());
+    for (JavaLowering.Scratch s : scratch.values()) {
+      out.add(FieldSpec.builder(DOUBLES, s.name(), Modifier.PRIVATE, Modifier.FINAL).build());
+    }
+    if (batched) {
+      // The batched members keep the energy's own unbatched vectors here.
+      for (Value v : f.values()) {
+        if (MethodSweep.isScratchVector(v)) {
+          out.add(FieldSpec.builder(DOUBLES, "t" + v.id(), Modifier.PRIVATE, Modifier.FINAL).build());
+          out.add(FieldSpec.builder(DOUBLES, "g" + v.id(), Modifier.PRIVATE, Modifier.FINAL).build());
+        }
       }
     }
     return out;
@@ -239,10 +320,15 @@ public final class ModelEmitter {
     m.addStatement("this.state = new double[stateSize]");
     m.addStatement("this.dstate = new double[stateSize]");
     m.addStatement("this.dstate1 = new double[stateSize]");
-    for (Value v : f.values()) {
-      if (MethodSweep.isScratchVector(v)) {
-        m.addStatement("this.t$L = new double[$L]", v.id(), MethodSweep.dimField(v.shape().dim(0)));
-        m.addStatement("this.g$L = new double[$L]", v.id(), MethodSweep.dimField(v.shape().dim(0)));
+    for (JavaLowering.Scratch s : scratch.values()) {
+      m.addStatement("this.$L = new double[$L]", s.name(), sizeExpression(s.dims()));
+    }
+    if (batched) {
+      for (Value v : f.values()) {
+        if (MethodSweep.isScratchVector(v)) {
+          m.addStatement("this.t$L = new double[$L]", v.id(), MethodSweep.dimField(v.shape().dim(0)));
+          m.addStatement("this.g$L = new double[$L]", v.id(), MethodSweep.dimField(v.shape().dim(0)));
+        }
       }
     }
     m.addComment("Initialise θ in declaration order from one seeded stream.");
@@ -334,21 +420,19 @@ public final class ModelEmitter {
   // ---------------------------------------------------------------- energy and gradients
 
   private MethodSpec energyMethod() {
-    MethodSweep sweep = new MethodSweep(f, null);
-    ReverseMode.forward(sweep, f);
     String doc = energySource.replace("*/", "*&#47;").replace("@", "{@literal @}").replace("<", "&lt;").replace(">", "&gt;");
     return override("energy", TypeName.DOUBLE)
         .addJavadoc("E(x; θ) of {@code $L.$L}, as written there$L:\n<pre>\n$L</pre>\n", model.type().getSimpleName(), model.energyMethod().getSimpleName(), model.logDensity() ? " (negated: it returns log p̃)" : "", doc)
         .addParameter(DOUBLES, "x")
         .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x")
-        .addCode(sweep.code().build())
-        .addStatement("return $L", sweep.scalar(f.result()))
+        .addCode(fieldsAsLocals())
+        .addCode(energyCode.code())
+        .addStatement("return $L", energyCode.result())
         .build();
   }
 
   private MethodSpec gradientMethod() {
     boolean[] active = ActivityAnalysis.analyze(f, v -> v.op() == Op.PARAM);
-    MethodSweep sweep = new MethodSweep(f, active);
     MethodSpec.Builder m =
         override("accumulateGradient", TypeName.VOID)
             .addParameter(DOUBLES, "x")
@@ -359,9 +443,7 @@ public final class ModelEmitter {
     if (!active[f.result()]) {
       return m.addComment("The energy does not depend on the parameters.").build();
     }
-    ReverseMode.forward(sweep, f);
-    ReverseMode.backward(sweep, f, () -> sweep.code().addStatement("$L += -weight", sweep.adjoint(f.result())));
-    return m.addCode(fieldsAsLocals()).addCode(Peephole.foldZeroInits(sweep.code().build())).build();
+    return m.addCode(fieldsAsLocals()).addCode(gradientCode.code()).build();
   }
 
   private MethodSpec inputGradientMethod() {
@@ -377,7 +459,6 @@ public final class ModelEmitter {
   /** {@code gx += scale · ∂E/∂x} for the variables in {@code vars}; other entries untouched. */
   private MethodSpec energyGradientMethod(Set<String> vars, String name) {
     boolean[] active = ActivityAnalysis.analyze(f, v -> v.op() == Op.VAR && vars.contains(v.name()));
-    MethodSweep sweep = new MethodSweep(f, active);
     MethodSpec.Builder m =
         MethodSpec.methodBuilder(name)
             .addModifiers(Modifier.PRIVATE)
@@ -389,9 +470,7 @@ public final class ModelEmitter {
     if (!active[f.result()]) {
       return m.addComment("The energy does not depend on these variables.").build();
     }
-    ReverseMode.forward(sweep, f);
-    ReverseMode.backward(sweep, f, () -> sweep.code().addStatement("$L += scale", sweep.adjoint(f.result())));
-    return m.addCode(fieldsAsLocals()).addCode(Peephole.foldZeroInits(sweep.code().build())).build();
+    return m.addCode(fieldsAsLocals()).addCode(stateGradientCode.get(vars).code()).build();
   }
 
   /**

@@ -67,10 +67,18 @@ import org.ebm4j.processor.ir.Value;
 public final class TreeToIr {
   private static final String OPS = "org.ebm4j.dsl.Ops";
   private static final Set<String> MATH_FUNCTIONS = Set.of("exp", "log", "log1p", "sqrt", "tanh", "pow");
-  private static final Set<String> OPS_FUNCTIONS =
-      Set.of(
-          "dot", "sum", "matvec", "vecmat", "bilinear", "add", "sub", "scale", "softplus", "sigmoid",
-          "logSumExp", "square", "sumSquares", "exp", "log", "tanh");
+  /** The Ops functions: the ops that say they are in the DSL, and the vector arithmetic. */
+  private static final Set<String> OPS_FUNCTIONS = opsFunctions();
+
+  private static Set<String> opsFunctions() {
+    Set<String> out = new java.util.TreeSet<>(List.of("add", "sub", "scale"));
+    for (Op op : Op.values()) {
+      if (op.inDsl()) {
+        out.add(op.spelling());
+      }
+    }
+    return Set.copyOf(out);
+  }
 
   /** Thrown after an error was reported, to abandon the current statement. */
   private static final class Reported extends RuntimeException {
@@ -993,12 +1001,8 @@ public final class TreeToIr {
   }
 
   private int opsCall(MethodInvocationTree call, String name, List<Integer> args) {
-    int arity =
-        switch (name) {
-          case "bilinear" -> 3;
-          case "dot", "matvec", "vecmat", "add", "sub", "scale" -> 2;
-          default -> 1;
-        };
+    Op named = Op.ofSpelling(name);
+    int arity = name.equals("add") || name.equals("sub") || name.equals("scale") ? 2 : named.arity();
     if (args.size() != arity) {
       diag.error(call, Problem.BAD_CALL, call, name + " takes " + arity + " argument(s), got " + args.size());
       throw new Reported();
@@ -1025,28 +1029,13 @@ public final class TreeToIr {
         diag.error(call, Problem.BAD_CALL, call, "scale multiplies a vector by a scalar: scale(s, v)");
         throw new Reported();
       }
-      case "exp", "log", "tanh" -> {
-        if (!values.get(args.get(0)).shape().isVector()) {
+      default -> {
+        if (named.kind() == Op.Kind.ELEMENTWISE && MATH_FUNCTIONS.contains(name) && !values.get(args.get(0)).shape().isVector()) {
+          // Ops has only the vector form of the functions Math has.
           diag.error(call, Problem.BAD_CALL, call, "Ops." + name + " takes a vector; for a scalar use Math." + name);
           throw new Reported();
         }
-        return let(Op.valueOf(name.toUpperCase(java.util.Locale.ROOT)), args, call);
-      }
-      default -> {
-        Op op =
-            switch (name) {
-              case "dot" -> Op.DOT;
-              case "sum" -> Op.SUM;
-              case "sumSquares" -> Op.SUM_SQUARES;
-              case "logSumExp" -> Op.LOG_SUM_EXP;
-              case "bilinear" -> Op.BILINEAR;
-              case "matvec" -> Op.MATVEC;
-              case "vecmat" -> Op.VECMAT;
-              case "softplus" -> Op.SOFTPLUS;
-              case "sigmoid" -> Op.SIGMOID;
-              default -> Op.SQUARE;
-            };
-        return let(op, args, call);
+        return let(named, args, call);
       }
     }
   }

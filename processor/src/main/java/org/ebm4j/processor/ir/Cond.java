@@ -1,18 +1,13 @@
 package org.ebm4j.processor.ir;
 
-/** Conditions of {@code if} statements: comparisons of {@link IntExpr}s and their combinations. */
+/**
+ * Conditions of {@code if} statements: comparisons of {@link IntExpr}s and their combinations, and
+ * in derived programs the test that a scalar value is not zero (a zero-skip guard).
+ */
 public sealed interface Cond {
-
-  /** Java source for this condition. */
-  String render(IntExpr.Names names);
 
   /** {@code left op right}; op is one of == != &lt; &lt;= &gt; &gt;=. */
   record Compare(String op, IntExpr left, IntExpr right) implements Cond {
-    @Override
-    public String render(IntExpr.Names names) {
-      return left.render(names) + " " + op + " " + right.render(names);
-    }
-
     @Override
     public String toString() {
       return left + " " + op + " " + right;
@@ -22,11 +17,6 @@ public sealed interface Cond {
   /** {@code left && right} or {@code left || right}. */
   record Logical(boolean and, Cond left, Cond right) implements Cond {
     @Override
-    public String render(IntExpr.Names names) {
-      return "(" + left.render(names) + (and ? " && " : " || ") + right.render(names) + ")";
-    }
-
-    @Override
     public String toString() {
       return "(" + left + (and ? " && " : " || ") + right + ")";
     }
@@ -35,13 +25,16 @@ public sealed interface Cond {
   /** {@code !operand}. */
   record Not(Cond operand) implements Cond {
     @Override
-    public String render(IntExpr.Names names) {
-      return "!(" + operand.render(names) + ")";
-    }
-
-    @Override
     public String toString() {
       return "!(" + operand + ")";
+    }
+  }
+
+  /** {@code value != 0} for a scalar value. */
+  record NonZero(int value) implements Cond {
+    @Override
+    public String toString() {
+      return "%" + value + " != 0";
     }
   }
 }

@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The IR of one energy: a body and the value holding E(x; θ) (already negated for a
- * {@code @LogDensity} method).
+ * A function of the IR: the energy (a body and the value holding E(x; θ), already negated for a
+ * {@code @LogDensity} method), or a program derived from it (a gradient, a tangent), which has no
+ * result and writes its {@link Op#OUT} buffers.
  *
  * @param values every value, indexed by id
  * @param body the statements
- * @param result id of the scalar energy
+ * @param result id of the scalar energy, or −1 for a derived program
  * @param binaryVariables names of the variables whose units are 0 or 1 (a factor x_i of them that
  *     is not 0 is exactly 1)
  */
@@ -26,5 +27,14 @@ public record EnergyFunction(List<Value> values, Block body, int result, Set<Str
 
   public Value value(int id) {
     return values.get(id);
+  }
+
+  /** The same variables' facts over another body and values (a derived program). */
+  public EnergyFunction derive(List<Value> values, Block body) {
+    return new EnergyFunction(values, body, -1, binaryVariables);
+  }
+
+  public boolean hasResult() {
+    return result >= 0;
   }
 }

@@ -9,7 +9,9 @@ public final class IrPrinter {
   public static String print(EnergyFunction function) {
     StringBuilder out = new StringBuilder();
     print(function, function.body(), "", out);
-    out.append("return %").append(function.result()).append('\n');
+    if (function.hasResult()) {
+      out.append("return %").append(function.result()).append('\n');
+    }
     return out.toString();
   }
 
@@ -21,6 +23,7 @@ public final class IrPrinter {
         out.append(indent)
             .append('%')
             .append(acc.slot())
+            .append(acc.indices().isEmpty() ? "" : acc.indices().toString())
             .append(acc.subtract() ? " -= %" : " += %")
             .append(acc.value())
             .append('\n');
@@ -60,7 +63,8 @@ public final class IrPrinter {
     String operands = v.args().stream().map(a -> "%" + a).collect(Collectors.joining(", "));
     String attr =
         switch (v.op()) {
-          case PARAM, VAR -> v.name();
+          case PARAM, VAR, ARG, OUT -> v.name();
+          case ADJOINT -> "";
           case CONST -> Double.toString(v.number());
           case INT -> v.intValue().toString();
           case POW -> operands + ", " + v.number();

@@ -4,8 +4,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Checks the IR's invariants: every operand is defined before use and in scope, arities match, and
- * accumulations target ACC values of an enclosing region. Run after every pass in tests.
+ * Checks the IR's invariants: every operand is defined before use and in scope, arities match,
+ * accumulations target ACC values of an enclosing region or (in derived programs) buffers, and no
+ * buffer is added into after it has been read. Run after every transformation and pass.
  */
 public final class IrVerifier {
   private IrVerifier() {}
@@ -13,7 +14,11 @@ public final class IrVerifier {
   /** Throws {@link IllegalStateException} naming the first broken invariant. */
   public static void verify(EnergyFunction f) {
     Set<Integer> defined = new HashSet<>();
+    new IrVerifier.Reads(f).check(f.body());
     verify(f, f.body(), defined, new HashSet<>());
+    if (!f.hasResult()) {
+      return;
+    }
     if (!defined.contains(f.result())) {
       throw new IllegalStateException("result %" + f.result() + " is not defined at top level");
     }
@@ -40,7 +45,11 @@ public final class IrVerifier {
         }
         scope.add(v.id());
       } else if (stmt instanceof Stmt.Accumulate acc) {
-        if (!slots.contains(acc.slot())) {
+        if (isBuffer(f, acc.slot())) {
+          if (!scope.contains(acc.slot())) {
+            throw new IllegalStateException("accumulation into %" + acc.slot() + " before its definition");
+          }
+        } else if (!slots.contains(acc.slot())) {
           throw new IllegalStateException("accumulation into %" + acc.slot() + " outside its region");
         }
         if (!scope.contains(acc.value())) {
@@ -60,6 +69,55 @@ public final class IrVerifier {
       }
     }
     defined.addAll(scope);
+  }
+
+  /** A buffer of a derived program, or a row view of one. */
+  static boolean isBuffer(EnergyFunction f, int id) {
+    Value v = f.value(id);
+    return v.op() == Op.ADJOINT || v.op() == Op.OUT || (v.op() == Op.ROW && isBuffer(f, v.arg(0)));
+  }
+
+  /** The buffer a view or buffer id stands for. */
+  static int root(EnergyFunction f, int id) {
+    Value v = f.value(id);
+    return v.op() == Op.ROW ? root(f, v.arg(0)) : id;
+  }
+
+  /** Checks, in program order, that no ADJOINT is added into after a read of it. */
+  private static final class Reads {
+    private final EnergyFunction f;
+    private final Set<Integer> read = new HashSet<>();
+
+    Reads(EnergyFunction f) {
+      this.f = f;
+    }
+
+    void check(Block block) {
+      for (Stmt stmt : block.stmts()) {
+        if (stmt instanceof Stmt.Let let) {
+          if (let.value().op() != Op.ROW) {
+            for (int a : let.value().args()) {
+              if (f.value(a).op() == Op.ADJOINT) {
+                read.add(a);
+              }
+            }
+          }
+        } else if (stmt instanceof Stmt.Accumulate acc) {
+          if (f.value(acc.value()).op() == Op.ADJOINT) {
+            read.add(acc.value());
+          }
+          int buffer = root(f, acc.slot());
+          if (f.value(buffer).op() == Op.ADJOINT && read.contains(buffer)) {
+            throw new IllegalStateException("adjoint %" + buffer + " is added into after it was read");
+          }
+        } else if (stmt instanceof Stmt.Loop loop) {
+          check(loop.body());
+        } else if (stmt instanceof Stmt.If branch) {
+          check(branch.then());
+          check(branch.otherwise());
+        }
+      }
+    }
   }
 
   private static Set<Integer> region(EnergyFunction f, Iterable<Integer> slots, Set<Integer> scope) {

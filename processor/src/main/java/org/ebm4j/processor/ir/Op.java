@@ -1,74 +1,253 @@
 package org.ebm4j.processor.ir;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The operations of the IR, with their arity and shape rule. What each op means for the gradient
- * and for generated code lives in {@code org.ebm4j.processor.ad.Primitive}, one entry per op.
+ * The operations of the IR, each defined in one place, as JAX keeps a primitive's rules beside
+ * it: its spelling in the DSL and arity, its shape rule, its polynomial degree rule (for the
+ * structure proofs), its derivatives written with IR ops (partials of element-wise ops, reverse
+ * contributions and tangents of tensor ops), and how it lowers to Java (an expression template for
+ * element-wise ops, kernel calls for tensor ops). The passes and the lowering read these rules;
+ * none of them switches on a particular op's maths.
  *
- * <p>Element-wise ops work on scalars and vectors alike; binary ones broadcast a scalar operand.
+ * <p>Element-wise ops work on scalars, vectors and (inside derived programs) matrices; binary ones
+ * broadcast a scalar operand.
+ *
+ * <p>Lowering templates: {@code $0}, {@code $1}, ... are operands (an expression for element-wise
+ * ops; "array, offset" for a vector and "array, offset, rows, cols" for a matrix in kernel calls),
+ * {@code #0} the length of vector operand 0, {@code $c} the op's constant, {@code $out} the view
+ * written, {@code $alpha} the scale of an accumulation. {@code Kernels} names the runtime's kernel
+ * class for the lowered number type.
  */
 public enum Op {
   /** A {@code @Param} (leaf): scalar, vector or matrix. */
-  PARAM(0, Kind.LEAF),
+  PARAM(Kind.LEAF, "param"),
   /** A variable of the state x (leaf): scalar or vector. */
-  VAR(0, Kind.LEAF),
+  VAR(Kind.LEAF, "var"),
   /** A double constant (leaf). */
-  CONST(0, Kind.LEAF),
+  CONST(Kind.LEAF, "const"),
   /** An integer expression used as a double (leaf). */
-  INT(0, Kind.LEAF),
+  INT(Kind.LEAF, "int"),
   /** The value of an accumulator after a loop or if: its operand plus what the region added. */
-  ACC(1, Kind.LEAF),
+  ACC(Kind.LEAF, "acc"),
+  /** A scalar argument of a derived program, such as the weight of a gradient (leaf). */
+  ARG(Kind.LEAF, "arg"),
+  /**
+   * A buffer of a derived program that starts at zero and is only added into until it is read:
+   * the adjoint of an intermediate value. Every read comes after the last addition.
+   */
+  ADJOINT(Kind.LEAF, "adjoint"),
+  /** An output of a derived program: the buffer of the derivative in the parameter or variable {@code name}, added into. */
+  OUT(Kind.LEAF, "out"),
 
-  NEG(1, Kind.ELEMENTWISE),
-  EXP(1, Kind.ELEMENTWISE),
-  LOG(1, Kind.ELEMENTWISE),
-  LOG1P(1, Kind.ELEMENTWISE),
-  SQRT(1, Kind.ELEMENTWISE),
-  TANH(1, Kind.ELEMENTWISE),
+  NEG(
+      "neg",
+      (a, c) -> "-" + a.get(0),
+      (b, v, i) -> b.constant(-1),
+      (d, c) -> d.get(0)),
+  EXP("exp", (a, c) -> "Math.exp(" + a.get(0) + ")", (b, v, i) -> v.id(), Op::nonpolynomial),
+  LOG("log", (a, c) -> "Math.log(" + a.get(0) + ")", (b, v, i) -> b.div(b.constant(1), v.arg(0)), Op::nonpolynomial),
+  LOG1P(
+      "log1p",
+      (a, c) -> "Math.log1p(" + a.get(0) + ")",
+      (b, v, i) -> b.div(b.constant(1), b.add(b.constant(1), v.arg(0))),
+      Op::nonpolynomial),
+  SQRT("sqrt", (a, c) -> "Math.sqrt(" + a.get(0) + ")", (b, v, i) -> b.div(b.constant(0.5), v.id()), Op::nonpolynomial),
+  TANH(
+      "tanh",
+      (a, c) -> "Math.tanh(" + a.get(0) + ")",
+      (b, v, i) -> b.sub(b.constant(1), b.square(v.id())),
+      Op::nonpolynomial),
   /** x^c for a constant c held in {@link Value#number()}. */
-  POW(1, Kind.ELEMENTWISE),
-  SOFTPLUS(1, Kind.ELEMENTWISE),
-  SIGMOID(1, Kind.ELEMENTWISE),
-  SQUARE(1, Kind.ELEMENTWISE),
+  POW(
+      "pow",
+      (a, c) -> c == 2 ? a.get(0) + " * " + a.get(0) : "Math.pow(" + a.get(0) + ", " + c + ")",
+      (b, v, i) -> v.number() == 2
+          ? b.mul(b.constant(2), v.arg(0))
+          : b.mul(b.constant(v.number()), b.pow(v.arg(0), v.number() - 1)),
+      Op::powerDegree),
+  // d softplus(a) / da = sigmoid(a)
+  SOFTPLUS("softplus", (a, c) -> "Kernels.softplus(" + a.get(0) + ")", (b, v, i) -> b.sigmoid(v.arg(0)), Op::nonpolynomial),
+  SIGMOID(
+      "sigmoid",
+      (a, c) -> "Kernels.sigmoid(" + a.get(0) + ")",
+      (b, v, i) -> b.mul(v.id(), b.sub(b.constant(1), v.id())),
+      Op::nonpolynomial),
+  SQUARE("square", (a, c) -> a.get(0) + " * " + a.get(0), (b, v, i) -> b.mul(b.constant(2), v.arg(0)), (d, c) -> 2 * d.get(0)),
+  /** log σ(a) = −softplus(−a), finite for every a; d/da = σ(−a). */
+  LOG_SIGMOID(
+      "logSigmoid",
+      (a, c) -> "Kernels.logSigmoid(" + a.get(0) + ")",
+      (b, v, i) -> b.sigmoid(b.neg(v.arg(0))),
+      Op::nonpolynomial),
 
-  ADD(2, Kind.ELEMENTWISE),
-  SUB(2, Kind.ELEMENTWISE),
-  MUL(2, Kind.ELEMENTWISE),
-  DIV(2, Kind.ELEMENTWISE),
+  ADD("add", (a, c) -> a.get(0) + " + " + a.get(1), (b, v, i) -> b.constant(1), (d, c) -> Math.max(d.get(0), d.get(1))),
+  SUB(
+      "sub",
+      (a, c) -> a.get(0) + " - " + a.get(1),
+      (b, v, i) -> b.constant(i == 0 ? 1 : -1),
+      (d, c) -> Math.max(d.get(0), d.get(1))),
+  MUL("mul", (a, c) -> a.get(0) + " * " + a.get(1), (b, v, i) -> v.arg(1 - i), (d, c) -> d.get(0) + d.get(1)),
+  // d(a/b)/db = -a/b² = -y/b
+  DIV(
+      "div",
+      (a, c) -> a.get(0) + " / " + a.get(1),
+      (b, v, i) -> i == 0 ? b.div(b.constant(1), v.arg(1)) : b.neg(b.div(v.id(), v.arg(1))),
+      Op::quotientDegree),
 
   /** Σ a_k b_k. */
-  DOT(2, Kind.TENSOR),
+  DOT(
+      "dot",
+      2,
+      (b, v, i, ybar) -> b.mul(ybar, v.arg(1 - i)),
+      (b, v, t) -> sumOf(b, t[0] < 0 ? -1 : b.dot(t[0], v.arg(1)), t[1] < 0 ? -1 : b.dot(v.arg(0), t[1])),
+      "Kernels.dot($0, $1, #0)",
+      null,
+      Op::multilinear),
   /** Σ a_k. */
-  SUM(1, Kind.TENSOR),
+  SUM("sum", 1, (b, v, i, ybar) -> ybar, (b, v, t) -> b.sum(t[0]), "Kernels.sum($0, #0)", null, Op::multilinear),
   /** Σ a_k². */
-  SUM_SQUARES(1, Kind.TENSOR),
-  /** log Σ e^{a_k}. */
-  LOG_SUM_EXP(1, Kind.TENSOR),
-  /** vᵀ W h. */
-  BILINEAR(3, Kind.TENSOR),
-  /** W x. */
-  MATVEC(2, Kind.TENSOR),
-  /** xᵀ W. */
-  VECMAT(2, Kind.TENSOR),
-  /** One entry of a vector or matrix, at {@link Value#indices()}. */
-  ELEMENT(1, Kind.TENSOR),
-  /** One row of a matrix, at {@link Value#indices()}: a vector view, no copy. */
-  ROW(1, Kind.TENSOR);
+  SUM_SQUARES(
+      "sumSquares",
+      1,
+      (b, v, i, ybar) -> b.mul(b.mul(b.constant(2), ybar), v.arg(0)),
+      (b, v, t) -> b.mul(b.constant(2), b.dot(v.arg(0), t[0])),
+      "Kernels.sumSquares($0, #0)",
+      null,
+      (d, c) -> 2 * d.get(0)),
+  /** log Σ e^{a_k}; ∂/∂a_k = e^{a_k − y}, the softmax. */
+  LOG_SUM_EXP(
+      "logSumExp",
+      1,
+      (b, v, i, ybar) -> b.mul(ybar, b.exp(b.sub(v.arg(0), v.id()))),
+      (b, v, t) -> b.dot(b.exp(b.sub(v.arg(0), v.id())), t[0]),
+      "Kernels.logSumExp($0, #0)",
+      null,
+      Op::nonpolynomial),
+  /** vᵀ W h: v̄ += ȳ W h, W̄ += ȳ v hᵀ, h̄ += ȳ Wᵀ v. */
+  BILINEAR(
+      "bilinear",
+      3,
+      (b, v, i, ybar) -> switch (i) {
+        case 0 -> b.mul(ybar, b.matvec(v.arg(1), v.arg(2)));
+        case 1 -> b.outer(b.mul(ybar, v.arg(0)), v.arg(2));
+        default -> b.mul(ybar, b.vecmat(v.arg(0), v.arg(1)));
+      },
+      (b, v, t) -> sumOf(
+          b,
+          t[0] < 0 ? -1 : b.bilinear(t[0], v.arg(1), v.arg(2)),
+          t[1] < 0 ? -1 : b.bilinear(v.arg(0), t[1], v.arg(2)),
+          t[2] < 0 ? -1 : b.bilinear(v.arg(0), v.arg(1), t[2])),
+      "Kernels.bilinear($0, $1, $2)",
+      null,
+      Op::multilinear),
+  /** W x: W̄ += ȳ xᵀ, x̄ += Wᵀ ȳ. */
+  MATVEC(
+      "matvec",
+      2,
+      (b, v, i, ybar) -> i == 0 ? b.outer(ybar, v.arg(1)) : b.vecmat(ybar, v.arg(0)),
+      (b, v, t) -> sumOf(b, t[0] < 0 ? -1 : b.matvec(t[0], v.arg(1)), t[1] < 0 ? -1 : b.matvec(v.arg(0), t[1])),
+      "Kernels.matvec($0, $1, $out)",
+      "Kernels.matvecAdd($alpha, $0, $1, $out)",
+      Op::multilinear),
+  /** xᵀ W: x̄ += W ȳ, W̄ += x ȳᵀ. */
+  VECMAT(
+      "vecmat",
+      2,
+      (b, v, i, ybar) -> i == 0 ? b.matvec(v.arg(1), ybar) : b.outer(v.arg(0), ybar),
+      (b, v, t) -> sumOf(b, t[0] < 0 ? -1 : b.vecmat(t[0], v.arg(1)), t[1] < 0 ? -1 : b.vecmat(v.arg(0), t[1])),
+      "Kernels.vecmat($0, $1, $out)",
+      "Kernels.vecmatAdd($alpha, $0, $1, $out)",
+      Op::multilinear),
+  /** a bᵀ, a matrix (in derived programs: the adjoint of a weight matrix). */
+  OUTER(
+      "outer",
+      2,
+      (b, v, i, ybar) -> i == 0 ? b.matvec(ybar, v.arg(1)) : b.vecmat(v.arg(0), ybar),
+      (b, v, t) -> sumOf(b, t[0] < 0 ? -1 : b.outer(t[0], v.arg(1)), t[1] < 0 ? -1 : b.outer(v.arg(0), t[1])),
+      null,
+      "Kernels.outerAdd($alpha, $0, #0, $1, #1, $out)",
+      Op::multilinear),
+  /** One entry of a vector or matrix, at {@link Value#indices()}. Its adjoint is added at the same entry. */
+  ELEMENT("element", 1, null, (b, v, t) -> b.element(t[0], v.indices()), null, null, Op::multilinear),
+  /** One row of a matrix, at {@link Value#indices()}: a view, no copy; its adjoint is the same row of the matrix's. */
+  ROW("row", 1, null, (b, v, t) -> b.row(t[0], v.indices()), null, null, Op::multilinear);
 
-  /** Families of ops that share gradient and emission helpers. */
+  /** Degrees from this one up are "not a polynomial". */
+  public static final int NONPOLYNOMIAL = 3;
+
+  /** Families of ops that share rules in the passes and the lowering. */
   public enum Kind {
     LEAF,
     ELEMENTWISE,
     TENSOR
   }
 
-  private final int arity;
-  private final Kind kind;
+  /** The partial derivative of an element-wise op in one operand, element by element, as IR. */
+  public interface Partial {
+    /** @param v the value, in the program {@code b} builds; returns the id of ∂v/∂(operand i). */
+    int of(Builder b, Value v, int i);
+  }
 
-  Op(int arity, Kind kind) {
-    this.arity = arity;
+  /** What a tensor op adds to the adjoint of one operand, as IR. */
+  public interface Reverse {
+    /** @param ybar the id of v's adjoint; returns the id of the contribution to operand i's adjoint. */
+    int contribution(Builder b, Value v, int i, int ybar);
+  }
+
+  /** The tangent of a value from its operands' tangents, as IR. */
+  public interface Tangent {
+    /** @param dots the operands' tangent ids, −1 where an operand's tangent is zero; never all −1. */
+    int of(Builder b, Value v, int[] dots);
+  }
+
+  /** Java source of an element-wise op from its operands' sources (each parenthesised as needed). */
+  public interface Spelling {
+    String java(List<String> operands, double constant);
+  }
+
+  /** The polynomial degree of the result from the operands' (capped at {@link #NONPOLYNOMIAL}). */
+  public interface Degree {
+    int of(List<Integer> operands, double constant);
+  }
+
+  private final Kind kind;
+  private final String spelling;
+  private final int arity;
+  private final Spelling java;
+  private final Partial partial;
+  private final Reverse reverse;
+  private final Tangent tangent;
+  private final String kernel;
+  private final String accumulateKernel;
+  private final Degree degree;
+
+  Op(Kind kind, String spelling) {
+    this(kind, spelling, kind == Kind.LEAF && spelling.equals("acc") ? 1 : 0, null, null, null, null, null, null, null);
+  }
+
+  /** An element-wise op: unary unless its spelling is one of the four arithmetic ops. */
+  Op(String spelling, Spelling java, Partial partial, Degree degree) {
+    this(Kind.ELEMENTWISE, spelling, List.of("add", "sub", "mul", "div").contains(spelling) ? 2 : 1, java, partial, null, null, null, null, degree);
+  }
+
+  /** A tensor op. */
+  Op(String spelling, int arity, Reverse reverse, Tangent tangent, String kernel, String accumulateKernel, Degree degree) {
+    this(Kind.TENSOR, spelling, arity, null, null, reverse, tangent, kernel, accumulateKernel, degree);
+  }
+
+  Op(Kind kind, String spelling, int arity, Spelling java, Partial partial, Reverse reverse, Tangent tangent, String kernel, String accumulateKernel, Degree degree) {
     this.kind = kind;
+    this.spelling = spelling;
+    this.arity = arity;
+    this.java = java;
+    this.partial = partial;
+    this.reverse = reverse;
+    this.tangent = tangent;
+    this.kernel = kernel;
+    this.accumulateKernel = accumulateKernel;
+    this.degree = degree;
   }
 
   public int arity() {
@@ -79,13 +258,106 @@ public enum Op {
     return kind;
   }
 
-  /** The user-facing name, as in {@code org.ebm4j.dsl.Ops} or {@code Math}. */
+  /** The user-facing name, as in {@code org.ebm4j.dsl.Ops} or {@code Math}, and in IR dumps. */
   public String spelling() {
+    return spelling;
+  }
+
+  /** Whether {@code org.ebm4j.dsl.Ops} has a function of this spelling (element-wise ones for scalars and vectors). */
+  public boolean inDsl() {
     return switch (this) {
-      case SUM_SQUARES -> "sumSquares";
-      case LOG_SUM_EXP -> "logSumExp";
-      default -> name().toLowerCase(java.util.Locale.ROOT);
+      case DOT, SUM, SUM_SQUARES, LOG_SUM_EXP, BILINEAR, MATVEC, VECMAT, EXP, LOG, TANH, SOFTPLUS, SIGMOID, SQUARE, LOG_SIGMOID -> true;
+      default -> false;
     };
+  }
+
+  /** The op a DSL function of this name and arity denotes, or null. */
+  public static Op ofSpelling(String name) {
+    for (Op op : values()) {
+      if (op.kind != Kind.LEAF && op.spelling.equals(name)) {
+        return op;
+      }
+    }
+    return null;
+  }
+
+  /** The Java expression of an element-wise op. */
+  public String java(List<String> operands, double constant) {
+    return java.java(operands, constant);
+  }
+
+  /** ∂v/∂(operand i) of an element-wise op, built as IR. */
+  public int partial(Builder b, Value v, int i) {
+    return partial.of(b, v, i);
+  }
+
+  /** Whether {@link #contribution} applies (every tensor op but ELEMENT and ROW, whose adjoints are views or entries). */
+  public boolean hasReverseRule() {
+    return reverse != null;
+  }
+
+  /** What a tensor op adds to operand i's adjoint, built as IR. */
+  public int contribution(Builder b, Value v, int i, int ybar) {
+    return reverse.contribution(b, v, i, ybar);
+  }
+
+  /**
+   * The tangent of v from its operands' tangents ({@code -1} for zero), built as IR. Element-wise
+   * ops use their partials: ẏ = Σᵢ ∂y/∂aᵢ · ȧᵢ.
+   */
+  public int tangent(Builder b, Value v, int[] dots) {
+    if (kind == Kind.ELEMENTWISE) {
+      int sum = -1;
+      for (int i = 0; i < dots.length; i++) {
+        if (dots[i] >= 0) {
+          int term = b.mul(partial(b, v, i), dots[i]);
+          sum = sum < 0 ? term : b.add(sum, term);
+        }
+      }
+      return sum;
+    }
+    return tangent.of(b, v, dots);
+  }
+
+  /** The kernel call computing a tensor op's value, or null for ELEMENT, ROW and OUTER. */
+  public String kernel() {
+    return kernel;
+  }
+
+  /** The kernel call adding {@code alpha} times the op's value into a buffer, or null. */
+  public String accumulateKernel() {
+    return accumulateKernel;
+  }
+
+  /** The polynomial degree of v in some variables from its operands' degrees in them. */
+  public int degree(List<Integer> operands, double constant) {
+    return Math.min(NONPOLYNOMIAL, degree.of(operands, constant));
+  }
+
+  private static int nonpolynomial(List<Integer> operands, double constant) {
+    return operands.stream().allMatch(d -> d == 0) ? 0 : NONPOLYNOMIAL;
+  }
+
+  private static int powerDegree(List<Integer> d, double c) {
+    return c >= 0 && c == Math.rint(c) && c <= NONPOLYNOMIAL ? (int) c * d.get(0) : NONPOLYNOMIAL;
+  }
+
+  private static int quotientDegree(List<Integer> d, double c) {
+    return d.get(1) == 0 ? d.get(0) : NONPOLYNOMIAL;
+  }
+
+  private static int multilinear(List<Integer> operands, double constant) {
+    return operands.stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private static int sumOf(Builder b, int... terms) {
+    int sum = -1;
+    for (int t : terms) {
+      if (t >= 0) {
+        sum = sum < 0 ? t : b.add(sum, t);
+      }
+    }
+    return sum;
   }
 
   /** Thrown by {@link #inferShape} with a message for the user. */
@@ -104,12 +376,6 @@ public enum Op {
   public Shape inferShape(List<Shape> in, int indexCount) throws ShapeException {
     switch (kind) {
       case ELEMENTWISE:
-        for (Shape s : in) {
-          if (s.isMatrix()) {
-            throw new ShapeException(
-                spelling() + " works on scalars and vectors, but got a matrix " + s);
-          }
-        }
         if (in.size() == 1) {
           return in.get(0);
         }
@@ -158,6 +424,10 @@ public enum Op {
         requireMatrix(in.get(1), "second");
         requireSame(in.get(0).dim(0), in.get(1).dim(0));
         return Shape.vector(in.get(1).dim(1));
+      case OUTER:
+        requireVector(in.get(0), "first");
+        requireVector(in.get(1), "second");
+        return Shape.matrix(in.get(0).dim(0), in.get(1).dim(0));
       case ELEMENT:
         if (in.get(0).rank() != indexCount) {
           throw new ShapeException(
@@ -192,5 +462,16 @@ public enum Op {
       throw new ShapeException(
           spelling() + ": dimension '" + a + "' does not match dimension '" + b + "'");
     }
+  }
+
+  /** Element-wise ops that the DSL offers both for scalars and for vectors (Ops overloads). */
+  public static List<Op> elementwiseFunctions() {
+    List<Op> out = new ArrayList<>();
+    for (Op op : values()) {
+      if (op.kind == Kind.ELEMENTWISE && op.arity == 1 && op != NEG && op != POW) {
+        out.add(op);
+      }
+    }
+    return out;
   }
 }

@@ -12,8 +12,21 @@ public sealed interface Stmt {
   /** Defines a value. */
   record Let(Value value) implements Stmt {}
 
-  /** {@code slot += value} (or {@code -=}); slot is the id of an {@link Op#ACC} value. */
-  record Accumulate(int slot, boolean subtract, int value) implements Stmt {}
+  /**
+   * {@code slot += value} (or {@code -=}); slot is the id of an {@link Op#ACC} value, or in a
+   * derived program a buffer ({@link Op#ADJOINT}, {@link Op#OUT}, or a ROW of one). With indices,
+   * the value is added at that entry of the buffer; a scalar added to a whole tensor buffer is
+   * added to every entry.
+   */
+  record Accumulate(int slot, boolean subtract, int value, List<IntExpr> indices) implements Stmt {
+    public Accumulate {
+      indices = List.copyOf(indices);
+    }
+
+    public Accumulate(int slot, boolean subtract, int value) {
+      this(slot, subtract, value, List.of());
+    }
+  }
 
   /**
    * {@code for (index = start; index < end; index++) body}; {@code slots} are the ACC values this

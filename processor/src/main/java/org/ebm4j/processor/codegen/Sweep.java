@@ -1,4 +1,4 @@
-package org.ebm4j.processor.ad;
+package org.ebm4j.processor.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import org.ebm4j.processor.ir.IntExpr;

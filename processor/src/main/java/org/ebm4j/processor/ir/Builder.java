@@ -1,0 +1,194 @@
+package org.ebm4j.processor.ir;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Writes IR: new values get the next id and a {@code Let} in the block being written. Derivative
+ * rules ({@link Op}) and the transformations build programs with it; shapes come from each op's
+ * shape rule, so a rule that combines shapes wrongly fails here, where it is written.
+ */
+public final class Builder {
+  private final List<Value> values;
+  private final Deque<List<Stmt>> blocks = new ArrayDeque<>();
+
+  /** A builder of a new program. */
+  public Builder() {
+    this(new ArrayList<>());
+  }
+
+  /** A builder adding to {@code values} (kept: ids stay those of the list). */
+  public Builder(List<Value> values) {
+    this.values = values;
+    blocks.push(new ArrayList<>());
+  }
+
+  public List<Value> values() {
+    return values;
+  }
+
+  public Value value(int id) {
+    return values.get(id);
+  }
+
+  public Shape shape(int id) {
+    return values.get(id).shape();
+  }
+
+  /** Starts a nested block; statements go there until {@link #close}. */
+  public void open() {
+    blocks.push(new ArrayList<>());
+  }
+
+  /** Ends the innermost block and returns it. */
+  public Block close() {
+    return new Block(blocks.pop());
+  }
+
+  /** Appends a statement to the current block. */
+  public void add(Stmt s) {
+    blocks.peek().add(s);
+  }
+
+  /** The statements of the current block so far. */
+  public List<Stmt> current() {
+    return blocks.peek();
+  }
+
+  /** Defines {@code op(args)} with its inferred shape. */
+  public int let(Op op, List<Integer> args) {
+    return let(op, args, 0);
+  }
+
+  /** Defines {@code op(args)} with a constant attribute (POW's exponent). */
+  public int let(Op op, List<Integer> args, double number) {
+    List<Shape> shapes = args.stream().map(this::shape).toList();
+    try {
+      return define(op, args, op.inferShape(shapes, 0), null, number, null, List.of(), null);
+    } catch (Op.ShapeException e) {
+      throw new IllegalStateException("ill-shaped IR " + op.spelling() + args + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Defines an ELEMENT or ROW of {@code array} at {@code indices}. */
+  public int indexed(Op op, int array, List<IntExpr> indices) {
+    try {
+      return define(op, List.of(array), op.inferShape(List.of(shape(array)), indices.size()), null, 0, null, indices, null);
+    } catch (Op.ShapeException e) {
+      throw new IllegalStateException("ill-indexed IR: " + e.getMessage(), e);
+    }
+  }
+
+  /** Defines a leaf: PARAM, VAR, ARG, OUT (named) or ADJOINT (a zeroed buffer). */
+  public int leaf(Op op, String name, Shape shape) {
+    return define(op, List.of(), shape, name, 0, null, List.of(), null);
+  }
+
+  public int constant(double c) {
+    return define(Op.CONST, List.of(), Shape.SCALAR, null, c, null, List.of(), null);
+  }
+
+  public int integer(IntExpr e) {
+    return define(Op.INT, List.of(), Shape.SCALAR, null, 0, e, List.of(), null);
+  }
+
+  /** An accumulator slot for a region; the Loop or If statement lists it (it is not a Let). */
+  public int accumulator(int start) {
+    int id = values.size();
+    values.add(new Value(id, Op.ACC, List.of(start), shape(start), null, 0, null, List.of(), null));
+    return id;
+  }
+
+  /** Defines a copy of {@code v} with new operands (same op and attributes). */
+  public int copy(Value v, List<Integer> args) {
+    return define(v.op(), args, v.shape(), v.name(), v.number(), v.intValue(), v.indices(), v.origin());
+  }
+
+  public int add(int a, int b) {
+    return let(Op.ADD, List.of(a, b));
+  }
+
+  public int sub(int a, int b) {
+    return let(Op.SUB, List.of(a, b));
+  }
+
+  public int mul(int a, int b) {
+    return let(Op.MUL, List.of(a, b));
+  }
+
+  public int div(int a, int b) {
+    return let(Op.DIV, List.of(a, b));
+  }
+
+  public int neg(int a) {
+    return let(Op.NEG, List.of(a));
+  }
+
+  public int square(int a) {
+    return let(Op.SQUARE, List.of(a));
+  }
+
+  public int sigmoid(int a) {
+    return let(Op.SIGMOID, List.of(a));
+  }
+
+  public int exp(int a) {
+    return let(Op.EXP, List.of(a));
+  }
+
+  public int pow(int a, double c) {
+    return let(Op.POW, List.of(a), c);
+  }
+
+  public int dot(int a, int b) {
+    return let(Op.DOT, List.of(a, b));
+  }
+
+  public int sum(int a) {
+    return let(Op.SUM, List.of(a));
+  }
+
+  public int matvec(int w, int x) {
+    return let(Op.MATVEC, List.of(w, x));
+  }
+
+  public int vecmat(int x, int w) {
+    return let(Op.VECMAT, List.of(x, w));
+  }
+
+  public int outer(int a, int b) {
+    return let(Op.OUTER, List.of(a, b));
+  }
+
+  public int bilinear(int v, int w, int h) {
+    return let(Op.BILINEAR, List.of(v, w, h));
+  }
+
+  public int element(int a, List<IntExpr> indices) {
+    return indexed(Op.ELEMENT, a, indices);
+  }
+
+  public int row(int a, List<IntExpr> indices) {
+    return indexed(Op.ROW, a, indices);
+  }
+
+  /** {@code slot += value} (whole buffer; a scalar value is added to every entry). */
+  public void accumulate(int slot, int value) {
+    add(new Stmt.Accumulate(slot, false, value, List.of()));
+  }
+
+  /** {@code slot[indices] += value}. */
+  public void accumulate(int slot, int value, List<IntExpr> indices) {
+    add(new Stmt.Accumulate(slot, false, value, indices));
+  }
+
+  private int define(Op op, List<Integer> args, Shape shape, String name, double number, IntExpr intValue, List<IntExpr> indices, Object origin) {
+    int id = values.size();
+    Value v = new Value(id, op, args, shape, name, number, intValue, indices, origin);
+    values.add(v);
+    add(new Stmt.Let(v));
+    return id;
+  }
+}

@@ -1,0 +1,637 @@
+package org.ebm4j.processor.lower;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ebm4j.processor.ir.Block;
+import org.ebm4j.processor.ir.Cond;
+import org.ebm4j.processor.ir.EnergyFunction;
+import org.ebm4j.processor.ir.IntExpr;
+import org.ebm4j.processor.ir.Op;
+import org.ebm4j.processor.ir.Shape;
+import org.ebm4j.processor.ir.Stmt;
+import org.ebm4j.processor.ir.Value;
+
+/**
+ * Lowers a function of the IR to the body of one Java method, for a number type. Scalars become
+ * locals, tensors views (array, offset) of the storage the caller names or scratch arrays; each
+ * op is spelled by its rule in {@link Op}. Three fusions decide most of the speed:
+ *
+ * <ul>
+ *   <li>an element-wise tensor used once, next to its use, is not stored: its expression is
+ *       written into the loop of its user (an element-wise op, a sum, a dot or an addition into a
+ *       buffer);
+ *   <li>an addition of W x, xᵀW or a bᵀ (possibly scaled) into a buffer is one kernel call that
+ *       adds in place ({@code matvecAdd}, {@code vecmatAdd}, {@code outerAdd});
+ *   <li>an addition of s·a into a buffer is one {@code axpy}.
+ * </ul>
+ */
+public final class JavaLowering {
+
+  /** The number type of generated locals and scratch arrays. */
+  public enum NumberType {
+    DOUBLE("double");
+
+    private final String java;
+
+    NumberType(String java) {
+      this.java = java;
+    }
+
+    public String java() {
+      return java;
+    }
+
+    /** A literal of this type. */
+    public String literal(double c) {
+      if (Double.isNaN(c)) {
+        return "Double.NaN";
+      }
+      if (Double.isInfinite(c)) {
+        return c > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+      }
+      return Double.toString(c);
+    }
+  }
+
+  /** Where the caller keeps leaves: parameters, the state, outputs, arguments, dimension sizes. */
+  public interface Storage {
+    /** The array holding a PARAM, VAR or OUT leaf. */
+    String array(Value leaf);
+
+    /** The offset of a PARAM, VAR or OUT leaf in its array. */
+    String offset(Value leaf);
+
+    /** The Java spelling of an ARG. */
+    String argument(Value arg);
+
+    /** The size of a dimension. */
+    String size(String dim);
+  }
+
+  /** A scratch array the method needs, of the product of these dimensions. */
+  public record Scratch(String name, List<String> dims) {}
+
+  /** The lowered method body, its scratch arrays, and the expression of the result (or null). */
+  public record Lowered(CodeBlock code, List<Scratch> scratch, String result) {}
+
+  private final EnergyFunction f;
+  private final NumberType type;
+  private final Storage storage;
+  private final String prefix;
+  /** Stands for the kernel class inside statement text; {@link #line} turns it into an import. */
+  private static final String KERNELS = "\u0001";
+  private final String kernels = KERNELS;
+  private final ClassName kernelClass;
+  private final CodeBlock.Builder code = CodeBlock.builder();
+  private final Map<String, Scratch> scratch = new LinkedHashMap<>();
+  private final Map<Integer, Stmt.Loop> loops = new HashMap<>();
+  /** Values written at their single use instead of where they are defined. */
+  private final boolean[] deferred;
+  /** Element-wise tensors spelled inline (a subset of deferred). */
+  private final boolean[] inline;
+  private int fresh;
+
+  private JavaLowering(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels) {
+    this.f = f;
+    this.type = type;
+    this.storage = storage;
+    this.prefix = prefix;
+    this.kernelClass = kernels;
+    this.deferred = new boolean[f.values().size()];
+    this.inline = new boolean[f.values().size()];
+    collectLoops(f.body());
+    new Fusion().plan();
+  }
+
+  /**
+   * Lowers {@code f}. {@code prefix} makes scratch names unique among the methods of one class;
+   * {@code kernels} is the runtime class of numeric kernels for the number type (imported by the
+   * caller through JavaPoet).
+   */
+  public static Lowered lower(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels) {
+    JavaLowering l = new JavaLowering(f, type, storage, prefix, kernels);
+    l.block(f.body());
+    String result = f.hasResult() ? l.scalar(f.result()) : null;
+    return new Lowered(l.code.build(), List.copyOf(l.scratch.values()), result);
+  }
+
+  private void collectLoops(Block block) {
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Stmt.Loop loop) {
+        loops.put(loop.loop(), loop);
+        collectLoops(loop.body());
+      } else if (s instanceof Stmt.If branch) {
+        collectLoops(branch.then());
+        collectLoops(branch.otherwise());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private void block(Block block) {
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Stmt.Let let) {
+        let(let.value());
+      } else if (s instanceof Stmt.Accumulate acc) {
+        accumulate(acc);
+      } else if (s instanceof Stmt.Loop loop) {
+        slots(loop.slots());
+        String i = index(loop.loop());
+        code.beginControlFlow("for (int $L = $L; $L < $L; $L++)", i, render(loop.start()), i, render(loop.end()), i);
+        block(loop.body());
+        code.endControlFlow();
+      } else if (s instanceof Stmt.If branch) {
+        slots(branch.slots());
+        code.beginControlFlow("if ($L)", cond(branch.cond()));
+        block(branch.then());
+        if (!branch.otherwise().stmts().isEmpty()) {
+          code.nextControlFlow("else");
+          block(branch.otherwise());
+        }
+        code.endControlFlow();
+      }
+    }
+  }
+
+  private void slots(List<Integer> slots) {
+    for (int slot : slots) {
+      line("$L $L = $L", type.java(), local(slot), scalar(f.value(slot).arg(0)));
+    }
+  }
+
+  private void let(Value v) {
+    if (deferred[v.id()]) {
+      return;
+    }
+    switch (v.op()) {
+      case PARAM, VAR, OUT, ARG, CONST, ROW -> {}
+      case INT -> line("$L $L = $L", type.java(), local(v.id()), render(v.intValue()));
+      case ADJOINT -> {
+        if (v.shape().isScalar()) {
+          line("$L $L = $L", type.java(), local(v.id()), type.literal(0));
+        } else {
+          line("java.util.Arrays.fill($L, $L)", scratchOf(v), type.literal(0));
+        }
+      }
+      case ELEMENT -> line("$L $L = $L", type.java(), local(v.id()), elementRead(v));
+      default -> {
+        if (v.op().kind() == Op.Kind.ELEMENTWISE) {
+          if (v.shape().isScalar()) {
+            line("$L $L = $L", type.java(), local(v.id()), elementwise(v, null));
+          } else {
+            String k = fresh("k");
+            code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, length(v.id()), k);
+            line("$L[$L] = $L", scratchOf(v), k, elementwise(v, k));
+            code.endControlFlow();
+          }
+        } else if (v.shape().isScalar()) {
+          reduction(v);
+        } else if (v.op() == Op.OUTER) {
+          String out = scratchOf(v);
+          line("java.util.Arrays.fill($L, $L)", out, type.literal(0));
+          line("$L", template(v.op().accumulateKernel(), v, "1.0", out + ", 0"));
+        } else {
+          line("$L", template(v.op().kernel(), v, null, scratchOf(v) + ", 0"));
+        }
+      }
+    }
+  }
+
+  /** A scalar-valued tensor op: a kernel call, or a loop when an operand is spelled inline. */
+  private void reduction(Value v) {
+    boolean fused = v.args().stream().anyMatch(a -> inline[a]);
+    if (!fused) {
+      line("$L $L = $L", type.java(), local(v.id()), template(v.op().kernel(), v, null, null));
+      return;
+    }
+    String acc = local(v.id());
+    String k = fresh("k");
+    line("$L $L = $L", type.java(), acc, type.literal(0));
+    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, length(v.arg(0)), k);
+    switch (v.op()) {
+      case SUM -> line("$L += $L", acc, element(v.arg(0), k));
+      case DOT -> line("$L += $L * $L", acc, paren(element(v.arg(0), k)), paren(element(v.arg(1), k)));
+      default -> {
+        String e = fresh("e");
+        line("$L $L = $L", type.java(), e, element(v.arg(0), k));
+        line("$L += $L * $L", acc, e, e);
+      }
+    }
+    code.endControlFlow();
+  }
+
+  private void accumulate(Stmt.Accumulate acc) {
+    Value target = f.value(acc.slot());
+    String op = acc.subtract() ? "-=" : "+=";
+    if (!acc.indices().isEmpty()) {
+      line("$L[$L] $L $L", array(acc.slot()), flat(acc.slot(), acc.indices()), op, scalar(acc.value()));
+      return;
+    }
+    if (target.shape().isScalar()) {
+      line("$L $L $L", scalar(acc.slot()), op, scalar(acc.value()));
+      return;
+    }
+    Value v = f.value(acc.value());
+    String out = array(acc.slot()) + ", " + offset(acc.slot());
+    if (deferred[v.id()] && !inline[v.id()]) {
+      // A product added in place: s · K(...) or K(...), with K a kernel that adds (W x, xᵀW, a bᵀ).
+      String alpha = "1.0";
+      Value kernel = v;
+      if (v.op() == Op.MUL) {
+        int s = f.value(v.arg(0)).shape().isScalar() ? v.arg(0) : v.arg(1);
+        alpha = scalar(s);
+        kernel = f.value(v.arg(0) == s ? v.arg(1) : v.arg(0));
+      }
+      if (kernel.op().accumulateKernel() != null && deferred[kernel.id()]) {
+        if (kernel.op() == Op.OUTER && deferred[kernel.arg(0)]) {
+          // (s·a) bᵀ: the scale goes into alpha.
+          Value scaled = f.value(kernel.arg(0));
+          int s = f.value(scaled.arg(0)).shape().isScalar() ? scaled.arg(0) : scaled.arg(1);
+          alpha = times(alpha, scalar(s));
+          int a = scaled.arg(0) == s ? scaled.arg(1) : scaled.arg(0);
+          line("$L", template(kernel.op().accumulateKernel(), kernel, List.of(a, kernel.arg(1)), signed(alpha, acc.subtract()), out));
+          return;
+        }
+        line("$L", template(kernel.op().accumulateKernel(), kernel, kernel.args(), signed(alpha, acc.subtract()), out));
+        return;
+      }
+      // s · a with a stored: one axpy.
+      line("$L.axpy($L, $L, $L, $L)", kernels, signed(alpha, acc.subtract()), view(kernel.id()), out, length(kernel.id()));
+      return;
+    }
+    String k = fresh("k");
+    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, flatSize(target.shape()), k);
+    line("$L[$L] $L $L", array(acc.slot()), plus(offset(acc.slot()), k), op, v.shape().isScalar() ? scalar(v.id()) : element(v.id(), k));
+    code.endControlFlow();
+  }
+
+  /** Adds a statement; the kernel class is referenced through JavaPoet, so it is imported. */
+  private void line(String format, Object... args) {
+    String text = CodeBlock.of(format, args).toString();
+    String[] parts = text.split(KERNELS, -1);
+    StringBuilder fmt = new StringBuilder();
+    List<Object> classes = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        fmt.append("$T");
+        classes.add(kernelClass);
+      }
+      fmt.append(parts[i].replace("$", "$$"));
+    }
+    code.addStatement(fmt.toString(), classes.toArray());
+  }
+
+  private static String signed(String alpha, boolean negate) {
+    if (!negate) {
+      return alpha;
+    }
+    return alpha.equals("1.0") ? "-1.0" : "-" + paren(alpha);
+  }
+
+  private static String times(String a, String b) {
+    return a.equals("1.0") ? b : paren(a) + " * " + paren(b);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** The expression of a scalar value. */
+  private String scalar(int id) {
+    Value v = f.value(id);
+    return switch (v.op()) {
+      case CONST -> type.literal(v.number());
+      case ARG -> storage.argument(v);
+      case PARAM, VAR, OUT -> storage.array(v) + "[" + storage.offset(v) + "]";
+      default -> local(id);
+    };
+  }
+
+  /** Entry k of a value (a scalar broadcasts). */
+  private String element(int id, String k) {
+    Value v = f.value(id);
+    if (v.shape().isScalar()) {
+      return scalar(id);
+    }
+    if (inline[id]) {
+      return elementwise(v, k);
+    }
+    return array(id) + "[" + plus(offset(id), k) + "]";
+  }
+
+  private String elementwise(Value v, String k) {
+    List<String> operands = new ArrayList<>();
+    for (int a : v.args()) {
+      operands.add(paren(element(a, k)));
+    }
+    return v.op().java(operands, v.number()).replace("Kernels.", kernels + ".");
+  }
+
+  private String elementRead(Value v) {
+    return array(v.arg(0)) + "[" + flat(v.arg(0), v.indices()) + "]";
+  }
+
+  /** The flat index of an entry of a tensor value, its offset included. */
+  private String flat(int tensor, List<IntExpr> indices) {
+    Shape shape = f.value(tensor).shape();
+    String i = index(indices.get(0), shape.dim(0));
+    if (shape.isVector()) {
+      return plus(offset(tensor), i);
+    }
+    String j = index(indices.get(1), shape.dim(1));
+    return plus(offset(tensor), i + " * " + storage.size(shape.dim(1)) + " + " + j);
+  }
+
+  private static String plus(String offset, String i) {
+    return offset.equals("0") ? i : offset + " + " + i;
+  }
+
+  /** A kernel template with this op's operands. */
+  private String template(String template, Value v, String alpha, String out) {
+    return template(template, v, v.args(), alpha, out);
+  }
+
+  private String template(String template, Value v, List<Integer> operands, String alpha, String out) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < template.length(); i++) {
+      char c = template.charAt(i);
+      if (c == '$' && template.startsWith("$alpha", i)) {
+        s.append(alpha);
+        i += 5;
+      } else if (c == '$' && template.startsWith("$out", i)) {
+        s.append(out);
+        i += 3;
+      } else if ((c == '$' || c == '#') && i + 1 < template.length() && Character.isDigit(template.charAt(i + 1))) {
+        int operand = operands.get(template.charAt(i + 1) - '0');
+        s.append(c == '#' ? length(operand) : operand(operand));
+        i++;
+      } else if (template.startsWith("Kernels.", i)) {
+        s.append(kernels).append('.');
+        i += 7;
+      } else {
+        s.append(c);
+      }
+    }
+    return s.toString();
+  }
+
+  /** A kernel operand: a scalar's expression, a vector's "array, offset", a matrix's with its sizes. */
+  private String operand(int id) {
+    Shape shape = f.value(id).shape();
+    if (shape.isScalar()) {
+      return scalar(id);
+    }
+    if (shape.isVector()) {
+      return view(id);
+    }
+    return view(id) + ", " + storage.size(shape.dim(0)) + ", " + storage.size(shape.dim(1));
+  }
+
+  private String view(int id) {
+    return array(id) + ", " + offset(id);
+  }
+
+  private String array(int id) {
+    Value v = f.value(id);
+    return switch (v.op()) {
+      case PARAM, VAR, OUT -> storage.array(v);
+      case ROW -> array(v.arg(0));
+      default -> scratchOf(v);
+    };
+  }
+
+  private String offset(int id) {
+    Value v = f.value(id);
+    return switch (v.op()) {
+      case PARAM, VAR, OUT -> storage.offset(v);
+      case ROW -> {
+        Shape matrix = f.value(v.arg(0)).shape();
+        String row = index(v.indices().get(0), matrix.dim(0)) + " * " + storage.size(matrix.dim(1));
+        String base = offset(v.arg(0));
+        yield base.equals("0") ? row : "(" + base + " + " + row + ")";
+      }
+      default -> "0";
+    };
+  }
+
+  private String length(int id) {
+    return storage.size(f.value(id).shape().dim(0));
+  }
+
+  private String flatSize(Shape shape) {
+    List<String> sizes = shape.dims().stream().map(storage::size).toList();
+    return String.join(" * ", sizes);
+  }
+
+  private String local(int id) {
+    return (f.value(id).op() == Op.ADJOINT ? "g" : "t") + id;
+  }
+
+  private String scratchOf(Value v) {
+    String name = prefix + local(v.id());
+    scratch.putIfAbsent(name, new Scratch(name, v.shape().dims()));
+    return name;
+  }
+
+  private String fresh(String base) {
+    return base + fresh++;
+  }
+
+  /** Wraps an expression in parentheses unless it is a name, a literal, an array entry or a call. */
+  static String paren(String e) {
+    return atomic(e) ? e : "(" + e + ")";
+  }
+
+  private static boolean atomic(String e) {
+    int depth = 0;
+    for (int i = 0; i < e.length(); i++) {
+      char c = e.charAt(i);
+      if (c == '(' || c == '[') {
+        depth++;
+      } else if (c == ')' || c == ']') {
+        depth--;
+      } else if (depth == 0 && !(Character.isJavaIdentifierPart(c) || c == '.')) {
+        return false;
+      }
+    }
+    return !e.isEmpty() && e.charAt(0) != '-' && e.charAt(0) != '(';
+  }
+
+  // ---------------------------------------------------------------- integers
+
+  private String index(int loop) {
+    return loops.get(loop).indexName() + "_" + loop;
+  }
+
+  private String cond(Cond c) {
+    if (c instanceof Cond.Compare cmp) {
+      return render(cmp.left()) + " " + cmp.op() + " " + render(cmp.right());
+    }
+    if (c instanceof Cond.Logical l) {
+      return "(" + cond(l.left()) + (l.and() ? " && " : " || ") + cond(l.right()) + ")";
+    }
+    if (c instanceof Cond.Not n) {
+      return "!(" + cond(n.operand()) + ")";
+    }
+    return scalar(((Cond.NonZero) c).value()) + " != " + type.literal(0);
+  }
+
+  private String render(IntExpr e) {
+    if (e instanceof IntExpr.Const c) {
+      return Integer.toString(c.value());
+    }
+    if (e instanceof IntExpr.Dim d) {
+      return storage.size(d.name());
+    }
+    if (e instanceof IntExpr.Index i) {
+      return index(i.loop());
+    }
+    if (e instanceof IntExpr.Negate n) {
+      return "(-" + render(n.operand()) + ")";
+    }
+    IntExpr.Binary b = (IntExpr.Binary) e;
+    return "(" + render(b.left()) + " " + b.op() + " " + render(b.right()) + ")";
+  }
+
+  /** A subscript, bounds-checked unless it is proven in range. */
+  private String index(IntExpr e, String dim) {
+    String text = render(e);
+    return inRange(e, dim) ? text : "java.util.Objects.checkIndex(" + text + ", " + storage.size(dim) + ")";
+  }
+
+  /** Proves 0 ≤ e &lt; |dim| for the common case: a loop index running up to |dim| from ≥ 0. */
+  private boolean inRange(IntExpr e, String dim) {
+    if (!(e instanceof IntExpr.Index index)) {
+      return false;
+    }
+    Stmt.Loop loop = loops.get(index.loop());
+    IntExpr end = loop.end();
+    boolean bounded =
+        end.equals(new IntExpr.Dim(dim))
+            || (end instanceof IntExpr.Binary b && b.op() == '-' && b.left().equals(new IntExpr.Dim(dim)) && nonNegative(b.right()));
+    return bounded && nonNegative(loop.start());
+  }
+
+  private boolean nonNegative(IntExpr e) {
+    if (e instanceof IntExpr.Const c) {
+      return c.value() >= 0;
+    }
+    if (e instanceof IntExpr.Dim) {
+      return true;
+    }
+    if (e instanceof IntExpr.Index index) {
+      return nonNegative(loops.get(index.loop()).start());
+    }
+    if (e instanceof IntExpr.Binary b && (b.op() == '+' || b.op() == '*')) {
+      return nonNegative(b.left()) && nonNegative(b.right());
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- fusion plan
+
+  /** Decides which values are written at their use: counts uses and where they happen. */
+  private final class Fusion {
+    private final int[] uses = new int[f.values().size()];
+    private final Map<Integer, Block> definedIn = new HashMap<>();
+    /** For values used once: the block of the use and what uses them (a Let's value or an Accumulate). */
+    private final Map<Integer, Block> usedIn = new HashMap<>();
+    private final Map<Integer, Object> user = new HashMap<>();
+
+    void plan() {
+      scan(f.body());
+      if (f.hasResult()) {
+        uses[f.result()]++;
+      }
+      // Element-wise tensors used once, next to a user that loops over entries.
+      for (Value v : f.values()) {
+        if (v.op().kind() == Op.Kind.ELEMENTWISE && !v.shape().isScalar() && single(v.id())) {
+          Object u = user.get(v.id());
+          boolean fits = u instanceof Value w
+              ? (w.op().kind() == Op.Kind.ELEMENTWISE && !w.shape().isScalar()) || w.op() == Op.SUM || w.op() == Op.DOT || w.op() == Op.SUM_SQUARES
+              : u instanceof Stmt.Accumulate acc && acc.indices().isEmpty() && !f.value(acc.slot()).shape().isScalar();
+          if (fits) {
+            inline[v.id()] = true;
+            deferred[v.id()] = true;
+          }
+        }
+      }
+      // Products added into a buffer: in place through a kernel, or an axpy.
+      for (Map.Entry<Integer, Object> e : user.entrySet()) {
+        if (!(e.getValue() instanceof Stmt.Accumulate acc) || !acc.indices().isEmpty() || f.value(acc.slot()).shape().isScalar() || !single(e.getKey())) {
+          continue;
+        }
+        Value v = f.value(e.getKey());
+        if (v.op().accumulateKernel() != null) {
+          deferKernel(v);
+        } else if (v.op() == Op.MUL && !v.shape().isScalar()) {
+          int s = f.value(v.arg(0)).shape().isScalar() ? v.arg(0) : f.value(v.arg(1)).shape().isScalar() ? v.arg(1) : -1;
+          if (s < 0) {
+            continue;
+          }
+          Value w = f.value(v.arg(0) == s ? v.arg(1) : v.arg(0));
+          if (w.op().accumulateKernel() != null && single(w.id()) && usedIn.get(w.id()) == definedIn.get(w.id())) {
+            inline[v.id()] = false;
+            deferred[v.id()] = true;
+            deferKernel(w);
+          } else if (!inline[w.id()] && w.shape().isVector()) {
+            inline[v.id()] = false;
+            deferred[v.id()] = true;
+          }
+        }
+      }
+    }
+
+    private void deferKernel(Value k) {
+      deferred[k.id()] = true;
+      inline[k.id()] = false;
+      if (k.op() == Op.OUTER) {
+        Value a = f.value(k.arg(0));
+        if (a.op() == Op.MUL && single(a.id()) && usedIn.get(a.id()) == definedIn.get(a.id())
+            && (f.value(a.arg(0)).shape().isScalar() || f.value(a.arg(1)).shape().isScalar())
+            && !inline[a.arg(0)] && !inline[a.arg(1)]) {
+          deferred[a.id()] = true;
+          inline[a.id()] = false;
+        }
+      }
+    }
+
+    private boolean single(int id) {
+      return uses[id] == 1 && usedIn.get(id) == definedIn.get(id);
+    }
+
+    private void scan(Block block) {
+      for (Stmt s : block.stmts()) {
+        if (s instanceof Stmt.Let let) {
+          definedIn.put(let.value().id(), block);
+          for (int a : let.value().args()) {
+            use(a, block, let.value());
+          }
+        } else if (s instanceof Stmt.Accumulate acc) {
+          use(acc.value(), block, acc);
+          use(acc.slot(), block, null);
+        } else if (s instanceof Stmt.Loop loop) {
+          loop.slots().forEach(slot -> use(f.value(slot).arg(0), block, null));
+          scan(loop.body());
+        } else if (s instanceof Stmt.If branch) {
+          branch.slots().forEach(slot -> use(f.value(slot).arg(0), block, null));
+          if (branch.cond() instanceof Cond.NonZero nz) {
+            use(nz.value(), block, null);
+          }
+          scan(branch.then());
+          scan(branch.otherwise());
+        }
+      }
+    }
+
+    private void use(int id, Block block, Object by) {
+      uses[id]++;
+      usedIn.put(id, block);
+      user.put(id, by);
+    }
+  }
+}
