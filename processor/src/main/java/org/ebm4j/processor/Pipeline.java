@@ -60,7 +60,7 @@ public final class Pipeline {
     if (dump.contains("structure")) {
       log.accept("ebm4j structure of " + type.getQualifiedName() + ": " + structure);
     }
-    Derivatives programs = Derivatives.of(ir, ModelEmitter.gradientSets(model, structure)).map(p -> Passes.optimize(p, disabledPasses));
+    Derivatives programs = Derivatives.of(ir, ModelEmitter.gradientSets(model, structure), ModelEmitter.batched(ir)).map(p -> Passes.optimize(p, disabledPasses));
     if (dump.contains("grad")) {
       log.accept("ebm4j gradient in θ of " + type.getQualifiedName() + ":\n" + IrPrinter.print(programs.paramGradient()));
       programs.stateGradients().forEach((vars, g) -> log.accept("ebm4j gradient in " + vars + " of " + type.getQualifiedName() + ":\n" + IrPrinter.print(g)));

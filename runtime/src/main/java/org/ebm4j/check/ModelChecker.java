@@ -94,6 +94,19 @@ public final class ModelChecker {
     for (int k = 0; k < expected.length; k++) {
       expect("accumulateGradientBatch[" + k + "]", actual[k], expected[k], 1e-9);
     }
+    // One weight per row, of both signs, as a positive and a negative phase in one pass.
+    double[] weights = new double[rows];
+    double[] expectedWeighted = new double[expected.length];
+    for (int r = 0; r < rows; r++) {
+      weights[r] = r % 2 == 0 ? 0.25 * (r + 1) : -0.5 * r;
+      System.arraycopy(xs, r * x.length, x, 0, x.length);
+      model.accumulateGradient(x, weights[r], expectedWeighted);
+    }
+    double[] weighted = new double[expected.length];
+    batch.accumulateGradientBatch(xs, rows, weights, weighted);
+    for (int k = 0; k < expected.length; k++) {
+      expect("accumulateGradientBatch(weights)[" + k + "]", weighted[k], expectedWeighted[k], 1e-9);
+    }
     for (Variables.Variable v : model.variables().all()) {
       double[] gxs = new double[xs.length];
       java.util.Arrays.fill(gxs, 7.0);

@@ -17,24 +17,39 @@ import org.ebm4j.processor.ir.Shape;
  * @param energy E(x; θ)
  * @param paramGradient {@code OUT[param] += −weight · ∂E/∂param}
  * @param stateGradients per set of variable names, {@code OUT[var] += scale · ∂E/∂var}
+ * @param batchStateGradients per variable, {@code OUT[var] += ∂E/∂var}, for energies lowered in batches
  */
-public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, Map<Set<String>, EnergyFunction> stateGradients) {
+public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, Map<Set<String>, EnergyFunction> stateGradients,
+    Map<String, EnergyFunction> batchStateGradients) {
 
-  /** Differentiates {@code f} for every variable set in {@code sets} (in order). */
-  public static Derivatives of(EnergyFunction f, List<Set<String>> sets) {
+  /**
+   * Differentiates {@code f} for every variable set in {@code sets} (in order) and, if {@code
+   * batched}, for each variable alone with seed 1 (the batched members overwrite ∂E/∂x).
+   */
+  public static Derivatives of(EnergyFunction f, List<Set<String>> sets, boolean batched) {
     EnergyFunction params = ReverseMode.gradient(f, v -> v.op() == Op.PARAM, b -> b.neg(b.leaf(Op.ARG, "weight", Shape.SCALAR)));
     Map<Set<String>, EnergyFunction> states = new LinkedHashMap<>();
     for (Set<String> vars : sets) {
       Set<String> key = new LinkedHashSet<>(vars);
       states.computeIfAbsent(key, k -> ReverseMode.gradient(f, v -> v.op() == Op.VAR && k.contains(v.name()), b -> b.leaf(Op.ARG, "scale", Shape.SCALAR)));
     }
-    return new Derivatives(f, params, states);
+    Map<String, EnergyFunction> batch = new LinkedHashMap<>();
+    if (batched) {
+      for (org.ebm4j.processor.ir.Value v : f.values()) {
+        if (v.op() == Op.VAR) {
+          batch.put(v.name(), ReverseMode.gradient(f, x -> x.op() == Op.VAR && x.name().equals(v.name()), b -> b.constant(1)));
+        }
+      }
+    }
+    return new Derivatives(f, params, states, batch);
   }
 
   /** The same programs after {@code pass}. */
   public Derivatives map(java.util.function.UnaryOperator<EnergyFunction> pass) {
     Map<Set<String>, EnergyFunction> states = new LinkedHashMap<>();
     stateGradients.forEach((k, g) -> states.put(k, pass.apply(g)));
-    return new Derivatives(pass.apply(energy), pass.apply(paramGradient), states);
+    Map<String, EnergyFunction> batch = new LinkedHashMap<>();
+    batchStateGradients.forEach((k, g) -> batch.put(k, pass.apply(g)));
+    return new Derivatives(pass.apply(energy), pass.apply(paramGradient), states, batch);
   }
 }

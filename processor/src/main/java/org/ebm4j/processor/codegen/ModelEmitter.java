@@ -59,7 +59,6 @@ public final class ModelEmitter {
   private final ClassName self;
   /** Variable sets whose energy gradient some member needs, each emitted once. */
   private final Map<Set<String>, String> gradientMethods = new java.util.LinkedHashMap<>();
-  private boolean batched;
   private final String energySource;
   private final Derivatives programs;
   /** The lowered programs, and the scratch arrays they need (one field each). */
@@ -97,6 +96,14 @@ public final class ModelEmitter {
     return out;
   }
 
+  /**
+   * Whether the model gets the batched members: an energy without regions (loops and ifs stay per
+   * state) that depends on the state.
+   */
+  public static boolean batched(EnergyFunction f) {
+    return JavaLowering.batchable(f) && ActivityAnalysis.analyze(f, v -> v.op() == Op.VAR)[f.result()];
+  }
+
   /** Lowers every program to Java and collects the scratch arrays they use. */
   private void lower() {
     energyCode = lower(programs.energy(), "energy_", false);
@@ -125,8 +132,8 @@ public final class ModelEmitter {
       @Override
       public String offset(Value leaf) {
         return leaf.op() == Op.PARAM || (leaf.op() == Op.OUT && paramOutputs)
-            ? MethodSweep.paramOffset(leaf.name())
-            : MethodSweep.stateOffset(leaf.name());
+            ? Names.paramOffset(leaf.name())
+            : Names.stateOffset(leaf.name());
       }
 
       @Override
@@ -136,7 +143,7 @@ public final class ModelEmitter {
 
       @Override
       public String size(String dim) {
-        return MethodSweep.dimField(dim);
+        return Names.dimField(dim);
       }
     };
   }
@@ -184,12 +191,11 @@ public final class ModelEmitter {
     if (!structure.sites().isEmpty()) {
       type.addSuperinterface(SITE_CONDITIONALS);
     }
-    BatchEmitter batch = BatchEmitter.of(f);
+    BatchMembers batch = batched(f) ? new BatchMembers(model, programs, scratch) : null;
     if (batch != null) {
       type.addSuperinterface(BATCH_GRADIENTS);
       type.addFields(batch.fields());
     }
-    this.batched = batch != null;
     type.addField(
         FieldSpec.builder(STRINGS, "DIMENSIONS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc("The dimension names, one builder setter each.\n")
@@ -221,10 +227,7 @@ public final class ModelEmitter {
       type.addMethod(conditionalLogitMethod());
     }
     if (batch != null) {
-      batch.gradientMethods().forEach(type::addMethod);
-      type.addMethod(batch.energyGradientMethod(variableNames()));
-      type.addMethod(batch.ensureMethod());
-      type.addMethod(batch.checkMethod());
+      type.addMethods(batch.methods());
     }
     type.addMethod(describeMethod());
     type.addType(builderType());
@@ -258,13 +261,13 @@ public final class ModelEmitter {
   private List<FieldSpec> fields() {
     List<FieldSpec> out = new ArrayList<>();
     for (String dim : model.dimensions()) {
-      out.add(FieldSpec.builder(TypeName.INT, MethodSweep.dimField(dim), Modifier.PRIVATE, Modifier.FINAL).build());
+      out.add(FieldSpec.builder(TypeName.INT, Names.dimField(dim), Modifier.PRIVATE, Modifier.FINAL).build());
     }
     for (ModelDeclaration.ParamDecl p : model.params()) {
-      out.add(FieldSpec.builder(TypeName.INT, MethodSweep.paramOffset(p.name()), Modifier.PRIVATE, Modifier.FINAL).build());
+      out.add(FieldSpec.builder(TypeName.INT, Names.paramOffset(p.name()), Modifier.PRIVATE, Modifier.FINAL).build());
     }
     for (ModelDeclaration.VariableDecl v : model.variables()) {
-      out.add(FieldSpec.builder(TypeName.INT, MethodSweep.stateOffset(v.name()), Modifier.PRIVATE, Modifier.FINAL).build());
+      out.add(FieldSpec.builder(TypeName.INT, Names.stateOffset(v.name()), Modifier.PRIVATE, Modifier.FINAL).build());
     }
     out.add(FieldSpec.builder(TypeName.INT, "stateSize", Modifier.PRIVATE, Modifier.FINAL).build());
     out.add(FieldSpec.builder(TypeName.INT, "visibleSize", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -277,15 +280,6 @@ public final class ModelEmitter {
     for (JavaLowering.Scratch s : scratch.values()) {
       out.add(FieldSpec.builder(DOUBLES, s.name(), Modifier.PRIVATE, Modifier.FINAL).build());
     }
-    if (batched) {
-      // The batched members keep the energy's own unbatched vectors here.
-      for (Value v : f.values()) {
-        if (MethodSweep.isScratchVector(v)) {
-          out.add(FieldSpec.builder(DOUBLES, "t" + v.id(), Modifier.PRIVATE, Modifier.FINAL).build());
-          out.add(FieldSpec.builder(DOUBLES, "g" + v.id(), Modifier.PRIVATE, Modifier.FINAL).build());
-        }
-      }
-    }
     return out;
   }
 
@@ -296,23 +290,23 @@ public final class ModelEmitter {
     }
     m.addParameter(TypeName.LONG, "seed");
     for (String dim : model.dimensions()) {
-      m.addStatement("this.$L = $T.checkDimension($S, $L)", MethodSweep.dimField(dim), KERNELS, dim, dim);
+      m.addStatement("this.$L = $T.checkDimension($S, $L)", Names.dimField(dim), KERNELS, dim, dim);
     }
     m.addStatement("int offset = 0");
     List<CodeBlock> entries = new ArrayList<>();
     for (ModelDeclaration.ParamDecl p : model.params()) {
-      m.addStatement("this.$L = offset", MethodSweep.paramOffset(p.name()));
+      m.addStatement("this.$L = offset", Names.paramOffset(p.name()));
       m.addStatement("offset += $L", sizeExpression(p.dims()));
-      entries.add(CodeBlock.of("new $T.Entry($S, $L, $T.of($L), $T.of($L))", PARAM_LAYOUT, p.name(), MethodSweep.paramOffset(p.name()), LIST, quoted(p.dims()), LIST, dimFields(p.dims())));
+      entries.add(CodeBlock.of("new $T.Entry($S, $L, $T.of($L), $T.of($L))", PARAM_LAYOUT, p.name(), Names.paramOffset(p.name()), LIST, quoted(p.dims()), LIST, dimFields(p.dims())));
     }
     m.addStatement("this.params = new double[offset]");
     m.addStatement("this.layout = new $T($T.of($L))", PARAM_LAYOUT, LIST, CodeBlock.join(entries, ",\n"));
     m.addStatement("int at = 0");
     List<CodeBlock> vars = new ArrayList<>();
     for (ModelDeclaration.VariableDecl v : model.variables()) {
-      m.addStatement("this.$L = at", MethodSweep.stateOffset(v.name()));
+      m.addStatement("this.$L = at", Names.stateOffset(v.name()));
       m.addStatement("at += $L", sizeExpression(v.dims()));
-      vars.add(CodeBlock.of("new $T.Variable($S, $L, $T.$L, $L, $L, $T.of($L))", VARIABLES, v.name(), v.visible(), DOMAIN, v.domain().name(), MethodSweep.stateOffset(v.name()), sizeExpression(v.dims()), LIST, quoted(v.dims())));
+      vars.add(CodeBlock.of("new $T.Variable($S, $L, $T.$L, $L, $L, $T.of($L))", VARIABLES, v.name(), v.visible(), DOMAIN, v.domain().name(), Names.stateOffset(v.name()), sizeExpression(v.dims()), LIST, quoted(v.dims())));
     }
     m.addStatement("this.stateSize = at");
     m.addStatement("this.variables = new $T($T.of($L))", VARIABLES, LIST, CodeBlock.join(vars, ",\n"));
@@ -323,18 +317,10 @@ public final class ModelEmitter {
     for (JavaLowering.Scratch s : scratch.values()) {
       m.addStatement("this.$L = new double[$L]", s.name(), sizeExpression(s.dims()));
     }
-    if (batched) {
-      for (Value v : f.values()) {
-        if (MethodSweep.isScratchVector(v)) {
-          m.addStatement("this.t$L = new double[$L]", v.id(), MethodSweep.dimField(v.shape().dim(0)));
-          m.addStatement("this.g$L = new double[$L]", v.id(), MethodSweep.dimField(v.shape().dim(0)));
-        }
-      }
-    }
     m.addComment("Initialise θ in declaration order from one seeded stream.");
     m.addStatement("$T rng = new $T(seed)", SPLITTABLE_RANDOM, SPLITTABLE_RANDOM);
     for (ModelDeclaration.ParamDecl p : model.params()) {
-      String off = MethodSweep.paramOffset(p.name());
+      String off = Names.paramOffset(p.name());
       String n = sizeExpression(p.dims());
       List<Double> a = p.init().args();
       switch (p.init().kind()) {
@@ -348,11 +334,11 @@ public final class ModelEmitter {
   }
 
   private static String sizeExpression(List<String> dims) {
-    return dims.isEmpty() ? "1" : dims.stream().map(MethodSweep::dimField).collect(Collectors.joining(" * "));
+    return dims.isEmpty() ? "1" : dims.stream().map(Names::dimField).collect(Collectors.joining(" * "));
   }
 
   private static String dimFields(List<String> dims) {
-    return dims.stream().map(MethodSweep::dimField).collect(Collectors.joining(", "));
+    return dims.stream().map(Names::dimField).collect(Collectors.joining(", "));
   }
 
   private MethodSpec builderMethod() {
@@ -407,7 +393,7 @@ public final class ModelEmitter {
   private CodeBlock dimensionSwitch() {
     CodeBlock.Builder c = CodeBlock.builder().beginControlFlow("switch (name)");
     for (String dim : model.dimensions()) {
-      c.addStatement("case $S: return $L", dim, MethodSweep.dimField(dim));
+      c.addStatement("case $S: return $L", dim, Names.dimField(dim));
     }
     c.addStatement("default: throw new IllegalArgumentException($S + name + $S + DIMENSIONS)", "unknown dimension '", "'; this model has ");
     return c.endControlFlow().build();
@@ -487,14 +473,14 @@ public final class ModelEmitter {
     java.util.Set<String> dims = new java.util.LinkedHashSet<>();
     model.params().forEach(p -> dims.addAll(p.dims()));
     model.variables().forEach(v -> dims.addAll(v.dims()));
-    dims.forEach(d -> b.addStatement("int $L = this.$L", MethodSweep.dimField(d), MethodSweep.dimField(d)));
+    dims.forEach(d -> b.addStatement("int $L = this.$L", Names.dimField(d), Names.dimField(d)));
     // The first parameter and the first variable sit at offset 0: a constant the JIT folds away.
     for (int i = 0; i < model.params().size(); i++) {
-      String name = MethodSweep.paramOffset(model.params().get(i).name());
+      String name = Names.paramOffset(model.params().get(i).name());
       b.addStatement("int $L = $L", name, i == 0 ? "0" : "this." + name);
     }
     for (int i = 0; i < model.variables().size(); i++) {
-      String name = MethodSweep.stateOffset(model.variables().get(i).name());
+      String name = Names.stateOffset(model.variables().get(i).name());
       b.addStatement("int $L = $L", name, i == 0 ? "0" : "this." + name);
     }
     return b.build();
@@ -539,7 +525,7 @@ public final class ModelEmitter {
             .addParameter(DOUBLES, "v")
             .addStatement("double free = latentFields(v)");
     for (ModelDeclaration.VariableDecl h : latents()) {
-      String off = MethodSweep.stateOffset(h.name());
+      String off = Names.stateOffset(h.name());
       m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
       if (h.domain() == Domain.BINARY) {
         m.addComment("Σ_{h∈{0,1}} exp(−g h) = 1 + exp(−g)");
@@ -562,7 +548,7 @@ public final class ModelEmitter {
             .addComment("∇θ E is affine in h, so E_h|v[∇θ E(v, h)] = ∇θ E(v, E[h|v]).")
             .addStatement("latentFields(v)");
     for (ModelDeclaration.VariableDecl h : latents()) {
-      String off = MethodSweep.stateOffset(h.name());
+      String off = Names.stateOffset(h.name());
       m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
       if (h.domain() == Domain.BINARY) {
         m.addStatement("state[k] = $T.sigmoid(-dstate[k])", KERNELS);
@@ -604,7 +590,7 @@ public final class ModelEmitter {
     logSum.beginControlFlow("switch (block)");
     for (Map.Entry<String, Structure.BlockKind> e : structure.blocks().entrySet()) {
       ModelDeclaration.VariableDecl var = model.variable(e.getKey());
-      String off = MethodSweep.stateOffset(var.name());
+      String off = Names.stateOffset(var.name());
       String n = size(var);
       String grad = gradientMethodFor(List.of(var));
       fields.beginControlFlow("case $S:", var.name());
@@ -675,7 +661,7 @@ public final class ModelEmitter {
   }
 
   private MethodSpec gaussianMethod(ModelDeclaration.VariableDecl var, String grad) {
-    String off = MethodSweep.stateOffset(var.name());
+    String off = Names.stateOffset(var.name());
     String n = size(var);
     return MethodSpec.methodBuilder("gaussian_" + var.name())
         .addModifiers(Modifier.PRIVATE)
@@ -709,7 +695,7 @@ public final class ModelEmitter {
       if (!v.domain().isDiscrete()) {
         continue;
       }
-      String off = MethodSweep.stateOffset(v.name());
+      String off = Names.stateOffset(v.name());
       String cond = "site >= " + off + " && site < " + off + " + " + size(v);
       if (first) {
         m.beginControlFlow("if ($L)", cond);
@@ -752,7 +738,7 @@ public final class ModelEmitter {
     text.append("  free energy: ").append(structure.freeEnergy() ? "yes (latents summed out analytically)" : "no").append('\n');
     text.append("  blocks: ").append(structure.blocks().isEmpty() ? "none" : structure.blocks().toString().replace("=", ": ").toLowerCase(java.util.Locale.ROOT)).append('\n');
     text.append("  site conditionals: ").append(structure.sites().isEmpty() ? "none" : String.join(", ", structure.sites())).append('\n');
-    text.append("  batched gradients: ").append(BatchEmitter.of(f) != null ? "yes (matrix products through BLAS)" : "no (loops or ifs: per state)").append('\n');
+    text.append("  batched gradients: ").append(batched(f) ? "yes (matrix products through BLAS)" : "no (loops or ifs: per state)").append('\n');
     return override("describe", ClassName.get(String.class))
         .addStatement("StringBuilder dims = new StringBuilder()")
         .beginControlFlow("for (String d : DIMENSIONS)")

@@ -319,6 +319,36 @@ public enum Op {
     return tangent.of(b, v, dots);
   }
 
+  /**
+   * The batched rule: the call computing this op for every row of a batch at once, when operand
+   * rows are per state and the matrix is shared (W xᵣ for all r is X Wᵀ, one matrix product), or
+   * null. Placeholders as in the other templates, and {@code $rows}; {@code $B0} is per-row
+   * operand 0 as "array, offset, row stride", {@code $V0} shared operand 0 as "array, offset",
+   * {@code @0r}/{@code @0c} the rows/columns of matrix operand 0, {@code $OUT} the per-row result.
+   */
+  public String batchKernel() {
+    return switch (this) {
+      case MATVEC -> "Blas.gemm(false, true, $rows, @0r, @0c, 1.0, $B1, $V0, @0c, 0.0, $OUT)";
+      case VECMAT -> "Blas.gemm(false, false, $rows, @1c, @1r, 1.0, $B0, $V1, @1c, 0.0, $OUT)";
+      default -> null;
+    };
+  }
+
+  /**
+   * The batched rule for adding g_r times this op's value, for every row r, into a buffer: per-row
+   * rows for MATVEC and VECMAT (diag(g) H Wᵀ, diag(g) V W), the sum over rows for OUTER (Aᵀ diag(g)
+   * B, the gradient of a weight matrix). {@code $G} is the row scales (or null for ones), {@code
+   * $VOUT} a shared output as "array, offset", {@code $scratch} the batch scratch.
+   */
+  public String batchAccumulateKernel() {
+    return switch (this) {
+      case MATVEC -> "Blas.scaledRowsTimesTransposeAdd($B1, $rows, @0c, $G, $V0, @0r, $OUT, $scratch)";
+      case VECMAT -> "Blas.sparseTimesAdd($B0, $rows, @1r, $G, $V1, @1c, $OUT, $scratch)";
+      case OUTER -> "Blas.sparseTransposeTimesAdd($B0, $rows, #0, $G, $B1, #1, $VOUT, $scratch)";
+      default -> null;
+    };
+  }
+
   /** The kernel call computing a tensor op's value, or null for ELEMENT, ROW and OUTER. */
   public String kernel() {
     return kernel;

@@ -71,10 +71,20 @@ public final class JavaLowering {
 
     /** The size of a dimension. */
     String size(String dim);
+
+    /** Whether a leaf has one value per row of a batch (a variable, its output, a per-row argument). */
+    default boolean perRow(Value leaf) {
+      return false;
+    }
+
+    /** The distance between two rows of a per-row leaf. */
+    default String rowStride(Value leaf) {
+      return "stateSize";
+    }
   }
 
-  /** A scratch array the method needs, of the product of these dimensions. */
-  public record Scratch(String name, List<String> dims) {}
+  /** A scratch array the method needs, of the product of these dimensions (per row of a batch if {@code perRow}). */
+  public record Scratch(String name, List<String> dims, boolean perRow) {}
 
   /** The lowered method body, its scratch arrays, and the expression of the result (or null). */
   public record Lowered(CodeBlock code, List<Scratch> scratch, String result) {}
@@ -83,10 +93,16 @@ public final class JavaLowering {
   private final NumberType type;
   private final Storage storage;
   private final String prefix;
-  /** Stands for the kernel class inside statement text; {@link #line} turns it into an import. */
+  /** Stand for the kernel classes inside statement text; {@link #line} turns them into imports. */
   private static final String KERNELS = "\u0001";
+  private static final String BLAS = "\u0002";
   private final String kernels = KERNELS;
   private final ClassName kernelClass;
+  private final ClassName blasClass;
+  /** Batched: the program runs for rows r of a batch; per-row values are rows of batch arrays. */
+  private final boolean batched;
+  private final boolean[] perRow;
+  private boolean runOpen;
   private final CodeBlock.Builder code = CodeBlock.builder();
   private final Map<String, Scratch> scratch = new LinkedHashMap<>();
   private final Map<Integer, Stmt.Loop> loops = new HashMap<>();
@@ -96,16 +112,65 @@ public final class JavaLowering {
   private final boolean[] inline;
   private int fresh;
 
-  private JavaLowering(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels) {
+  private JavaLowering(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels, ClassName blas, boolean batched) {
     this.f = f;
     this.type = type;
     this.storage = storage;
     this.prefix = prefix;
     this.kernelClass = kernels;
+    this.blasClass = blas;
+    this.batched = batched;
     this.deferred = new boolean[f.values().size()];
     this.inline = new boolean[f.values().size()];
+    this.perRow = batched ? perRow(f, storage) : new boolean[f.values().size()];
     collectLoops(f.body());
     new Fusion().plan();
+  }
+
+  /**
+   * Lowers a loop-free program to code that runs it for {@code rows} states at once, the rows of
+   * the state array: values that differ between rows become rows of batch arrays, consecutive
+   * per-row statements share one loop over rows (a row's temporaries stay in L1), and where an op
+   * has a batched rule ({@link Op#batchKernel}, {@link Op#batchAccumulateKernel}) the rows go
+   * through one matrix product instead.
+   */
+  public static Lowered lowerBatched(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels, ClassName blas) {
+    JavaLowering l = new JavaLowering(f, type, storage, prefix, kernels, blas, true);
+    l.batchedBlock(f.body());
+    return new Lowered(l.code.build(), List.copyOf(l.scratch.values()), null);
+  }
+
+  /** Whether a program can be batched: no regions (loops and ifs stay per state). */
+  public static boolean batchable(EnergyFunction f) {
+    return f.body().stmts().stream().allMatch(s -> s instanceof Stmt.Let || s instanceof Stmt.Accumulate);
+  }
+
+  /** Values that differ between rows: per-row leaves, what reads them, buffers added to with them. */
+  private static boolean[] perRow(EnergyFunction f, Storage storage) {
+    boolean[] rows = new boolean[f.values().size()];
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Value v : f.values()) {
+        boolean r = v.op().kind() == Op.Kind.LEAF && v.op() != Op.ADJOINT && v.op() != Op.ACC
+            ? storage.perRow(v)
+            : v.args().stream().anyMatch(a -> rows[a]);
+        if (r && !rows[v.id()]) {
+          rows[v.id()] = true;
+          changed = true;
+        }
+      }
+      for (Stmt s : f.body().stmts()) {
+        if (s instanceof Stmt.Accumulate acc && rows[acc.value()]) {
+          Value target = f.value(acc.slot());
+          if (target.op() == Op.ADJOINT && !rows[target.id()]) {
+            rows[target.id()] = true;
+            changed = true;
+          }
+        }
+      }
+    }
+    return rows;
   }
 
   /**
@@ -114,7 +179,7 @@ public final class JavaLowering {
    * caller through JavaPoet).
    */
   public static Lowered lower(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels) {
-    JavaLowering l = new JavaLowering(f, type, storage, prefix, kernels);
+    JavaLowering l = new JavaLowering(f, type, storage, prefix, kernels, null, false);
     l.block(f.body());
     String result = f.hasResult() ? l.scalar(f.result()) : null;
     return new Lowered(l.code.build(), List.copyOf(l.scratch.values()), result);
@@ -165,39 +230,257 @@ public final class JavaLowering {
     }
   }
 
+  // ---------------------------------------------------------------- batches
+
+  private void batchedBlock(Block body) {
+    // Values shared by every row that read no buffer are computed once, first.
+    java.util.Set<Integer> early = new java.util.HashSet<>();
+    for (Stmt s : body.stmts()) {
+      if (s instanceof Stmt.Let let && !perRow[let.value().id()] && freeOfBuffers(let.value().id())) {
+        let(let.value());
+        early.add(let.value().id());
+      }
+    }
+    for (Stmt s : body.stmts()) {
+      if (s instanceof Stmt.Let let) {
+        if (!early.contains(let.value().id())) {
+          batchedLet(let.value());
+        }
+      } else if (s instanceof Stmt.Accumulate acc) {
+        batchedAccumulate(acc);
+      } else {
+        throw new IllegalStateException("regions are not batched");
+      }
+    }
+    closeRun();
+  }
+
+  private boolean freeOfBuffers(int id) {
+    Value v = f.value(id);
+    if (v.op() == Op.ADJOINT || v.op() == Op.OUT) {
+      return false;
+    }
+    return v.args().stream().allMatch(this::freeOfBuffers);
+  }
+
+  private void batchedLet(Value v) {
+    if (deferred[v.id()]) {
+      return;
+    }
+    if (!perRow[v.id()]) {
+      closeRun();
+      let(v);
+      return;
+    }
+    switch (v.op()) {
+      case VAR, OUT, PARAM, CONST, ROW -> {}
+      case ARG -> {
+        openRun();
+        define(v.id(), storage.argument(v));
+      }
+      case ADJOINT -> {
+        closeRun();
+        let(v);
+      }
+      default -> {
+        if (v.op().batchKernel() != null && sharedMatrixAndRows(v.args())) {
+          closeRun();
+          line("$L", batchTemplate(v.op().batchKernel(), v.args(), null, batchView(v.id()), null));
+        } else {
+          openRun();
+          let(v);
+        }
+      }
+    }
+  }
+
+  /** Whether the operands are one shared matrix and per-row vectors. */
+  private boolean sharedMatrixAndRows(List<Integer> operands) {
+    for (int a : operands) {
+      Shape shape = f.value(a).shape();
+      if (shape.isMatrix() ? perRow[a] : !perRow[a] || inline[a] || !shape.isVector()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void batchedAccumulate(Stmt.Accumulate acc) {
+    Value target = f.value(acc.slot());
+    Value v = f.value(acc.value());
+    if (!perRow[target.id()] && !perRow[v.id()]) {
+      closeRun();
+      accumulate(acc);
+      return;
+    }
+    boolean whole = acc.indices().isEmpty() && !acc.subtract() && target.op() != Op.ROW && !target.shape().isScalar();
+    if (whole && deferred[v.id()] && !inline[v.id()]) {
+      // The value is s · K(...) or K(...), K an op added in place; s must be a per-row scalar.
+      int scale = -1;
+      boolean negate = false;
+      Value kernel = v;
+      if (v.op() == Op.MUL) {
+        scale = f.value(v.arg(0)).shape().isScalar() ? v.arg(0) : v.arg(1);
+        kernel = f.value(v.arg(0) == scale ? v.arg(1) : v.arg(0));
+      } else if (v.op() == Op.NEG) {
+        negate = true;
+        kernel = f.value(v.arg(0));
+      }
+      List<Integer> operands = new ArrayList<>(kernel.args());
+      if (kernel.op() == Op.OUTER && deferred[kernel.id()] && deferred[kernel.arg(0)]) {
+        Value scaled = f.value(kernel.arg(0));
+        int s = f.value(scaled.arg(0)).shape().isScalar() ? scaled.arg(0) : scaled.arg(1);
+        operands.set(0, scaled.arg(0) == s ? scaled.arg(1) : scaled.arg(0));
+        scale = scale < 0 && !negate ? s : -2;
+      }
+      boolean rowScale = scale == -1 || (scale >= 0 && (!perRow[scale] || isRowArray(scale)));
+      String template = deferred[kernel.id()] ? kernel.op().batchAccumulateKernel() : null;
+      if (rowScale && template != null && perRow[target.id()] != (kernel.op() == Op.OUTER) && sharedMatrixAndRows(operands)) {
+        String g = rowScales(acc.value(), scale, negate);
+        line("$L", batchTemplate(template, operands, g, perRow[target.id()] ? batchView(target.id()) : view(target.id()), view(target.id())));
+        return;
+      }
+      if (rowScale && scale >= 0 && !perRow[target.id()] && kernel.shape().isVector() && kernel.op().accumulateKernel() == null
+          && perRow[kernel.id()] && !inline[kernel.id()]) {
+        // Σ_r s_r a_r into a shared vector: a weighted column sum.
+        String g = rowScales(acc.value(), scale, false);
+        line("$L.columnSumsAdd($L, rows, $L, $L, $L)", BLAS, batchView(kernel.id()), length(kernel.id()), g, view(target.id()));
+        return;
+      }
+    }
+    openRun();
+    accumulate(acc);
+  }
+
+  /**
+   * The row scales of a batched kernel as an array (or "null" for ones): a per-row scalar's own
+   * array, else the shared scale (or −1) written into an array of rows. Closes the row loop.
+   */
+  private String rowScales(int value, int scale, boolean negate) {
+    if (scale < 0 && !negate) {
+      closeRun();
+      return "null";
+    }
+    if (scale >= 0 && perRow[scale]) {
+      closeRun();
+      return array(scale);
+    }
+    String name = prefix + "scale" + value;
+    scratch.putIfAbsent(name, new Scratch(name, List.of(), true));
+    openRun();
+    line("$L[r] = $L", name, negate ? type.literal(-1) : scalar(scale));
+    closeRun();
+    return name;
+  }
+
+  /** A per-row scalar kept in an array of its own (entry r for row r). */
+  private boolean isRowArray(int id) {
+    Value v = f.value(id);
+    return v.shape().isScalar() && v.op() != Op.VAR && v.op() != Op.OUT && v.op() != Op.PARAM;
+  }
+
+  /** A per-row value as "array, offset of row 0, row stride". */
+  private String batchView(int id) {
+    return array(id) + ", " + baseOffset(id) + ", " + stride(id);
+  }
+
+  private String batchTemplate(String template, List<Integer> operands, String g, String out, String vout) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < template.length(); i++) {
+      char c = template.charAt(i);
+      String rest = template.substring(i);
+      if (rest.startsWith("$rows")) {
+        s.append("rows");
+        i += 4;
+      } else if (rest.startsWith("$scratch")) {
+        s.append("batchScratch");
+        i += 7;
+      } else if (rest.startsWith("$VOUT")) {
+        s.append(vout);
+        i += 4;
+      } else if (rest.startsWith("$OUT")) {
+        s.append(out);
+        i += 3;
+      } else if (rest.startsWith("$G")) {
+        s.append(g);
+        i += 1;
+      } else if ((c == '$' || c == '@' || c == '#') && i + 1 < template.length() && (Character.isDigit(template.charAt(i + 1)) || template.charAt(i + 1) == 'B' || template.charAt(i + 1) == 'V')) {
+        char kind = Character.isDigit(template.charAt(i + 1)) ? c : template.charAt(i + 1);
+        int at = Character.isDigit(template.charAt(i + 1)) ? i + 1 : i + 2;
+        int operand = operands.get(template.charAt(at) - '0');
+        Shape shape = f.value(operand).shape();
+        switch (kind) {
+          case 'B' -> s.append(batchView(operand));
+          case 'V' -> s.append(view(operand));
+          case '#' -> s.append(length(operand));
+          case '@' -> {
+            s.append(storage.size(shape.dim(template.charAt(at + 1) == 'r' ? 0 : 1)));
+            at++;
+          }
+          default -> s.append(operand(operand));
+        }
+        i = at;
+      } else if (rest.startsWith("Blas.")) {
+        s.append(BLAS).append('.');
+        i += 4;
+      } else if (rest.startsWith("Kernels.")) {
+        s.append(kernels).append('.');
+        i += 7;
+      } else {
+        s.append(c);
+      }
+    }
+    return s.toString();
+  }
+
+  private void openRun() {
+    if (!runOpen) {
+      code.beginControlFlow("for (int r = 0; r < rows; r++)");
+      runOpen = true;
+    }
+  }
+
+  private void closeRun() {
+    if (runOpen) {
+      code.endControlFlow();
+      runOpen = false;
+    }
+  }
+
   private void let(Value v) {
     if (deferred[v.id()]) {
       return;
     }
     switch (v.op()) {
       case PARAM, VAR, OUT, ARG, CONST, ROW -> {}
-      case INT -> line("$L $L = $L", type.java(), local(v.id()), render(v.intValue()));
+      case INT -> define(v.id(), render(v.intValue()));
       case ADJOINT -> {
-        if (v.shape().isScalar()) {
+        if (v.shape().isScalar() && !perRow[v.id()]) {
           line("$L $L = $L", type.java(), local(v.id()), type.literal(0));
+        } else if (perRow[v.id()]) {
+          line("java.util.Arrays.fill($L, 0, rows * $L, $L)", scratchOf(v), width(v.id()), type.literal(0));
         } else {
           line("java.util.Arrays.fill($L, $L)", scratchOf(v), type.literal(0));
         }
       }
-      case ELEMENT -> line("$L $L = $L", type.java(), local(v.id()), elementRead(v));
+      case ELEMENT -> define(v.id(), elementRead(v));
       default -> {
         if (v.op().kind() == Op.Kind.ELEMENTWISE) {
           if (v.shape().isScalar()) {
-            line("$L $L = $L", type.java(), local(v.id()), elementwise(v, null));
+            define(v.id(), elementwise(v, null));
           } else {
             String k = fresh("k");
-            code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, length(v.id()), k);
-            line("$L[$L] = $L", scratchOf(v), k, elementwise(v, k));
+            code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, flatSize(v.shape()), k);
+            line("$L[$L] = $L", array(v.id()), plus(offset(v.id()), k), elementwise(v, k));
             code.endControlFlow();
           }
         } else if (v.shape().isScalar()) {
           reduction(v);
         } else if (v.op() == Op.OUTER) {
-          String out = scratchOf(v);
-          line("java.util.Arrays.fill($L, $L)", out, type.literal(0));
-          line("$L", template(v.op().accumulateKernel(), v, "1.0", out + ", 0"));
+          line("java.util.Arrays.fill($L, $L, $L, $L)", array(v.id()), offset(v.id()), plus(offset(v.id()), flatSize(v.shape())), type.literal(0));
+          line("$L", template(v.op().accumulateKernel(), v, "1.0", view(v.id())));
         } else {
-          line("$L", template(v.op().kernel(), v, null, scratchOf(v) + ", 0"));
+          line("$L", template(v.op().kernel(), v, null, view(v.id())));
         }
       }
     }
@@ -207,7 +490,7 @@ public final class JavaLowering {
   private void reduction(Value v) {
     boolean fused = v.args().stream().anyMatch(a -> inline[a]);
     if (!fused) {
-      line("$L $L = $L", type.java(), local(v.id()), template(v.op().kernel(), v, null, null));
+      define(v.id(), template(v.op().kernel(), v, null, null));
       return;
     }
     String acc = local(v.id());
@@ -224,6 +507,18 @@ public final class JavaLowering {
       }
     }
     code.endControlFlow();
+    if (perRow[v.id()]) {
+      define(v.id(), acc);
+    }
+  }
+
+  /** Defines a scalar: a local, or for a per-row value its entry of this row. */
+  private void define(int id, String expr) {
+    if (perRow[id]) {
+      line("$L[$L] = $L", array(id), offset(id), expr);
+    } else {
+      line("$L $L = $L", type.java(), local(id), expr);
+    }
   }
 
   private void accumulate(Stmt.Accumulate acc) {
@@ -247,6 +542,9 @@ public final class JavaLowering {
         int s = f.value(v.arg(0)).shape().isScalar() ? v.arg(0) : v.arg(1);
         alpha = scalar(s);
         kernel = f.value(v.arg(0) == s ? v.arg(1) : v.arg(0));
+      } else if (v.op() == Op.NEG) {
+        alpha = "-1.0";
+        kernel = f.value(v.arg(0));
       }
       if (kernel.op().accumulateKernel() != null && deferred[kernel.id()]) {
         if (kernel.op() == Op.OUTER && deferred[kernel.arg(0)]) {
@@ -274,15 +572,15 @@ public final class JavaLowering {
   /** Adds a statement; the kernel class is referenced through JavaPoet, so it is imported. */
   private void line(String format, Object... args) {
     String text = CodeBlock.of(format, args).toString();
-    String[] parts = text.split(KERNELS, -1);
     StringBuilder fmt = new StringBuilder();
     List<Object> classes = new ArrayList<>();
-    for (int i = 0; i < parts.length; i++) {
-      if (i > 0) {
+    for (char c : text.toCharArray()) {
+      if (c == KERNELS.charAt(0) || c == BLAS.charAt(0)) {
         fmt.append("$T");
-        classes.add(kernelClass);
+        classes.add(c == KERNELS.charAt(0) ? kernelClass : blasClass);
+      } else {
+        fmt.append(c == '$' ? "$$" : String.valueOf(c));
       }
-      fmt.append(parts[i].replace("$", "$$"));
     }
     code.addStatement(fmt.toString(), classes.toArray());
   }
@@ -303,6 +601,9 @@ public final class JavaLowering {
   /** The expression of a scalar value. */
   private String scalar(int id) {
     Value v = f.value(id);
+    if (perRow[id] && v.op() != Op.CONST) {
+      return array(id) + "[" + offset(id) + "]";
+    }
     return switch (v.op()) {
       case CONST -> type.literal(v.number());
       case ARG -> storage.argument(v);
@@ -404,8 +705,14 @@ public final class JavaLowering {
     };
   }
 
+  /** The offset of a value's first entry (in a batch: of this row's). */
   private String offset(int id) {
     Value v = f.value(id);
+    if (perRow[id] && v.op() != Op.ROW) {
+      String row = "r * " + stride(id);
+      String base = baseOffset(id);
+      return base.equals("0") ? (stride(id).equals("1") ? "r" : row) : row + " + " + base;
+    }
     return switch (v.op()) {
       case PARAM, VAR, OUT -> storage.offset(v);
       case ROW -> {
@@ -416,6 +723,24 @@ public final class JavaLowering {
       }
       default -> "0";
     };
+  }
+
+  /** Where row 0 of a per-row value starts. */
+  private String baseOffset(int id) {
+    Value v = f.value(id);
+    return v.op() == Op.PARAM || v.op() == Op.VAR || v.op() == Op.OUT ? storage.offset(v) : "0";
+  }
+
+  /** The distance between rows of a per-row value. */
+  private String stride(int id) {
+    Value v = f.value(id);
+    return v.op() == Op.PARAM || v.op() == Op.VAR || v.op() == Op.OUT ? storage.rowStride(v) : width(id);
+  }
+
+  /** The number of entries of one row of a value. */
+  private String width(int id) {
+    Shape shape = f.value(id).shape();
+    return shape.isScalar() ? "1" : flatSize(shape);
   }
 
   private String length(int id) {
@@ -433,7 +758,7 @@ public final class JavaLowering {
 
   private String scratchOf(Value v) {
     String name = prefix + local(v.id());
-    scratch.putIfAbsent(name, new Scratch(name, v.shape().dims()));
+    scratch.putIfAbsent(name, new Scratch(name, v.shape().dims(), perRow[v.id()]));
     return name;
   }
 
@@ -541,6 +866,7 @@ public final class JavaLowering {
     /** For values used once: the block of the use and what uses them (a Let's value or an Accumulate). */
     private final Map<Integer, Block> usedIn = new HashMap<>();
     private final Map<Integer, Object> user = new HashMap<>();
+    private final Map<Integer, List<Object>> users = new HashMap<>();
 
     void plan() {
       scan(f.body());
@@ -568,6 +894,11 @@ public final class JavaLowering {
         Value v = f.value(e.getKey());
         if (v.op().accumulateKernel() != null) {
           deferKernel(v);
+        } else if (v.op() == Op.NEG && f.value(v.arg(0)).op().accumulateKernel() != null && single(v.arg(0))) {
+          // −K(...) added in place: K with alpha −1.
+          inline[v.id()] = false;
+          deferred[v.id()] = true;
+          deferKernel(f.value(v.arg(0)));
         } else if (v.op() == Op.MUL && !v.shape().isScalar()) {
           int s = f.value(v.arg(0)).shape().isScalar() ? v.arg(0) : f.value(v.arg(1)).shape().isScalar() ? v.arg(1) : -1;
           if (s < 0) {
@@ -581,6 +912,50 @@ public final class JavaLowering {
           } else if (!inline[w.id()] && w.shape().isVector()) {
             inline[v.id()] = false;
             deferred[v.id()] = true;
+          }
+        }
+      }
+      if (batched) {
+        scaledRows();
+      }
+    }
+
+    /**
+     * In a batch, s_r·a_r (s a per-row scalar, a stored rows) is not stored when every use takes
+     * the row scales as they are: an outer product summed over rows (Aᵀ diag(s) B) or a sum over
+     * rows into a shared vector (a weighted column sum).
+     */
+    private void scaledRows() {
+      for (Value v : f.values()) {
+        if (v.op() != Op.MUL || !perRow[v.id()] || !v.shape().isVector()) {
+          continue;
+        }
+        int s = f.value(v.arg(0)).shape().isScalar() ? v.arg(0) : f.value(v.arg(1)).shape().isScalar() ? v.arg(1) : -1;
+        if (s < 0 || !perRow[s] || !isRowArray(s)) {
+          continue;
+        }
+        int a = v.arg(0) == s ? v.arg(1) : v.arg(0);
+        if (!perRow[a] || inline[a]) {
+          continue;
+        }
+        List<Value> outers = new ArrayList<>();
+        boolean fits = true;
+        for (Object u : users.getOrDefault(v.id(), List.of())) {
+          if (u instanceof Stmt.Accumulate acc) {
+            fits &= acc.value() == v.id() && acc.indices().isEmpty() && !acc.subtract() && !perRow[acc.slot()] && f.value(acc.slot()).op() != Op.ROW;
+          } else if (u instanceof Value w && w.op() == Op.OUTER && w.arg(0) == v.id() && w.arg(1) != v.id() && uses[w.id()] == 1
+              && user.get(w.id()) instanceof Stmt.Accumulate acc && acc.indices().isEmpty() && !acc.subtract() && !perRow[acc.slot()]) {
+            outers.add(w);
+          } else {
+            fits = false;
+          }
+        }
+        if (fits && !users.getOrDefault(v.id(), List.of()).isEmpty()) {
+          deferred[v.id()] = true;
+          inline[v.id()] = false;
+          for (Value w : outers) {
+            deferred[w.id()] = true;
+            inline[w.id()] = false;
           }
         }
       }
@@ -629,6 +1004,7 @@ public final class JavaLowering {
     }
 
     private void use(int id, Block block, Object by) {
+      users.computeIfAbsent(id, k -> new ArrayList<>()).add(by);
       uses[id]++;
       usedIn.put(id, block);
       user.put(id, by);

@@ -12,11 +12,12 @@ import org.ebm4j.processor.ir.Stmt;
 import org.ebm4j.processor.ir.Value;
 
 /**
- * A scalar adjoint whose additions all sit in the block that declares it becomes a plain value,
- * the sum of its terms, defined at its last addition. Adjoints start at 0.0 and are added to, but
+ * An adjoint whose additions all sit in the block that declares it, each of the whole buffer with a
+ * value of its shape, becomes a plain value, the sum of its terms, defined at its last addition. Adjoints start at 0.0 and are added to, but
  * for doubles 0.0 + x is not x (it turns −0.0 into +0.0), so the JIT must keep every such addition;
  * in a loop body that costs as much as the useful work. As values, the other passes see through
- * them (a zero-skip guard needs to see that a term is proportional to a unit).
+ * them (a zero-skip guard needs to see that a term is proportional to a unit); a tensor needs no
+ * zeroed buffer and, used once, is written into its user's loop.
  */
 final class FoldAdjoints extends Rewriter {
   private final Set<Integer> foldable = new HashSet<>();
@@ -41,11 +42,14 @@ final class FoldAdjoints extends Rewriter {
 
   private void scan(Block block, Map<Integer, Block> declaredIn, Map<Integer, Set<Block>> addedIn) {
     for (Stmt s : block.stmts()) {
-      if (s instanceof Stmt.Let let && let.value().op() == Op.ADJOINT && let.value().shape().isScalar()) {
+      if (s instanceof Stmt.Let let && let.value().op() == Op.ADJOINT) {
         declaredIn.put(let.value().id(), block);
       } else if (s instanceof Stmt.Accumulate acc) {
-        Set<Block> where = addedIn.computeIfAbsent(acc.slot(), k -> java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
-        where.add(acc.indices().isEmpty() ? block : null);
+        // Additions through a row view, at subscripts or broadcast from a scalar keep the buffer.
+        int root = DeadCode.root(f, acc.slot());
+        boolean whole = root == acc.slot() && acc.indices().isEmpty() && f.value(acc.value()).shape().equals(f.value(root).shape());
+        Set<Block> where = addedIn.computeIfAbsent(root, k -> java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+        where.add(whole ? block : null);
       } else if (s instanceof Stmt.Loop loop) {
         scan(loop.body(), declaredIn, addedIn);
       } else if (s instanceof Stmt.If branch) {

@@ -1,0 +1,18 @@
+package org.ebm4j.processor.codegen;
+
+/** How generated classes spell the sizes of dimensions and the offsets of parameters and variables. */
+final class Names {
+  private Names() {}
+
+  static String dimField(String dim) {
+    return "dim_" + dim;
+  }
+
+  static String paramOffset(String name) {
+    return "param_" + name;
+  }
+
+  static String stateOffset(String name) {
+    return "state_" + name;
+  }
+}
