@@ -188,8 +188,7 @@ public final class ModelChecker {
     for (long mask = 0; mask < (1L << n); mask++) {
       for (int j = 0; j < n; j++) {
         int site = model.visibleSize() + j;
-        double[] values = model.variables().domainAt(site).unitValues();
-        x[site] = values[(int) ((mask >> j) & 1)];
+        x[site] = model.variables().domainAt(site).value((int) ((mask >> j) & 1));
       }
       logSum = Kernels.logAddExp(logSum, -specEnergy(x));
     }
@@ -248,13 +247,13 @@ public final class ModelChecker {
   }
 
   private void checkDiscreteBlock(BlockConditionals bc, Variables.Variable var, double[] x, double[] fields) {
-    double[] values = var.domain().unitValues();
+    Domain domain = var.domain();
     double[] y = x.clone();
     for (int k = 0; k < var.size(); k++) {
       int site = var.offset() + k;
-      y[site] = values[1];
+      y[site] = domain.high();
       double high = specEnergy(y);
-      y[site] = values[0];
+      y[site] = domain.low();
       double low = specEnergy(y);
       y[site] = x[site];
       expect("conditionalFields(" + var.name() + ")[" + k + "]", fields[k], low - high, 1e-9);
@@ -263,7 +262,7 @@ public final class ModelChecker {
       double logSum = Double.NEGATIVE_INFINITY;
       for (long mask = 0; mask < (1L << var.size()); mask++) {
         for (int k = 0; k < var.size(); k++) {
-          y[var.offset() + k] = values[(int) ((mask >> k) & 1)];
+          y[var.offset() + k] = domain.value((int) ((mask >> k) & 1));
         }
         logSum = Kernels.logAddExp(logSum, -specEnergy(y));
       }
@@ -277,7 +276,7 @@ public final class ModelChecker {
     for (int d = 0; d < draws; d++) {
       bc.sample(var.name(), z, gen);
       for (int k = 0; k < var.size(); k++) {
-        ones[k] += z[var.offset() + k] == values[1] ? 1 : 0;
+        ones[k] += domain.index(z[var.offset() + k]);
       }
     }
     checkOutsideUnchanged(x, z, var, "sample");

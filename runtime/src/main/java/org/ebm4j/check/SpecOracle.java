@@ -121,12 +121,7 @@ public final class SpecOracle {
     double[] x = new double[model.stateSize()];
     for (Variables.Variable v : model.variables().all()) {
       for (int k = v.offset(); k < v.offset() + v.size(); k++) {
-        x[k] =
-            switch (v.domain()) {
-              case BINARY -> rng.nextInt(2);
-              case SPIN -> 2 * rng.nextInt(2) - 1;
-              case REAL -> rng.nextGaussian();
-            };
+        x[k] = v.domain().isDiscrete() ? v.domain().value(rng.nextInt(v.domain().size())) : rng.nextGaussian();
       }
     }
     return x;

@@ -66,19 +66,12 @@ public record Dataset(String name, int size, int width, double[] values) {
         if (!domain.contains(value)) {
           throw new IllegalArgumentException(
               "data " + name + ", row " + (i + 1) + ", column " + (j + 1) + ": value " + value
-                  + " is not " + describe(domain));
+                  + " is not " + domain.valuesText());
         }
       }
     }
   }
 
-  private static String describe(Domain domain) {
-    return switch (domain) {
-      case BINARY -> "0 or 1 (the unit is @Binary)";
-      case SPIN -> "-1 or +1 (the unit is @Spin)";
-      case REAL -> "a finite number";
-    };
-  }
 
   /** A permutation of 0..size-1 drawn from {@code rng} (Fisher–Yates). */
   public int[] shuffledOrder(RandomGenerator rng) {

@@ -77,7 +77,7 @@ public final class Ais {
     double[] mean = data.columnMeans();
     for (int k = 0; k < data.width(); k++) {
       Domain d = model.variables().domainAt(k);
-      double p = d == Domain.SPIN ? (mean[k] + 1) / 2 : mean[k];
+      double p = d.isDiscrete() ? d.probabilityOfHigh(mean[k]) : 0.5;
       // Smooth towards 1/2 so that no unit is impossible under the base.
       p = (p * data.size() + 0.5) / (data.size() + 1.0);
       logits[k] = d.isDiscrete() ? Math.log(p / (1 - p)) : 0;
@@ -217,8 +217,7 @@ public final class Ais {
           for (int k = 0; k < h.size(); k++, j++) {
             double a = baseLogits[h.offset() + k];
             double m = beta * fields[j] + (1 - beta) * a;
-            s += h.domain() == Domain.SPIN ? Kernels.log2cosh(m / 2) - (1 - beta) * Kernels.log2cosh(a / 2)
-                : Kernels.softplus(m) - (1 - beta) * Kernels.softplus(a);
+            s += h.domain().logNormalizer(m) - (1 - beta) * h.domain().logNormalizer(a);
           }
         }
       }
@@ -306,11 +305,11 @@ public final class Ais {
     for (Variables.Variable v : order) {
       double[] logits = new double[rows * v.size()];
       org.ebm4j.model.Batches.blockLogits(model, v, states, rows, scratch, logits);
-      double low = v.domain().low();
+      Domain d = v.domain();
       for (int r = 0; r < rows; r++) {
         for (int k = 0; k < v.size(); k++) {
           double m = beta * logits[r * v.size() + k] + (1 - beta) * baseLogits[v.offset() + k];
-          states[r * width + v.offset() + k] = rng.nextDouble() < Kernels.sigmoid(m) ? 1 : low;
+          states[r * width + v.offset() + k] = d.draw(m, rng.nextDouble());
         }
       }
     }
@@ -322,7 +321,7 @@ public final class Ais {
     for (Variables.Variable h : latents) {
       for (int k = 0; k < h.size(); k++) {
         double a = baseLogits[h.offset() + k];
-        s += h.domain() == Domain.SPIN ? -Kernels.log2cosh(a / 2) : -Kernels.softplus(a);
+        s -= h.domain().logNormalizer(a);
       }
     }
     return s;
@@ -334,12 +333,7 @@ public final class Ais {
     for (int r = 0; r < runs; r++) {
       for (int k = 0; k < model.stateSize(); k++) {
         Domain d = model.variables().domainAt(k);
-        double p = Kernels.sigmoid(baseLogits[k]);
-        c.states()[r * model.stateSize() + k] = switch (d) {
-          case BINARY -> rng.nextDouble() < p ? 1 : 0;
-          case SPIN -> rng.nextDouble() < p ? 1 : -1;
-          case REAL -> rng.nextGaussian();
-        };
+        c.states()[r * model.stateSize() + k] = d.isDiscrete() ? d.draw(baseLogits[k], rng.nextDouble()) : rng.nextGaussian();
       }
     }
     return c;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.BlockConditionals;
-import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.Variables;
@@ -129,8 +128,7 @@ public final class Enumeration {
   private double logWeight(long index) {
     for (int j = 0; j < units.size(); j++) {
       int site = units.get(j);
-      Domain d = model.variables().domainAt(site);
-      x[site] = ((index >> j) & 1) == 1 ? 1.0 : d.low();
+      x[site] = model.variables().domainAt(site).value((int) ((index >> j) & 1));
     }
     return switch (side) {
       case VISIBLE -> -model.capability(FreeEnergy.class).orElseThrow().freeEnergy(java.util.Arrays.copyOf(x, model.visibleSize()));
@@ -184,8 +182,7 @@ public final class Enumeration {
           double[] fields = new double[v.size()];
           model.capability(BlockConditionals.class).orElseThrow().conditionalFields(visibleBlock, x, fields);
           for (int k = 0; k < v.size(); k++) {
-            double p1 = Kernels.sigmoid(fields[k]);
-            x[v.offset() + k] = v.domain() == Domain.SPIN ? 2 * p1 - 1 : p1;
+            x[v.offset() + k] = v.domain().mean(fields[k]);
           }
           model.accumulateGradient(x, weight * p, grad);
         }
@@ -225,7 +222,7 @@ public final class Enumeration {
     for (long i = 0; i < (1L << units.size()); i++) {
       for (int j = 0; j < units.size(); j++) {
         int site = units.get(j);
-        state[site] = ((i >> j) & 1) == 1 ? 1.0 : model.variables().domainAt(site).low();
+        state[site] = model.variables().domainAt(site).value((int) ((i >> j) & 1));
       }
       logSum = Kernels.logAddExp(logSum, -model.energy(state));
     }

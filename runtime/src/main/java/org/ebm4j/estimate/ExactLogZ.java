@@ -57,7 +57,7 @@ public final class ExactLogZ {
   /** The affine structure of an energy in its latents, read off the model. */
   private static final class Affine {
     final String block;
-    final boolean spinVisible;
+    final Domain visibleDomain;
     final int visible;
     final int hidden;
     final double[] f0;
@@ -66,18 +66,18 @@ public final class ExactLogZ {
     final double[] d;
     final double[] expDeltaUp;
     final double[] expDeltaDown;
-    final boolean[] spinLatent;
+    final Domain[] latentDomains;
 
-    private Affine(String block, boolean spinVisible, int visible, int hidden, double[] f0, double[] delta, double e0, double[] d, boolean[] spinLatent) {
+    private Affine(String block, Domain visibleDomain, int visible, int hidden, double[] f0, double[] delta, double e0, double[] d, Domain[] latentDomains) {
       this.block = block;
-      this.spinVisible = spinVisible;
+      this.visibleDomain = visibleDomain;
       this.visible = visible;
       this.hidden = hidden;
       this.f0 = f0;
       this.delta = delta;
       this.e0 = e0;
       this.d = d;
-      this.spinLatent = spinLatent;
+      this.latentDomains = latentDomains;
       this.expDeltaUp = new double[delta.length];
       this.expDeltaDown = new double[delta.length];
       for (int k = 0; k < delta.length; k++) {
@@ -107,10 +107,10 @@ public final class ExactLogZ {
       double[] delta = new double[h * n];
       double[] d = new double[h];
       double[] f = new double[n];
-      boolean[] spin = new boolean[h];
+      Domain[] domains = new Domain[h];
       for (int j = 0; j < h; j++) {
         int site = v.size() + j;
-        spin[j] = model.variables().domainAt(site) == Domain.SPIN;
+        domains[j] = model.variables().domainAt(site);
         x[site] = 1;
         blocks.get().conditionalFields(v.name(), x, f);
         d[j] = model.energy(x) - e0;
@@ -119,7 +119,7 @@ public final class ExactLogZ {
         }
         x[site] = 0;
       }
-      return new Affine(v.name(), v.domain() == Domain.SPIN, n, h, f0, delta, e0, d, spin);
+      return new Affine(v.name(), v.domain(), n, h, f0, delta, e0, d, domains);
     }
 
     double logZ(int threads, DoubleConsumer progress) {
@@ -179,7 +179,7 @@ public final class ExactLogZ {
             load(gray, field, u, energy, fieldSum);
           } else {
             boolean on = ((gray >>> j) & 1) == 1;
-            double step = spinLatent[j] ? 2 : 1;
+            double step = latentDomains[j].high() - latentDomains[j].low();
             flip(j, on ? step : -step, field, u, energy, fieldSum);
           }
         }
@@ -206,7 +206,7 @@ public final class ExactLogZ {
       System.arraycopy(f0, 0, field, 0, visible);
       energy[0] = e0;
       for (int j = 0; j < hidden; j++) {
-        double hj = ((gray >>> j) & 1) == 1 ? 1 : (spinLatent[j] ? -1 : 0);
+        double hj = latentDomains[j].value((int) ((gray >>> j) & 1));
         if (hj != 0) {
           energy[0] += hj * d[j];
           int row = j * visible;
@@ -276,7 +276,7 @@ public final class ExactLogZ {
           }
         }
       }
-      return spinVisible ? s - fieldSum / 2 : s;
+      return s + visibleDomain.logNormalizerOffset(fieldSum);
     }
   }
 }

@@ -2,7 +2,6 @@ package org.ebm4j.model;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.ebm4j.kernel.Kernels;
 import org.ebm4j.kernel.Parallel;
 import org.ebm4j.random.Rng;
 
@@ -43,15 +42,14 @@ public final class Batches {
     int width = model.stateSize();
     for (Variables.Variable h : latents(model)) {
       batch.energyGradientBatch(h.name(), states, rows, scratch);
-      boolean spin = h.domain() == Domain.SPIN;
+      Domain d = h.domain();
       int offset = h.offset();
       int size = h.size();
       Parallel.rows(rows, (long) size * ELEMENT_COST, (from, to) -> {
         for (int r = from; r < to; r++) {
           int base = r * width + offset;
           for (int k = 0; k < size; k++) {
-            double g = scratch[base + k];
-            states[base + k] = spin ? -Math.tanh(g) : Kernels.sigmoid(-g);
+            states[base + k] = d.meanOfField(scratch[base + k]);
           }
         }
       });
@@ -67,7 +65,7 @@ public final class Batches {
     int width = model.stateSize();
     long key = rng.nextLong();
     for (Variables.Variable h : latents(model)) {
-      boolean spin = h.domain() == Domain.SPIN;
+      Domain d = h.domain();
       int offset = h.offset();
       int size = h.size();
       long block = key + offset;
@@ -77,9 +75,7 @@ public final class Batches {
           int src = (meansRow + r) * width + offset;
           int dst = r * width + offset;
           for (int k = 0; k < size; k++) {
-            double m = means[src + k];
-            double p = spin ? (1 + m) / 2 : m;
-            target[dst + k] = spin ? 2 * below(stream.nextDouble(), p) - 1 : below(stream.nextDouble(), p);
+            target[dst + k] = d.drawFromMean(means[src + k], stream.nextDouble());
           }
         }
       });
@@ -94,7 +90,7 @@ public final class Batches {
     BatchGradients batch = model.capability(BatchGradients.class).orElseThrow();
     batch.energyGradientBatch(block.name(), states, rows, scratch);
     int width = model.stateSize();
-    boolean spin = block.domain() == Domain.SPIN;
+    Domain d = block.domain();
     int offset = block.offset();
     int size = block.size();
     long key = rng.nextLong();
@@ -103,10 +99,7 @@ public final class Batches {
         Rng stream = Rng.stream(key, r);
         int base = r * width + offset;
         for (int k = 0; k < size; k++) {
-          // binary: p(1) = σ(−∂E/∂x); spin: p(+1) = σ(−2 ∂E/∂x)
-          double logit = spin ? -2 * scratch[base + k] : -scratch[base + k];
-          double p = Kernels.sigmoid(logit);
-          states[base + k] = spin ? 2 * below(stream.nextDouble(), p) - 1 : below(stream.nextDouble(), p);
+          states[base + k] = d.draw(d.logitOfField(scratch[base + k]), stream.nextDouble());
         }
       }
     });
@@ -119,21 +112,13 @@ public final class Batches {
   public static void blockLogits(EnergyModel model, Variables.Variable block, double[] states, int rows, double[] scratch, double[] out) {
     BatchGradients batch = model.capability(BatchGradients.class).orElseThrow();
     batch.energyGradientBatch(block.name(), states, rows, scratch);
-    double factor = block.domain() == Domain.SPIN ? -2 : -1;
+    Domain d = block.domain();
     int width = model.stateSize();
     for (int r = 0; r < rows; r++) {
       for (int k = 0; k < block.size(); k++) {
-        out[r * block.size() + k] = factor * scratch[r * width + block.offset() + k];
+        out[r * block.size() + k] = d.logitOfField(scratch[r * width + block.offset() + k]);
       }
     }
-  }
-
-  /**
-   * 1 if u &lt; p else 0, without a branch: draws are coin flips, which a branch predictor cannot
-   * guess. For finite doubles u − p &lt; 0 exactly when u &lt; p, so the sign bit decides.
-   */
-  static double below(double u, double p) {
-    return Double.doubleToRawLongBits(u - p) >>> 63;
   }
 
   private static List<Variables.Variable> latents(EnergyModel model) {

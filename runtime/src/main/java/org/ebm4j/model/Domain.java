@@ -1,24 +1,40 @@
 package org.ebm4j.model;
 
-/** The values one unit of a variable takes. */
+import org.ebm4j.kernel.Kernels;
+
+/**
+ * The values one unit of a variable takes, and the maths of a unit that depends on them. Runtime
+ * and generated code ask the domain instead of branching on binary against spin, so a new kind of
+ * unit (categorical, say) is one more constant here.
+ *
+ * <p>A two-valued unit u ∈ {low, high} is described by its logit ℓ = log p(high) / p(low); its
+ * natural parameter is ℓ / (high − low), so that p(u) ∝ exp(u · ℓ / (high − low)). When an energy
+ * is affine in u with field g = ∂E/∂u, the conditional of u has ℓ = −(high − low) · g.
+ */
 public enum Domain {
   /** {0, 1}. */
-  BINARY,
+  BINARY(0, "0 or 1 (the unit is @Binary)"),
   /** {−1, +1}. */
-  SPIN,
+  SPIN(-1, "-1 or +1 (the unit is @Spin)"),
   /** ℝ. */
-  REAL;
+  REAL(Double.NaN, "a finite number");
+
+  private final double low;
+  private final String values;
+
+  Domain(double low, String values) {
+    this.low = low;
+    this.values = values;
+  }
 
   /** Whether {@code value} is in this domain. */
   public boolean contains(double value) {
-    switch (this) {
-      case BINARY:
-        return value == 0 || value == 1;
-      case SPIN:
-        return value == -1 || value == 1;
-      default:
-        return Double.isFinite(value);
-    }
+    return isDiscrete() ? value == low || value == 1 : Double.isFinite(value);
+  }
+
+  /** What a value of this domain looks like, for messages about data. */
+  public String valuesText() {
+    return values;
   }
 
   /** Whether the domain is finite, so its states can be enumerated. */
@@ -26,23 +42,122 @@ public enum Domain {
     return this != REAL;
   }
 
-  /** The lower value of a discrete domain: 0 for binary, −1 for spin. */
-  public double low() {
-    if (this == REAL) {
-      throw new UnsupportedOperationException("a real-valued unit has no lowest value");
-    }
-    return this == SPIN ? -1 : 0;
+  /** The number of values of a discrete domain. */
+  public int size() {
+    requireDiscrete();
+    return 2;
   }
 
-  /** The two values of a discrete domain, low first. */
+  /** The lower value of a discrete domain: 0 for binary, −1 for spin. */
+  public double low() {
+    requireDiscrete();
+    return low;
+  }
+
+  /** The higher value of a discrete domain: 1. */
+  public double high() {
+    requireDiscrete();
+    return 1;
+  }
+
+  /** The value of index i (0 the low value, 1 the high one): the one decoder from an index, or a bit of a state number, to a unit's value. */
+  public double value(int index) {
+    requireDiscrete();
+    return index == 0 ? low : 1;
+  }
+
+  /** The index of a value (inverse of {@link #value}). */
+  public int index(double value) {
+    requireDiscrete();
+    return value == 1 ? 1 : 0;
+  }
+
+  /** The values of a discrete domain, in index order. */
   public double[] unitValues() {
-    switch (this) {
-      case BINARY:
-        return new double[] {0, 1};
-      case SPIN:
-        return new double[] {-1, 1};
-      default:
-        throw new UnsupportedOperationException("a real-valued unit has no finite set of values");
+    requireDiscrete();
+    return new double[] {low, 1};
+  }
+
+  /** ℓ / (high − low): the coefficient of u in log p(u). */
+  public double naturalParameter(double logit) {
+    requireDiscrete();
+    return logit / (1 - low);
+  }
+
+  /** log Σ_u exp(u · ℓ / (high − low)): binary softplus(ℓ), spin log 2cosh(ℓ/2). */
+  public double logNormalizer(double logit) {
+    return switch (this) {
+      case BINARY -> Kernels.softplus(logit);
+      case SPIN -> Kernels.log2cosh(logit / 2);
+      default -> throw notDiscrete();
+    };
+  }
+
+  /**
+   * The part of {@link #logNormalizer} beyond softplus(ℓ), linear in ℓ: low · ℓ / (high − low)
+   * (binary 0, spin −ℓ/2), so a sum of logits can be corrected at once.
+   */
+  public double logNormalizerOffset(double logit) {
+    return low * naturalParameter(logit);
+  }
+
+  /** E[u] for logit ℓ: binary σ(ℓ), spin tanh(ℓ/2). */
+  public double mean(double logit) {
+    return switch (this) {
+      case BINARY -> Kernels.sigmoid(logit);
+      case SPIN -> Math.tanh(logit / 2);
+      default -> throw notDiscrete();
+    };
+  }
+
+  /** p(high) of a unit whose mean is {@code mean}. */
+  public double probabilityOfHigh(double mean) {
+    requireDiscrete();
+    return (mean - low) / (1 - low);
+  }
+
+  /** The conditional logit of a unit the energy is affine in, from its field g = ∂E/∂u. */
+  public double logitOfField(double field) {
+    requireDiscrete();
+    return -(1 - low) * field;
+  }
+
+  /** log Σ_u exp(−g · u): the unit summed out of exp(−E) when E is affine in it with field g. */
+  public double logPartitionOfField(double field) {
+    return logNormalizer(logitOfField(field));
+  }
+
+  /** E[u] under exp(−g · u). */
+  public double meanOfField(double field) {
+    return mean(logitOfField(field));
+  }
+
+  /**
+   * The unit drawn with logit ℓ from a uniform u in [0, 1): high if u &lt; p(high). No branch:
+   * draws are coin flips, which a branch predictor cannot guess; for finite doubles u − p &lt; 0
+   * exactly when u &lt; p, so the sign bit decides.
+   */
+  public double draw(double logit, double u) {
+    return drawWithProbability(Kernels.sigmoid(logit), u);
+  }
+
+  /** The unit drawn with mean {@code mean} from a uniform u. */
+  public double drawFromMean(double mean, double u) {
+    return drawWithProbability(probabilityOfHigh(mean), u);
+  }
+
+  private double drawWithProbability(double p, double u) {
+    requireDiscrete();
+    return low + (1 - low) * (Double.doubleToRawLongBits(u - p) >>> 63);
+  }
+
+  private void requireDiscrete() {
+    if (this == REAL) {
+      throw notDiscrete();
     }
+  }
+
+  private static UnsupportedOperationException notDiscrete() {
+    return new UnsupportedOperationException("a real-valued unit has no finite set of values");
   }
 }

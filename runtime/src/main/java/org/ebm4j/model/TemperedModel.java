@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import org.ebm4j.kernel.Kernels;
 
 /**
  * A model seen at inverse temperature β: log p̃_β(x) = β·log p̃(x) + (1 − β)·log p_base(x), with a
@@ -37,11 +36,8 @@ public final class TemperedModel implements EnergyModel {
     this.baseLogits = baseLogits.clone();
     double logZ = 0;
     for (int k = 0; k < baseLogits.length; k++) {
-      logZ += switch (model.variables().domainAt(k)) {
-        case BINARY -> Kernels.softplus(baseLogits[k]);
-        case SPIN -> Kernels.log2cosh(baseLogits[k] / 2);
-        case REAL -> 0.5 * Math.log(2 * Math.PI);
-      };
+      Domain d = model.variables().domainAt(k);
+      logZ += d.isDiscrete() ? d.logNormalizer(baseLogits[k]) : 0.5 * Math.log(2 * Math.PI);
     }
     this.baseLogZ = logZ;
     this.scratch = new double[model.stateSize()];
@@ -66,11 +62,8 @@ public final class TemperedModel implements EnergyModel {
   public double baseLogDensity(double[] x) {
     double s = -baseLogZ;
     for (int k = 0; k < x.length; k++) {
-      s += switch (model.variables().domainAt(k)) {
-        case BINARY -> baseLogits[k] * x[k];
-        case SPIN -> baseLogits[k] * x[k] / 2;
-        case REAL -> -0.5 * x[k] * x[k];
-      };
+      Domain d = model.variables().domainAt(k);
+      s += d.isDiscrete() ? d.naturalParameter(baseLogits[k]) * x[k] : -0.5 * x[k] * x[k];
     }
     return s;
   }
@@ -106,12 +99,8 @@ public final class TemperedModel implements EnergyModel {
   public void inputGradient(double[] x, double[] out) {
     model.inputGradient(x, out);
     for (int k = 0; k < out.length; k++) {
-      double base =
-          switch (model.variables().domainAt(k)) {
-            case BINARY -> baseLogits[k];
-            case SPIN -> baseLogits[k] / 2;
-            case REAL -> -x[k];
-          };
+      Domain d = model.variables().domainAt(k);
+      double base = d.isDiscrete() ? d.naturalParameter(baseLogits[k]) : -x[k];
       out[k] = beta * out[k] + (1 - beta) * base;
     }
   }
@@ -173,7 +162,7 @@ public final class TemperedModel implements EnergyModel {
         double[] m = new double[h.size()];
         blocks.conditionalFields(h.name(), state, m);
         for (double mj : m) {
-          free -= h.domain() == Domain.SPIN ? Kernels.log2cosh(mj / 2) : Kernels.softplus(mj);
+          free -= h.domain().logNormalizer(mj);
         }
       }
       return free;
@@ -189,8 +178,7 @@ public final class TemperedModel implements EnergyModel {
         double[] m = new double[h.size()];
         blocks.conditionalFields(h.name(), state, m);
         for (int k = 0; k < m.length; k++) {
-          double p = Kernels.sigmoid(m[k]);
-          state[h.offset() + k] = h.domain() == Domain.SPIN ? 2 * p - 1 : p;
+          state[h.offset() + k] = h.domain().mean(m[k]);
         }
       }
       accumulateGradient(state, weight, grad);
@@ -233,9 +221,8 @@ public final class TemperedModel implements EnergyModel {
       Variables.Variable v = block(name);
       double[] fields = new double[v.size()];
       conditionalFields(name, x, fields);
-      double low = v.domain().low();
       for (int k = 0; k < v.size(); k++) {
-        x[v.offset() + k] = rng.nextDouble() < Kernels.sigmoid(fields[k]) ? 1 : low;
+        x[v.offset() + k] = v.domain().draw(fields[k], rng.nextDouble());
       }
     }
 
@@ -249,7 +236,7 @@ public final class TemperedModel implements EnergyModel {
       // E_β is affine in the block: log Σ exp(−E_β) = −E_β(block = 0) + Σ_k log Σ_{u} exp(g_k u).
       double sum = -energy(scratch);
       for (double f : fields) {
-        sum += v.domain() == Domain.SPIN ? Kernels.log2cosh(f / 2) : Kernels.softplus(f);
+        sum += v.domain().logNormalizer(f);
       }
       return sum;
     }

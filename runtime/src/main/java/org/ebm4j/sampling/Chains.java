@@ -30,12 +30,7 @@ public final class Chains {
     for (int chain = 0; chain < count; chain++) {
       for (Variables.Variable v : model.variables().all()) {
         for (int k = v.offset(); k < v.offset() + v.size(); k++) {
-          c.states[chain * c.width + k] =
-              switch (v.domain()) {
-                case BINARY -> rng.nextBoolean() ? 1 : 0;
-                case SPIN -> rng.nextBoolean() ? 1 : -1;
-                case REAL -> rng.nextGaussian();
-              };
+          c.states[chain * c.width + k] = v.domain().isDiscrete() ? v.domain().value(rng.nextBoolean() ? 1 : 0) : rng.nextGaussian();
         }
       }
     }

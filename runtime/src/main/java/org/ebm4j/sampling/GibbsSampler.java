@@ -3,7 +3,6 @@ package org.ebm4j.sampling;
 import com.google.auto.service.AutoService;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.SiteConditionals;
 
@@ -34,9 +33,7 @@ public final class GibbsSampler implements Sampler {
 
   /** Draws x[site] from its conditional given the rest. */
   static void update(EnergyModel model, SiteConditionals sites, double[] x, int site, RandomGenerator rng) {
-    double logit = sites.conditionalLogit(x, site);
-    boolean high = rng.nextDouble() < Kernels.sigmoid(logit);
-    x[site] = high ? 1 : model.variables().domainAt(site).low();
+    x[site] = model.variables().domainAt(site).draw(sites.conditionalLogit(x, site), rng.nextDouble());
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class MetropolisSampler implements Sampler {
           double delta = x[site] == 1 ? -logit : logit;
           proposed++;
           if (delta >= 0 || rng.nextDouble() < Math.exp(delta)) {
-            x[site] = x[site] == 1 ? d.low() : 1;
+            x[site] = d.value(1 - d.index(x[site]));
             accepted++;
           }
         }
@@ -71,9 +71,10 @@ public final class MetropolisSampler implements Sampler {
 
   private double flipLogit(int site) {
     double saved = x[site];
-    x[site] = 1;
+    org.ebm4j.model.Domain d = model.variables().domainAt(site);
+    x[site] = d.high();
     double high = model.energy(x);
-    x[site] = model.variables().domainAt(site).low();
+    x[site] = d.low();
     double low = model.energy(x);
     x[site] = saved;
     return low - high;

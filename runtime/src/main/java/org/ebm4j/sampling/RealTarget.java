@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
@@ -95,8 +94,7 @@ final class RealTarget {
       double[] fields = fieldsByVariable.computeIfAbsent(h.name(), name -> new double[h.size()]);
       blocks.conditionalFields(h.name(), full, fields);
       for (int k = 0; k < h.size(); k++) {
-        double p = Kernels.sigmoid(fields[k]);
-        full[h.offset() + k] = h.domain() == Domain.SPIN ? 2 * p - 1 : p;
+        full[h.offset() + k] = h.domain().mean(fields[k]);
       }
     }
     model.inputGradient(full, grad);

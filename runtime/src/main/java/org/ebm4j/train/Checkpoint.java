@@ -166,6 +166,8 @@ public final class Checkpoint {
       }
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(dir + " holds no checkpoint (" + FILE + " is missing); pass the --out directory of a train run");
+    } catch (java.io.EOFException e) {
+      throw new IllegalArgumentException("checkpoint " + file + " ends early: the file is truncated");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read checkpoint " + file + ": " + e.getMessage());
     }

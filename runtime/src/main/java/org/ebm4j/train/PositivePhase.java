@@ -69,8 +69,7 @@ final class PositivePhase {
         blocks.sample(h.name(), state, rng);
       } else {
         for (int site = h.offset(); site < h.offset() + h.size(); site++) {
-          boolean high = rng.nextDouble() < Kernels.sigmoid(sites.conditionalLogit(state, site));
-          state[site] = high ? 1 : h.domain().low();
+          state[site] = h.domain().draw(sites.conditionalLogit(state, site), rng.nextDouble());
         }
       }
     }
@@ -94,8 +93,7 @@ final class PositivePhase {
   private void load(int index) {
     for (int j = 0; j < latentUnits.size(); j++) {
       int site = latentUnits.get(j);
-      boolean one = ((index >> j) & 1) == 1;
-      state[site] = one ? 1.0 : model.variables().domainAt(site).low();
+      state[site] = model.variables().domainAt(site).value((index >> j) & 1);
     }
   }
 }

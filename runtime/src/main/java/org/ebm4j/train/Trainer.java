@@ -380,7 +380,8 @@ public final class Trainer {
         int unit = local.nextInt(v.length);
         double here = Enumeration.logPTildeVisible(model, v);
         double saved = v[unit];
-        v[unit] = saved == 1 ? model.variables().domainAt(unit).low() : 1;
+        org.ebm4j.model.Domain d = model.variables().domainAt(unit);
+        v[unit] = d.value(1 - d.index(saved));
         double flipped = Enumeration.logPTildeVisible(model, v);
         total += -Kernels.softplus(flipped - here);
       }

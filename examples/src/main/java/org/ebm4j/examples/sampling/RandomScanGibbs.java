@@ -35,7 +35,7 @@ public final class RandomScanGibbs implements Sampler {
       for (int update = 0; update < sweeps * x.length; update++) {
         int site = rng.nextInt(x.length);
         boolean high = rng.nextDouble() < Kernels.sigmoid(sites.conditionalLogit(x, site));
-        x[site] = high ? 1 : model.variables().domainAt(site).low();
+        x[site] = model.variables().domainAt(site).value(high ? 1 : 0);
       }
       chains.set(c, x);
     }

@@ -527,13 +527,8 @@ public final class ModelEmitter {
     for (ModelDeclaration.VariableDecl h : latents()) {
       String off = Names.stateOffset(h.name());
       m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
-      if (h.domain() == Domain.BINARY) {
-        m.addComment("Σ_{h∈{0,1}} exp(−g h) = 1 + exp(−g)");
-        m.addStatement("free -= $T.softplus(-dstate[k])", KERNELS);
-      } else {
-        m.addComment("Σ_{h∈{−1,+1}} exp(−g h) = 2 cosh g");
-        m.addStatement("free -= $T.log2cosh(dstate[k])", KERNELS);
-      }
+      m.addComment("log Σ_h exp(−g h), g = ∂E/∂h the field of the unit");
+      m.addStatement("free -= $T.$L.logPartitionOfField(dstate[k])", DOMAIN, h.domain().name());
       m.endControlFlow();
     }
     return m.addStatement("return free").build();
@@ -550,11 +545,7 @@ public final class ModelEmitter {
     for (ModelDeclaration.VariableDecl h : latents()) {
       String off = Names.stateOffset(h.name());
       m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
-      if (h.domain() == Domain.BINARY) {
-        m.addStatement("state[k] = $T.sigmoid(-dstate[k])", KERNELS);
-      } else {
-        m.addStatement("state[k] = -Math.tanh(dstate[k])");
-      }
+      m.addStatement("state[k] = $T.$L.meanOfField(dstate[k])", DOMAIN, h.domain().name());
       m.endControlFlow();
     }
     return m.addStatement("accumulateGradient(state, weight, grad)").build();
@@ -604,21 +595,20 @@ public final class ModelEmitter {
       logSum.addStatement("double sum = -energy(state)");
       switch (e.getValue()) {
         case BINARY, SPIN -> {
-          boolean spin = e.getValue() == Structure.BlockKind.SPIN;
+          String domain = var.domain().name();
           // Affine in the block: the field g = ∂E/∂x_k does not depend on the block's values.
           for (MethodSpec.Builder m : List.of(fields, sample)) {
             m.addStatement("$T.fill(dstate, $L, $L + $L, 0.0)", ARRAYS, off, off, n);
             m.addStatement("$L(x, 1.0, dstate)", grad);
           }
           fields.beginControlFlow("for (int k = 0; k < $L; k++)", n);
-          fields.addStatement(spin ? "out[k] = -2.0 * dstate[$L + k]" : "out[k] = -dstate[$L + k]", off);
+          fields.addStatement("out[k] = $T.$L.logitOfField(dstate[$L + k])", DOMAIN, domain, off);
           fields.endControlFlow();
           sample.beginControlFlow("for (int k = 0; k < $L; k++)", n);
-          sample.addStatement(spin ? "double p = $T.sigmoid(-2.0 * dstate[$L + k])" : "double p = $T.sigmoid(-dstate[$L + k])", KERNELS, off);
-          sample.addStatement(spin ? "x[$L + k] = rng.nextDouble() < p ? 1.0 : -1.0" : "x[$L + k] = rng.nextDouble() < p ? 1.0 : 0.0", off);
+          sample.addStatement("x[$L + k] = $T.$L.draw($T.$L.logitOfField(dstate[$L + k]), rng.nextDouble())", off, DOMAIN, domain, DOMAIN, domain, off);
           sample.endControlFlow();
           logSum.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, n);
-          logSum.addStatement(spin ? "sum += $T.log2cosh(dstate[k])" : "sum += $T.softplus(-dstate[k])", KERNELS);
+          logSum.addStatement("sum += $T.$L.logPartitionOfField(dstate[k])", DOMAIN, domain);
           logSum.endControlFlow();
         }
         case GAUSSIAN -> {
@@ -703,8 +693,8 @@ public final class ModelEmitter {
         m.nextControlFlow("else if ($L)", cond);
       }
       first = false;
-      m.addStatement("low = $L", v.domain() == Domain.BINARY ? "0.0" : "-1.0");
-      m.addStatement("high = 1.0");
+      m.addStatement("low = $T.$L.low()", DOMAIN, v.domain().name());
+      m.addStatement("high = $T.$L.high()", DOMAIN, v.domain().name());
     }
     m.nextControlFlow("else");
     m.addStatement("throw new IllegalArgumentException($S + site + $S)", "state index ", " is not a binary or spin unit");

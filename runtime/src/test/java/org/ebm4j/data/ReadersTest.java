@@ -1,0 +1,74 @@
+package org.ebm4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReadersTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void csvRowsBecomeExamplesAndBadValuesNameTheirPlace() throws IOException {
+    Path file = dir.resolve("d.csv");
+    Files.writeString(file, "0,1,1\n\n1, 0 ,0.5\n");
+    Dataset d = CsvReader.read(file);
+    assertEquals(2, d.size());
+    assertEquals(3, d.width());
+    double[] row = new double[3];
+    d.row(1, row);
+    assertArrayEquals(new double[] {1, 0, 0.5}, row);
+
+    Files.writeString(file, "0,1\n1,x\n");
+    assertEquals(file + ", line 2, column 2: 'x' is not a number", assertThrows(IllegalArgumentException.class, () -> CsvReader.read(file)).getMessage());
+    Files.writeString(file, "0,1\n1\n");
+    assertEquals(file + ", line 2: 1 values, but earlier lines have 2", assertThrows(IllegalArgumentException.class, () -> CsvReader.read(file)).getMessage());
+    Files.writeString(file, "0,NaN\n");
+    assertEquals(file + ", line 1, column 2: 'NaN' is not finite", assertThrows(IllegalArgumentException.class, () -> CsvReader.read(file)).getMessage());
+    Files.writeString(file, "\n");
+    assertEquals(file + " holds no examples", assertThrows(IllegalArgumentException.class, () -> CsvReader.read(file)).getMessage());
+  }
+
+  private static void writeIdx(OutputStream raw, int[] dims, byte[] values) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(raw)) {
+      out.writeInt(0x0800 | dims.length);
+      for (int d : dims) {
+        out.writeInt(d);
+      }
+      out.write(values);
+    }
+  }
+
+  @Test
+  void idxFilesAreReadPlainOrGzipped() throws IOException {
+    byte[] values = {0, 1, (byte) 200, (byte) 255, 7, 9};
+    writeIdx(Files.newOutputStream(dir.resolve("plain-idx3-ubyte")), new int[] {3, 2}, values);
+    writeIdx(new GZIPOutputStream(Files.newOutputStream(dir.resolve("zipped-idx3-ubyte.gz"))), new int[] {3, 2}, values);
+    for (String name : new String[] {"plain-idx3-ubyte", "zipped-idx3-ubyte"}) {
+      IdxReader.IdxArray a = IdxReader.read(dir.resolve(name));
+      assertArrayEquals(new int[] {3, 2}, a.dims());
+      assertArrayEquals(new int[] {0, 1, 200, 255, 7, 9}, a.values());
+    }
+  }
+
+  @Test
+  void brokenIdxFilesSayWhatIsWrong() throws IOException {
+    Path truncated = dir.resolve("short");
+    writeIdx(Files.newOutputStream(truncated), new int[] {4, 4}, new byte[5]);
+    assertEquals(truncated + " ends early: the file is truncated", assertThrows(IllegalArgumentException.class, () -> IdxReader.read(truncated)).getMessage());
+    Path wrong = dir.resolve("wrong");
+    Files.write(wrong, new byte[] {0, 0, 0x0d, 1, 0, 0, 0, 1, 0, 0, 0, 0});
+    assertEquals(wrong + " is not an IDX file of unsigned bytes (magic 0xd01)", assertThrows(IllegalArgumentException.class, () -> IdxReader.read(wrong)).getMessage());
+    Path missing = dir.resolve("missing");
+    assertEquals("no IDX file " + missing + " (nor missing.gz)", assertThrows(IllegalArgumentException.class, () -> IdxReader.read(missing)).getMessage());
+  }
+}
