@@ -56,7 +56,7 @@ public final class Pipeline {
     if (dump.contains("ir")) {
       log.accept("ebm4j IR of " + type.getQualifiedName() + ":\n" + IrPrinter.print(ir));
     }
-    Structure structure = StructureAnalysis.analyze(model, ir);
+    Structure structure = StructureAnalysis.analyze(ir);
     if (dump.contains("structure")) {
       log.accept("ebm4j structure of " + type.getQualifiedName() + ": " + structure);
     }

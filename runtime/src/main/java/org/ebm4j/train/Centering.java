@@ -6,8 +6,8 @@ import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.ParamLayout;
+import org.ebm4j.model.ParameterRoles;
 import org.ebm4j.model.Variables;
-import org.ebm4j.random.Rng;
 
 /**
  * Centering (Melchior, Fischer &amp; Wiskott, JMLR 2016) for energies bilinear between one visible
@@ -17,8 +17,9 @@ import org.ebm4j.random.Rng;
  * linear map it induces on (W, b, c), so {@code params()}, checkpoints and exports never hold
  * centered values. Offsets move towards the data means at {@code rate} after every update.
  *
- * <p>The model must have a visible block and summed-out latents (both proven by the processor); the
- * sufficient statistics ∇W = v hᵀ, ∇b = v, ∇c = h are then checked on random states.
+ * <p>The model must have a visible block and summed-out latents, and W, b and c must be parameters
+ * the processor proved to enter the energy only through those terms ({@link ParameterRoles}), so
+ * that their gradients are the statistics v hᵀ, v and h.
  */
 final class Centering {
   private final EnergyModel model;
@@ -55,30 +56,18 @@ final class Centering {
     this.visibleOffset = v.offset();
     this.nv = v.size();
     this.nh = latent.size();
-    ParamLayout.Entry found = null;
-    boolean t = false;
-    ParamLayout.Entry fb = null;
-    ParamLayout.Entry fc = null;
-    for (ParamLayout.Entry e : model.layout().entries()) {
-      if (e.shape().equals(List.of(nv, nh)) && e.dims().equals(List.of(v.dims().get(0), latent.dims().get(0)))) {
-        found = e;
-      } else if (e.shape().equals(List.of(nh, nv)) && e.dims().equals(List.of(latent.dims().get(0), v.dims().get(0)))) {
-        found = e;
-        t = true;
-      } else if (e.dims().equals(v.dims())) {
-        fb = e;
-      } else if (e.dims().equals(latent.dims())) {
-        fc = e;
-      }
-    }
-    if (found == null || fb == null || fc == null) {
-      throw refuse("no coupling matrix over (visible, latent) with a bias for each side was found in the parameters");
-    }
-    this.w = found;
-    this.transposed = t;
-    this.b = fb;
-    this.c = fc;
-    checkStatistics(v);
+    // The compiler proved which parameter couples v and h and which are their biases.
+    ParameterRoles roles = model.capability(ParameterRoles.class)
+        .orElseThrow(() -> refuse("the processor found no parameter that enters the energy only as a coupling or a bias"));
+    ParameterRoles.Coupling coupling = roles.couplings().stream()
+        .filter(c -> c.coefficient() == 1 && (c.left().equals(v.name()) && c.right().equals(latent.name())
+            || c.left().equals(latent.name()) && c.right().equals(v.name())))
+        .findFirst()
+        .orElseThrow(() -> refuse("no term -" + v.name() + "'W" + latent.name() + " with a parameter W of its own was found"));
+    this.w = model.layout().find(coupling.param()).orElseThrow();
+    this.transposed = coupling.left().equals(latent.name());
+    this.b = bias(roles, v);
+    this.c = bias(roles, latent);
     this.mu = new double[nv];
     this.lambda = new double[nh];
     java.util.Arrays.fill(lambda, 0.5);
@@ -91,40 +80,13 @@ final class Centering {
         + model.getClass().getSimpleName() + " does not fit: " + why);
   }
 
-  /** ∇θ log p̃(v, h) must be (v hᵀ, v, h) in (W, b, c) at random states. */
-  private void checkStatistics(Variables.Variable v) {
-    Rng rng = new Rng(12345);
-    double[] x = new double[model.stateSize()];
-    double[] g = new double[model.params().length];
-    double[] saved = model.params().clone();
-    for (int trial = 0; trial < 3; trial++) {
-      for (int k = 0; k < g.length; k++) {
-        model.params()[k] = rng.nextGaussian();
-      }
-      for (int k = 0; k < x.length; k++) {
-        x[k] = rng.nextInt(2);
-      }
-      java.util.Arrays.fill(g, 0);
-      model.accumulateGradient(x, 1.0, g);
-      for (int i = 0; i < nv; i++) {
-        double vi = x[v.offset() + i];
-        if (Math.abs(g[b.offset() + i] - vi) > 1e-9) {
-          throw refuse("the gradient in " + b.name() + " is not v");
-        }
-        for (int j = 0; j < nh; j++) {
-          double hj = x[latent.offset() + j];
-          if (Math.abs(g[wIndex(i, j)] - vi * hj) > 1e-9) {
-            throw refuse("the gradient in " + w.name() + " is not v h'");
-          }
-        }
-      }
-      for (int j = 0; j < nh; j++) {
-        if (Math.abs(g[c.offset() + j] - x[latent.offset() + j]) > 1e-9) {
-          throw refuse("the gradient in " + c.name() + " is not h");
-        }
-      }
-    }
-    System.arraycopy(saved, 0, model.params(), 0, saved.length);
+  /** The parameter proven to enter log p̃ only as + θᵀ x for this variable. */
+  private ParamLayout.Entry bias(ParameterRoles roles, Variables.Variable x) {
+    ParameterRoles.Bias bias = roles.biases().stream()
+        .filter(r -> r.coefficient() == 1 && r.variable().equals(x.name()))
+        .findFirst()
+        .orElseThrow(() -> refuse("no bias term -θ'" + x.name() + " with a parameter of its own was found"));
+    return model.layout().find(bias.param()).orElseThrow();
   }
 
   private int wIndex(int i, int j) {

@@ -12,13 +12,15 @@ import java.util.Map;
  * @param freeEnergy whether the latents can be summed out analytically
  * @param blocks variables with a product conditional, by name, in state order
  * @param sites binary and spin variables
+ * @param roles parameters proven to enter the energy only as a coupling or a bias
  */
 public record Structure(
     Map<String, Integer> degrees,
     int latentDegree,
     boolean freeEnergy,
     Map<String, BlockKind> blocks,
-    List<String> sites) {
+    List<String> sites,
+    Roles roles) {
 
   /** The conditional distribution of a block's units. */
   public enum BlockKind {

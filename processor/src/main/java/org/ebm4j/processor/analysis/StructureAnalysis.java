@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ebm4j.model.Domain;
-import org.ebm4j.processor.frontend.ModelDeclaration;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.IntExpr;
 import org.ebm4j.processor.ir.Op;
 import org.ebm4j.processor.ir.Shape;
 import org.ebm4j.processor.ir.Value;
+import org.ebm4j.processor.ir.Variable;
 
 /**
  * Proves structure from the energy's algebra: for each variable, the degree of E in it and whether
@@ -57,11 +57,11 @@ public final class StructureAnalysis {
    * <p>Assumes a verified function whose shapes were inferred. Guarantees a {@link Structure} whose
    * every claim is proven; leaves the use of that structure to the code generator.
    */
-  public static Structure analyze(ModelDeclaration model, EnergyFunction f) {
+  public static Structure analyze(EnergyFunction f) {
     Map<Integer, List<Integer>> added = ActivityAnalysis.accumulations(f);
     Map<String, Integer> degrees = new LinkedHashMap<>();
     Map<String, Structure.BlockKind> blocks = new LinkedHashMap<>();
-    for (ModelDeclaration.VariableDecl v : model.variables()) {
+    for (Variable v : f.variables()) {
       Info info = new StructureAnalysis(f, Set.of(v.name()), added).info(f.result());
       degrees.put(v.name(), info.degree());
       switch (v.domain()) {
@@ -78,18 +78,18 @@ public final class StructureAnalysis {
         default -> throw new IllegalStateException(v.domain().toString());
       }
     }
-    List<ModelDeclaration.VariableDecl> latents = model.variables().stream().filter(v -> !v.visible()).toList();
+    List<Variable> latents = f.variables().stream().filter(v -> !v.visible()).toList();
     int latentDegree =
         latents.isEmpty()
             ? 0
-            : new StructureAnalysis(f, Set.copyOf(latents.stream().map(ModelDeclaration.VariableDecl::name).toList()), added)
+            : new StructureAnalysis(f, Set.copyOf(latents.stream().map(Variable::name).toList()), added)
                 .info(f.result())
                 .degree();
     boolean freeEnergy =
         !latents.isEmpty() && latentDegree <= 1 && latents.stream().allMatch(v -> v.domain().isDiscrete());
     List<String> sites =
-        model.variables().stream().filter(v -> v.domain().isDiscrete()).map(ModelDeclaration.VariableDecl::name).toList();
-    return new Structure(degrees, latentDegree, freeEnergy, blocks, sites);
+        f.variables().stream().filter(v -> v.domain().isDiscrete()).map(Variable::name).toList();
+    return new Structure(degrees, latentDegree, freeEnergy, blocks, sites, Roles.of(f));
   }
 
   private Info info(int id) {

@@ -38,6 +38,7 @@ public final class ModelEmitter {
   private static final ClassName FREE_ENERGY = ClassName.get(PKG_MODEL, "FreeEnergy");
   private static final ClassName BLOCK_CONDITIONALS = ClassName.get(PKG_MODEL, "BlockConditionals");
   private static final ClassName SITE_CONDITIONALS = ClassName.get(PKG_MODEL, "SiteConditionals");
+  private static final ClassName PARAMETER_ROLES = ClassName.get(PKG_MODEL, "ParameterRoles");
   private static final ClassName BATCH_GRADIENTS = ClassName.get(PKG_MODEL, "BatchGradients");
   private static final ClassName PARAM_LAYOUT = ClassName.get(PKG_MODEL, "ParamLayout");
   private static final ClassName VARIABLES = ClassName.get(PKG_MODEL, "Variables");
@@ -191,6 +192,9 @@ public final class ModelEmitter {
     if (!structure.sites().isEmpty()) {
       type.addSuperinterface(SITE_CONDITIONALS);
     }
+    if (!structure.roles().isEmpty()) {
+      type.addSuperinterface(PARAMETER_ROLES);
+    }
     BatchMembers batch = batched(f) ? new BatchMembers(model, programs, scratch) : null;
     if (batch != null) {
       type.addSuperinterface(BATCH_GRADIENTS);
@@ -228,6 +232,9 @@ public final class ModelEmitter {
     }
     if (batch != null) {
       type.addMethods(batch.methods());
+    }
+    if (!structure.roles().isEmpty()) {
+      type.addMethods(rolesMethods());
     }
     type.addMethod(describeMethod());
     type.addType(builderType());
@@ -709,6 +716,24 @@ public final class ModelEmitter {
     return m.addStatement("return eLow - eHigh").build();
   }
 
+  private List<MethodSpec> rolesMethods() {
+    List<CodeBlock> couplings = new ArrayList<>();
+    for (org.ebm4j.processor.analysis.Roles.Coupling c : structure.roles().couplings()) {
+      couplings.add(CodeBlock.of("new $T.Coupling($S, $S, $S, $L)", PARAMETER_ROLES, c.param(), c.left(), c.right(), c.coefficient()));
+    }
+    List<CodeBlock> biases = new ArrayList<>();
+    for (org.ebm4j.processor.analysis.Roles.Bias b : structure.roles().biases()) {
+      biases.add(CodeBlock.of("new $T.Bias($S, $S, $L)", PARAMETER_ROLES, b.param(), b.variable(), b.coefficient()));
+    }
+    return List.of(
+        override("couplings", ParameterizedTypeName.get(LIST, PARAMETER_ROLES.nestedClass("Coupling")))
+            .addStatement("return $T.of($L)", LIST, CodeBlock.join(couplings, ", "))
+            .build(),
+        override("biases", ParameterizedTypeName.get(LIST, PARAMETER_ROLES.nestedClass("Bias")))
+            .addStatement("return $T.of($L)", LIST, CodeBlock.join(biases, ", "))
+            .build());
+  }
+
   private MethodSpec describeMethod() {
     StringBuilder text = new StringBuilder();
     text.append(model.generatedName()).append(" (from ").append(model.type().getSimpleName()).append(")\n");
@@ -728,6 +753,12 @@ public final class ModelEmitter {
     text.append("  free energy: ").append(structure.freeEnergy() ? "yes (latents summed out analytically)" : "no").append('\n');
     text.append("  blocks: ").append(structure.blocks().isEmpty() ? "none" : structure.blocks().toString().replace("=", ": ").toLowerCase(java.util.Locale.ROOT)).append('\n');
     text.append("  site conditionals: ").append(structure.sites().isEmpty() ? "none" : String.join(", ", structure.sites())).append('\n');
+    if (!structure.roles().isEmpty()) {
+      List<String> roles = new ArrayList<>();
+      structure.roles().couplings().forEach(c -> roles.add(c.param() + " couples " + c.left() + " and " + c.right()));
+      structure.roles().biases().forEach(b -> roles.add(b.param() + " is a bias of " + b.variable()));
+      text.append("  parameter roles: ").append(String.join(", ", roles)).append('\n');
+    }
     text.append("  batched gradients: ").append(batched(f) ? "yes (matrix products through BLAS)" : "no (loops or ifs: per state)").append('\n');
     return override("describe", ClassName.get(String.class))
         .addStatement("StringBuilder dims = new StringBuilder()")

@@ -232,13 +232,9 @@ public final class TreeToIr {
     if (diag.hasErrors() || result < 0) {
       return null;
     }
-    java.util.Set<String> binary = new java.util.HashSet<>();
-    for (ModelDeclaration.VariableDecl v : model.variables()) {
-      if (v.domain() == org.ebm4j.model.Domain.BINARY) {
-        binary.add(v.name());
-      }
-    }
-    return new EnergyFunction(values, new Block(current), result, binary);
+    List<org.ebm4j.processor.ir.Variable> variables = model.variables().stream()
+        .map(v -> new org.ebm4j.processor.ir.Variable(v.name(), v.visible(), v.domain(), v.dims())).toList();
+    return new EnergyFunction(values, new Block(current), result, variables);
   }
 
   // ---------------------------------------------------------------- statements

@@ -2,6 +2,8 @@ package org.ebm4j.processor.ir;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.ebm4j.model.Domain;
 
 /**
  * A function of the IR: the energy (a body and the value holding E(x; θ), already negated for a
@@ -11,18 +13,22 @@ import java.util.Set;
  * @param values every value, indexed by id
  * @param body the statements
  * @param result id of the scalar energy, or −1 for a derived program
- * @param binaryVariables names of the variables whose units are 0 or 1 (a factor x_i of them that
- *     is not 0 is exactly 1)
+ * @param variables the state's variables, in declaration order
  */
-public record EnergyFunction(List<Value> values, Block body, int result, Set<String> binaryVariables) {
+public record EnergyFunction(List<Value> values, Block body, int result, List<Variable> variables) {
   public EnergyFunction {
     values = List.copyOf(values);
-    binaryVariables = Set.copyOf(binaryVariables);
+    variables = List.copyOf(variables);
   }
 
-  /** An energy whose variables are not known to be binary. */
+  /** A function over variables it knows nothing of. */
   public EnergyFunction(List<Value> values, Block body, int result) {
-    this(values, body, result, Set.of());
+    this(values, body, result, List.of());
+  }
+
+  /** Names of the variables whose units are 0 or 1 (a factor x_i of them that is not 0 is exactly 1). */
+  public Set<String> binaryVariables() {
+    return variables.stream().filter(v -> v.domain() == Domain.BINARY).map(Variable::name).collect(Collectors.toSet());
   }
 
   public Value value(int id) {
@@ -31,7 +37,7 @@ public record EnergyFunction(List<Value> values, Block body, int result, Set<Str
 
   /** The same variables' facts over another body and values (a derived program). */
   public EnergyFunction derive(List<Value> values, Block body) {
-    return new EnergyFunction(values, body, -1, binaryVariables);
+    return new EnergyFunction(values, body, -1, variables);
   }
 
   public boolean hasResult() {

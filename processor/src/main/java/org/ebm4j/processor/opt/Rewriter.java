@@ -28,7 +28,7 @@ abstract class Rewriter {
     block(f.body());
     Block body = b.close();
     return f.hasResult()
-        ? new EnergyFunction(b.values(), body, map(f.result()), f.binaryVariables())
+        ? new EnergyFunction(b.values(), body, map(f.result()), f.variables())
         : f.derive(b.values(), body);
   }
 
