@@ -21,7 +21,7 @@ import org.ebm4j.model.Variables;
  * the processor proved to enter the energy only through those terms ({@link ParameterRoles}), so
  * that their gradients are the statistics v hᵀ, v and h.
  */
-final class Centering {
+final class Centering implements Reparameterisation {
   private final EnergyModel model;
   private final double rate;
   private final ParamLayout.Entry w;
@@ -94,7 +94,8 @@ final class Centering {
   }
 
   /** μ from the data means; b set to their logits (the usual centered start, PyDeep's too). */
-  void initialize(double[] dataMeans) {
+  @Override
+  public void initialize(double[] dataMeans) {
     for (int i = 0; i < nv; i++) {
       double p = Math.min(1 - 1e-3, Math.max(1e-3, dataMeans[i]));
       mu[i] = dataMeans[i];
@@ -106,7 +107,8 @@ final class Centering {
    * Turns the plain ascent direction g = (g_W, g_b, g_c) into the plain-parameter step of the
    * centered update: ∇W = g_W − μ g_cᵀ − g_b λᵀ, Δb = g_b − ∇W λ, Δc = g_c − ∇Wᵀ μ (in place).
    */
-  void transform(double[] g) {
+  @Override
+  public void transform(double[] g) {
     double[] gb = new double[nv];
     double[] gc = new double[nh];
     System.arraycopy(g, b.offset(), gb, 0, nv);
@@ -134,9 +136,10 @@ final class Centering {
 
   /**
    * Whether the model's whole gradient is (v hᵀ, v, h) in (W, b, c), with no other parameter: then
-   * {@link #accumulateCentered} can take the centered step on shifted states.
+   * {@link #accumulateShifted} can take the centered step on shifted states.
    */
-  boolean shiftable() {
+  @Override
+  public boolean shiftable() {
     return model.layout().entries().size() == 3;
   }
 
@@ -144,7 +147,8 @@ final class Centering {
    * Means of v and of E[h | v] over the data rows [0, b) of {@code states}, whose latent parts hold
    * E[h | v]; {@link #moveOffsets} then moves the offsets towards them.
    */
-  void measure(double[] states, int b) {
+  @Override
+  public void measure(double[] states, int b) {
     int width = model.stateSize();
     java.util.Arrays.fill(meanV, 0);
     java.util.Arrays.fill(meanH, 0);
@@ -165,7 +169,8 @@ final class Centering {
   }
 
   /** Moves the offsets towards the means of the last {@link #measure}. */
-  void moveOffsets() {
+  @Override
+  public void moveOffsets() {
     for (int i = 0; i < nv; i++) {
       mu[i] = (1 - rate) * mu[i] + rate * meanV[i];
     }
@@ -181,7 +186,8 @@ final class Centering {
    * gradient, computed as one batched gradient of the shifted states and two column sums, without
    * the plain gradient ever being held. Shifts {@code states} in place.
    */
-  void accumulateCentered(org.ebm4j.model.BatchGradients gradients, double[] states, int rows, double[] weights, double[] buffer) {
+  @Override
+  public void accumulateShifted(org.ebm4j.model.BatchGradients gradients, double[] states, int rows, double[] weights, double[] buffer) {
     int width = model.stateSize();
     if (forB.length < rows) {
       forB = new double[rows];
@@ -209,7 +215,8 @@ final class Centering {
   }
 
   /** Moves the offsets towards the minibatch's means of v and E[h | v], computed state by state. */
-  void updateOffsets(MiniBatch batch) {
+  @Override
+  public void updateOffsets(MiniBatch batch) {
     java.util.Arrays.fill(meanV, 0);
     java.util.Arrays.fill(meanH, 0);
     double[] x = new double[model.stateSize()];
@@ -225,5 +232,22 @@ final class Centering {
       }
     }
     moveOffsets();
+  }
+
+  /** A plain step is taken through {@link #transform} unless the whole step is taken on shifted states. */
+  @Override
+  public boolean allowsDirectSteps() {
+    return shiftable();
+  }
+
+  @Override
+  public void save(Checkpoint c) {
+    c.putArray("centering.mu", mu).putArray("centering.lambda", lambda);
+  }
+
+  @Override
+  public void restore(Checkpoint c) {
+    System.arraycopy(c.array("centering.mu"), 0, mu, 0, mu.length);
+    System.arraycopy(c.array("centering.lambda"), 0, lambda, 0, lambda.length);
   }
 }

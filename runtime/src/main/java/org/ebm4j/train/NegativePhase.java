@@ -39,6 +39,11 @@ public abstract class NegativePhase {
     return null;
   }
 
+  /** Whether {@link #advance} moves chains (sampled phases), so a trainer can batch them with the data. */
+  boolean advancesChains() {
+    return false;
+  }
+
   /**
    * Whether the last {@link #advance} left the final latent draw of persistent chains to the caller,
    * which must then draw them from the conditional means it computes for the gradient.
@@ -220,6 +225,11 @@ public abstract class NegativePhase {
     @Override
     boolean latentsDeferred() {
       return deferred;
+    }
+
+    @Override
+    boolean advancesChains() {
+      return true;
     }
 
     private Chains start(MiniBatch batch, RandomGenerator rng) {

@@ -4,58 +4,64 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.ebm4j.data.Dataset;
-import org.ebm4j.estimate.Enumeration;
 import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.EnergyModel;
-import org.ebm4j.model.Variables;
 import org.ebm4j.random.Rng;
 import org.ebm4j.sampling.Chains;
 import org.ebm4j.train.optim.Optimizer;
 import org.ebm4j.train.optim.Sgd;
 
 /**
- * Maximum-likelihood training of any generated model: each minibatch step ascends
+ * Trains any generated model: each minibatch asks the {@link Objective} for an ascent direction
+ * (maximum likelihood by default: the positive phase minus a {@link NegativePhase}) and steps the
+ * optimizer, in the way an {@link UpdatePlan} chosen once for the run from the model's proven
+ * capabilities does fastest. Metrics are measured after each epoch by a {@link Metrics}, outside
+ * the update loop, and handed to listeners.
  *
- * <pre>  g = (1/B) Σ_{v in batch} ∇θ log p̃(v) − E_{x~model}[∇θ log p̃(x)]</pre>
- *
- * with the data term from {@link PositivePhase} and the model term from a {@link NegativePhase}.
- * Every random choice comes from one generator seeded by {@link Builder#seed}, whose state is part
- * of {@link #checkpoint()}: a run resumed from a checkpoint continues bit for bit.
+ * <p>Every random choice comes from one generator seeded by {@link TrainingConfig#seed}, whose
+ * state is part of {@link #checkpoint()}: a run resumed from a checkpoint continues bit for bit.
  */
 public final class Trainer {
   private final EnergyModel model;
-  private final NegativePhase negative;
-  private final Optimizer optimizer;
-  private final int batchSize;
-  private final Schedule schedule;
+  private final TrainingConfig config;
   private final List<Consumer<EpochMetrics>> listeners;
   private final java.util.function.IntConsumer batchProgress;
-  private final PositivePhase positive;
-  private final double[] grad;
-  private double[] batchStates = new double[0];
-  private double[] batchScratch = new double[0];
-  private double[] rowWeights = new double[0];
+  private final Metrics metrics;
+  private final Reparameterisation reparam;
+  private final UpdatePlan plan;
   private double[] batchBuffer;
-  private final Centering centering;
   private Rng rng;
-  private Enumeration evaluation;
-  private boolean evaluationPlanned;
   private int epoch;
   private int updates;
-  private boolean centeringStarted;
+  private boolean started;
 
-  private Trainer(Builder b) {
-    this.model = b.model;
-    this.negative = b.negative;
-    this.optimizer = b.optimizer;
-    this.batchSize = b.batchSize;
-    this.schedule = b.schedule;
-    this.listeners = List.copyOf(b.listeners);
-    this.batchProgress = b.batchProgress;
-    this.positive = new PositivePhase(model);
-    this.rng = new Rng(b.seed);
-    this.grad = new double[model.params().length];
-    this.centering = b.centeringRate > 0 ? new Centering(model, b.centeringRate) : null;
+  private Trainer(EnergyModel model, TrainingConfig config, List<Consumer<EpochMetrics>> listeners,
+      java.util.function.IntConsumer batchProgress, Metrics metrics) {
+    this.model = model;
+    this.config = config;
+    this.listeners = List.copyOf(listeners);
+    this.batchProgress = batchProgress;
+    this.metrics = metrics;
+    this.rng = new Rng(config.seed());
+    this.reparam = config.centeringRate() > 0 ? new Centering(model, config.centeringRate()) : Reparameterisation.NONE;
+    this.plan = UpdatePlan.choose(model, config.objective(), config.optimizer(), reparam, new UpdatePlan.Guard() {
+      @Override
+      public void checkGradient(double[] grad, int update) {
+        int bad = Kernels.firstNonFinite(grad);
+        if (bad >= 0) {
+          throw diverged("gradient", update, bad, grad[bad]);
+        }
+      }
+
+      @Override
+      public void checkParams(int update) {
+        double[] p = model.params();
+        int bad = Kernels.firstNonFinite(p);
+        if (bad >= 0) {
+          throw diverged("parameter after the update", update, bad, p[bad]);
+        }
+      }
+    });
   }
 
   /** Settings for training {@code model}, whose parameters the trainer updates in place. */
@@ -64,17 +70,18 @@ public final class Trainer {
   }
 
   /**
-   * Settings of a {@link Trainer}; defaults: exact negative phase, SGD lr 0.1, batch 10, constant
-   * schedule, seed 0.
+   * Settings of a {@link Trainer}; defaults: maximum likelihood with the exact negative phase, SGD
+   * lr 0.1, batch 10, constant schedule, seed 0, standard metrics.
    */
   public static final class Builder {
     private final EnergyModel model;
-    private NegativePhase negative = NegativePhase.exact();
+    private Objective objective = Objective.maximumLikelihood(NegativePhase.exact());
     private Optimizer optimizer = new Sgd(0.1);
     private int batchSize = 10;
     private long seed;
     private Schedule schedule = Schedule.constant();
     private double centeringRate;
+    private Metrics metrics = Metrics.standard();
     private java.util.function.IntConsumer batchProgress;
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
 
@@ -82,9 +89,26 @@ public final class Trainer {
       this.model = model;
     }
 
-    /** How the model term of the gradient is estimated (default: exact). */
+    /** All settings at once. */
+    public Builder config(TrainingConfig config) {
+      this.objective = config.objective();
+      this.optimizer = config.optimizer();
+      this.batchSize = config.batchSize();
+      this.seed = config.seed();
+      this.schedule = config.schedule();
+      this.centeringRate = config.centeringRate();
+      return this;
+    }
+
+    /** What each minibatch contributes (default: maximum likelihood, exact negative phase). */
+    public Builder objective(Objective objective) {
+      this.objective = objective;
+      return this;
+    }
+
+    /** Maximum likelihood with this estimate of the model term. */
     public Builder negativePhase(NegativePhase negative) {
-      this.negative = negative;
+      this.objective = Objective.maximumLikelihood(negative);
       return this;
     }
 
@@ -118,7 +142,8 @@ public final class Trainer {
     /**
      * Trains with centering (Melchior et al. 2016), offsets moving at {@code rate} per update (0:
      * off). Needs an energy −vᵀWh − bᵀv − cᵀh between a binary visible and a binary latent
-     * variable; parameters stay the plain ones. A fresh run starts b at the data's logits.
+     * variable, with W, b, c proven by the processor ({@code ParameterRoles}); parameters stay the
+     * plain ones. A fresh run starts b at the data's logits.
      *
      * @throws IllegalArgumentException at {@link #build} for a model of another form
      */
@@ -127,6 +152,12 @@ public final class Trainer {
         throw new IllegalArgumentException("centering rate must be in [0, 1], got " + rate);
       }
       this.centeringRate = rate;
+      return this;
+    }
+
+    /** What is measured after each epoch (default: {@link Metrics#standard()}). */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = metrics;
       return this;
     }
 
@@ -144,7 +175,7 @@ public final class Trainer {
 
     /** A trainer with these settings. */
     public Trainer build() {
-      return new Trainer(this);
+      return new Trainer(model, new TrainingConfig(objective, optimizer, batchSize, seed, schedule, centeringRate), listeners, batchProgress, metrics);
     }
   }
 
@@ -167,42 +198,47 @@ public final class Trainer {
    */
   public List<EpochMetrics> fit(Dataset data, int untilEpoch) {
     data.validate(model.variables());
-    if (centering != null && epoch == 0 && !centeringStarted) {
-      centering.initialize(data.columnMeans());
+    if (epoch == 0 && !started) {
+      reparam.initialize(data.columnMeans());
     }
-    centeringStarted = true;
+    started = true;
     List<EpochMetrics> history = new ArrayList<>();
     while (epoch < untilEpoch) {
       long start = System.nanoTime();
-      optimizer.setLearningRateFactor(schedule.factor(epoch + 1));
-      int[] order = data.shuffledOrder(rng);
-      double norm = Double.NaN;
-      int batch = 0;
-      for (int from = 0; from < order.length; from += batchSize) {
-        int to = Math.min(order.length, from + batchSize);
-        // The epoch reports its last update's gradient norm: only that update needs the gradient.
-        MiniBatch mini = MiniBatch.of(data, order, from, to, batchBuffer);
-        batchBuffer = mini.values();
-        double n = step(mini, ++batch, to == order.length);
-        if (to == order.length) {
-          norm = n;
-        }
-        if (batchProgress != null) {
-          batchProgress.accept(to);
-        }
-      }
+      double norm = epoch(data);
       epoch++;
-      double seconds = (System.nanoTime() - start) / 1e9;
-      EpochMetrics m = new EpochMetrics(epoch, seconds, exactLogLikelihood(data), pseudoLogLikelihood(data, epoch), norm);
+      EpochMetrics m = metrics.measure(model, data, epoch, (System.nanoTime() - start) / 1e9, norm);
       history.add(m);
       listeners.forEach(l -> l.accept(m));
     }
     return history;
   }
 
+  /** One pass over shuffled minibatches; returns the norm of the last update's gradient. */
+  private double epoch(Dataset data) {
+    config.optimizer().setLearningRateFactor(config.schedule().factor(epoch + 1));
+    int[] order = data.shuffledOrder(rng);
+    double norm = Double.NaN;
+    int batch = 0;
+    for (int from = 0; from < order.length; from += config.batchSize()) {
+      int to = Math.min(order.length, from + config.batchSize());
+      MiniBatch mini = MiniBatch.of(data, order, from, to, batchBuffer);
+      batchBuffer = mini.values();
+      // The epoch reports its last update's gradient norm: only that update needs the gradient.
+      double n = plan.update(mini, rng, ++batch, to == order.length);
+      if (to == order.length) {
+        norm = n;
+      }
+      if (batchProgress != null) {
+        batchProgress.accept(to);
+      }
+    }
+    return norm;
+  }
+
   /**
    * One minibatch update, for training loops of your own ({@link #fit} runs these over shuffled
-   * minibatches of a validated data set, and also moves centering offsets from the data's means).
+   * minibatches of a validated data set, and also starts centering offsets from the data's means).
    *
    * @throws IllegalArgumentException if the batch's width is not the model's visible size
    * @throws DivergenceException as {@link #fit} does
@@ -211,128 +247,7 @@ public final class Trainer {
     if (batch.width() != model.visibleSize()) {
       throw new IllegalArgumentException("a minibatch of " + batch.width() + " columns for a model with " + model.visibleSize() + " visible units");
     }
-    step(batch, ++updates, false);
-  }
-
-  /** One minibatch update; returns the gradient's norm, or NaN when it was not computed. */
-  private double step(MiniBatch batch, int index, boolean measure) {
-    if (org.ebm4j.model.Batches.marginalSupported(model)) {
-      Chains chains = negative.advance(model, batch, rng);
-      if (chains != null) {
-        return combinedStep(batch, chains, index, measure);
-      }
-    }
-    java.util.Arrays.fill(grad, 0.0);
-    double weight = 1.0 / batch.size();
-    if (org.ebm4j.model.Batches.marginalSupported(model)) {
-      // All examples at once: the positive phase as matrix products.
-      int width = model.stateSize();
-      ensureRows(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        System.arraycopy(batch.values(), i * batch.width(), batchStates, i * width, batch.width());
-      }
-      org.ebm4j.model.Batches.accumulateMarginalGradient(model, batchStates, batch.size(), weight, grad, batchScratch);
-    } else {
-      double[] v = new double[batch.width()];
-      for (int i = 0; i < batch.size(); i++) {
-        batch.row(i, v);
-        positive.accumulate(v, weight, grad, rng);
-      }
-    }
-    negative.accumulate(model, batch, -1.0, grad, rng);
-    return update(batch, index, true);
-  }
-
-  /**
-   * Data rows and chain rows in one array: the latents of both summed out by one product, the
-   * chains' deferred latent draw taken from the same means, and the whole gradient (+1/B per data
-   * row, −1/C per chain row) in one more — added straight into the optimizer's buffer (θ itself for
-   * plain SGD, when the generated gradient reads no parameter; the velocity with momentum).
-   */
-  private double combinedStep(MiniBatch batch, Chains chains, int index, boolean measure) {
-    int b = batch.size();
-    int c = chains.count();
-    int rows = b + c;
-    int width = model.stateSize();
-    ensureRows(rows);
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(batch.values(), i * batch.width(), batchStates, i * width, batch.width());
-    }
-    System.arraycopy(chains.states(), 0, batchStates, b * width, c * width);
-    org.ebm4j.model.Batches.latentMeans(model, batchStates, rows, batchScratch);
-    if (negative.latentsDeferred()) {
-      org.ebm4j.model.Batches.drawLatentsFromMeans(model, batchStates, b, chains.states(), c, rng);
-    }
-    org.ebm4j.model.BatchGradients gradients = model.capability(org.ebm4j.model.BatchGradients.class).orElseThrow();
-    if (centering != null) {
-      centering.measure(batchStates, b);
-    }
-    boolean centered = centering != null && centering.shiftable();
-    Optimizer.Direct direct = measure || (centering != null && !centered) ? null : optimizer.direct(model.params());
-    if (direct != null && direct.buffer() == model.params() && !gradients.gradientMayAliasParams()) {
-      direct = null; // the reverse sweep reads θ: it must not change underneath
-    }
-    double scale = direct != null ? direct.factor() : 1;
-    java.util.Arrays.fill(rowWeights, 0, b, scale / b);
-    java.util.Arrays.fill(rowWeights, b, rows, -scale / c);
-    if (direct != null) {
-      if (centered) {
-        centering.accumulateCentered(gradients, batchStates, rows, rowWeights, direct.buffer());
-        centering.moveOffsets();
-      } else {
-        gradients.accumulateGradientBatch(batchStates, rows, rowWeights, direct.buffer());
-      }
-      optimizer.completeDirect(model.params());
-      checkParams(index);
-      return Double.NaN;
-    }
-    java.util.Arrays.fill(grad, 0.0);
-    gradients.accumulateGradientBatch(batchStates, rows, rowWeights, grad);
-    double norm = update(batch, index, false);
-    if (centering != null) {
-      centering.moveOffsets();
-    }
-    return norm;
-  }
-
-  /**
-   * Checks the gradient, steps the optimizer (through centering), checks θ; returns |g|. Moves the
-   * centering offsets from the batch when {@code offsets} (the combined step moves them itself).
-   */
-  private double update(MiniBatch batch, int index, boolean offsets) {
-    int bad = Kernels.firstNonFinite(grad);
-    if (bad >= 0) {
-      throw diverged("gradient", index, bad, grad[bad]);
-    }
-    double norm = Math.sqrt(Kernels.sumOfSquares(grad));
-    if (centering != null) {
-      centering.transform(grad);
-    }
-    optimizer.step(model.params(), grad);
-    if (centering != null && offsets) {
-      centering.updateOffsets(batch);
-    }
-    checkParams(index);
-    return norm;
-  }
-
-  private void checkParams(int index) {
-    double[] p = model.params();
-    int bad = Kernels.firstNonFinite(p);
-    if (bad >= 0) {
-      throw diverged("parameter after the update", index, bad, p[bad]);
-    }
-  }
-
-  private void ensureRows(int rows) {
-    int width = model.stateSize();
-    if (batchStates.length < rows * width) {
-      batchStates = new double[rows * width];
-      batchScratch = new double[rows * width];
-    }
-    if (rowWeights.length < rows) {
-      rowWeights = new double[rows];
-    }
+    plan.update(batch, rng, ++updates, false);
   }
 
   private DivergenceException diverged(String what, int batch, int k, double value) {
@@ -344,57 +259,19 @@ public final class Trainer {
 
   /** Exact average log-likelihood of {@code data}, or NaN when the model is too large. */
   public double exactLogLikelihood(Dataset data) {
-    if (!evaluationPlanned) {
-      evaluationPlanned = true;
-      try {
-        Enumeration plan = Enumeration.plan(model, false);
-        evaluation = plan.states() <= (1L << 20) ? plan : null;
-      } catch (IllegalArgumentException e) {
-        evaluation = null;
-      }
-    }
-    if (evaluation == null) {
-      return Double.NaN;
-    }
-    double logZ = org.ebm4j.estimate.ExactLogZ.compute(model, Runtime.getRuntime().availableProcessors(), null);
-    return Enumeration.averageLogLikelihood(model, data, logZ);
+    return metrics.exactLogLikelihood(model, data);
   }
 
-  /**
-   * A cheap live metric for discrete visibles: the pseudo-log-likelihood Σ_i log p(v_i | v_−i),
-   * estimated on up to 200 examples with one random unit each (scaled by the visible size), from a
-   * generator of its own so training is unaffected. NaN for real visibles or unknown log p̃(v).
-   */
+  /** The pseudo-log-likelihood estimate of {@link Metrics#pseudoLogLikelihood}. */
   public double pseudoLogLikelihood(Dataset data, int seed) {
-    List<Variables.Variable> visible = model.variables().all().stream().filter(Variables.Variable::visible).toList();
-    if (visible.stream().anyMatch(v -> !v.domain().isDiscrete())) {
-      return Double.NaN;
-    }
-    Rng local = new Rng(seed);
-    int n = Math.min(200, data.size());
-    double total = 0;
-    double[] v = new double[data.width()];
-    try {
-      for (int i = 0; i < n; i++) {
-        data.row(local.nextInt(data.size()), v);
-        int unit = local.nextInt(v.length);
-        double here = Enumeration.logPTildeVisible(model, v);
-        double saved = v[unit];
-        org.ebm4j.model.Domain d = model.variables().domainAt(unit);
-        v[unit] = d.value(1 - d.index(saved));
-        double flipped = Enumeration.logPTildeVisible(model, v);
-        total += -Kernels.softplus(flipped - here);
-      }
-    } catch (IllegalArgumentException e) {
-      return Double.NaN;
-    }
-    return total / n * data.width();
+    return metrics.pseudoLogLikelihood(model, data, seed);
   }
 
   /** The exact gradient of the average log-likelihood of {@code data} (full batch), into a new array. */
   public double[] fullGradient(Dataset data) {
     double[] g = new double[model.params().length];
     double[] v = new double[data.width()];
+    PositivePhase positive = new PositivePhase(model);
     for (int i = 0; i < data.size(); i++) {
       data.row(i, v);
       positive.accumulate(v, 1.0 / data.size(), g, rng);
@@ -405,22 +282,23 @@ public final class Trainer {
 
   /** The training state: parameters, epoch, optimizer state, chains, sampler and generator state. */
   public Checkpoint checkpoint() {
+    NegativePhase negative = negativePhase();
     Checkpoint c = new Checkpoint()
         .put("epoch", epoch)
-        .put("negative", negative.describe())
-        .put("optimizer", optimizer.describe())
-        .put("batch", batchSize)
+        .put("objective", config.objective().describe())
+        .put("optimizer", config.optimizer().describe())
+        .put("batch", config.batchSize())
         .putArray("params", model.params())
-        .putArray("optimizer", optimizer.state())
-        .putArray("sampler", negative.samplerState())
+        .putArray("optimizer", config.optimizer().state())
         .putLongs("rng", rng.state());
-    Chains chains = negative.chains();
-    if (chains != null) {
-      c.put("chains", chains.count()).putArray("chains", chains.states());
+    if (negative != null) {
+      c.put("negative", negative.describe()).putArray("sampler", negative.samplerState());
+      Chains chains = negative.chains();
+      if (chains != null) {
+        c.put("chains", chains.count()).putArray("chains", chains.states());
+      }
     }
-    if (centering != null) {
-      c.putArray("centering.mu", centering.mu).putArray("centering.lambda", centering.lambda);
-    }
+    reparam.save(c);
     return c;
   }
 
@@ -432,19 +310,21 @@ public final class Trainer {
     }
     System.arraycopy(params, 0, model.params(), 0, params.length);
     epoch = Integer.parseInt(c.get("epoch"));
-    optimizer.restore(c.array("optimizer"));
+    config.optimizer().restore(c.array("optimizer"));
     Chains chains = null;
     if (c.hasArray("chains")) {
       double[] states = c.array("chains");
       chains = new Chains(Integer.parseInt(c.get("chains")), model.stateSize());
       System.arraycopy(states, 0, chains.states(), 0, states.length);
     }
-    negative.restore(chains, c.hasArray("sampler") ? c.array("sampler") : new double[0]);
+    NegativePhase negative = negativePhase();
+    if (negative != null) {
+      negative.restore(chains, c.hasArray("sampler") ? c.array("sampler") : new double[0]);
+    }
     rng = Rng.fromState(c.longs("rng"));
-    if (centering != null) {
-      System.arraycopy(c.array("centering.mu"), 0, centering.mu, 0, centering.mu.length);
-      System.arraycopy(c.array("centering.lambda"), 0, centering.lambda, 0, centering.lambda.length);
-      centeringStarted = true;
+    if (reparam != Reparameterisation.NONE) {
+      reparam.restore(c);
+      started = true;
     }
   }
 
@@ -455,12 +335,22 @@ public final class Trainer {
 
   /** The optimizer, with its state. */
   public Optimizer optimizer() {
-    return optimizer;
+    return config.optimizer();
   }
 
-  /** The negative phase, with its persistent chains. */
+  /** The negative phase of a maximum-likelihood run, with its persistent chains; null for other objectives. */
   public NegativePhase negativePhase() {
-    return negative;
+    return config.objective() instanceof MaximumLikelihood ml ? ml.negativePhase() : null;
+  }
+
+  /** The run's settings. */
+  public TrainingConfig config() {
+    return config;
+  }
+
+  /** How each minibatch update is carried out, as chosen for this model and objective. */
+  public String updatePlan() {
+    return plan.describe();
   }
 
   /** The model being trained. */

@@ -160,6 +160,7 @@ final class TrainCommand implements Callable<Integer> {
         org.ebm4j.kernel.Blas.backend());
     say("data %s: %d examples; negative phase %s; %s, batch %d%s", dataset.name(), dataset.size(), describe(phase, m), opt.describe(), batch,
         saved == null ? "" : "; resuming at epoch " + trainer.epoch());
+    say("update: %s", trainer.updatePlan());
     estimateCosts(m, dataset, phase);
     double initial = trainer.exactLogLikelihood(dataset);
     if (trainer.epoch() == 0 && Double.isFinite(initial)) {

@@ -1,0 +1,75 @@
+package org.ebm4j.train;
+
+import java.util.random.RandomGenerator;
+import org.ebm4j.model.Batches;
+import org.ebm4j.model.EnergyModel;
+
+/**
+ * Maximum likelihood, the positive/negative phase split of the log-likelihood gradient:
+ *
+ * <pre>  g = (1/B) Σ_{v in batch} ∇θ log p̃(v) − E_{x~model}[∇θ log p̃(x)]</pre>
+ *
+ * with the data term from {@link PositivePhase} (all rows through one batched marginal gradient
+ * when the model proves its latents can be summed out and offers batched gradients, else example
+ * by example) and the model term from a {@link NegativePhase}. Which of the two the data term uses
+ * is decided once, for the model at hand.
+ */
+public final class MaximumLikelihood implements Objective {
+  private final NegativePhase negative;
+  private EnergyModel model;
+  private PositivePhase positive;
+  private boolean batched;
+  private double[] states = new double[0];
+  private double[] scratch = new double[0];
+
+  MaximumLikelihood(NegativePhase negative) {
+    this.negative = negative;
+  }
+
+  /** How the model term is estimated. */
+  public NegativePhase negativePhase() {
+    return negative;
+  }
+
+  /** Binds to the model: decides how the data term is computed (and refuses latents it cannot handle). */
+  void bind(EnergyModel m) {
+    if (model != m) {
+      model = m;
+      positive = new PositivePhase(m);
+      batched = Batches.marginalSupported(m);
+    }
+  }
+
+  @Override
+  public void accumulate(EnergyModel m, MiniBatch batch, double[] grad, RandomGenerator rng) {
+    accumulatePositive(m, batch, 1.0 / batch.size(), grad, rng);
+    negative.accumulate(m, batch, -1.0, grad, rng);
+  }
+
+  /** {@code grad += weight · Σ_{v in batch} ∇θ log p̃(v)}. */
+  void accumulatePositive(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
+    bind(m);
+    if (batched) {
+      int width = m.stateSize();
+      if (states.length < batch.size() * width) {
+        states = new double[batch.size() * width];
+        scratch = new double[batch.size() * width];
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
+      }
+      Batches.accumulateMarginalGradient(m, states, batch.size(), weight, grad, scratch);
+      return;
+    }
+    double[] v = new double[batch.width()];
+    for (int i = 0; i < batch.size(); i++) {
+      batch.row(i, v);
+      positive.accumulate(v, weight, grad, rng);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "maximum likelihood, negative phase " + negative.describe();
+  }
+}

@@ -1,0 +1,27 @@
+package org.ebm4j.train;
+
+import java.util.random.RandomGenerator;
+import org.ebm4j.model.EnergyModel;
+
+/**
+ * What a minibatch contributes to the ascent direction of training: maximum likelihood's positive
+ * minus negative phase today; pseudo-likelihood, score matching or noise-contrastive estimation
+ * are further implementations of the same seam. The trainer owns the loop, the optimizer and the
+ * checks; an objective only says which direction to go.
+ */
+public interface Objective {
+
+  /**
+   * {@code grad += } this objective's ascent direction for the minibatch, as the minibatch mean
+   * (so a learning rate means the same whatever the batch size).
+   */
+  void accumulate(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng);
+
+  /** A short description, for logs and checkpoints. */
+  String describe();
+
+  /** Maximum likelihood: ∇θ log p̃ at the data minus its expectation under the model, by {@code negative}. */
+  static MaximumLikelihood maximumLikelihood(NegativePhase negative) {
+    return new MaximumLikelihood(negative);
+  }
+}

@@ -1,0 +1,171 @@
+package org.ebm4j.train;
+
+import org.ebm4j.kernel.Kernels;
+import org.ebm4j.model.BatchGradients;
+import org.ebm4j.model.Batches;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.random.Rng;
+import org.ebm4j.sampling.Chains;
+import org.ebm4j.train.optim.Optimizer;
+
+/**
+ * How one minibatch update is carried out, chosen once per run from the objective and the
+ * capabilities the model's compiler proved, instead of being decided again at every step:
+ *
+ * <ul>
+ *   <li>{@link Gradient}: the objective's ascent direction into a gradient buffer, checked,
+ *       reparameterised and handed to the optimizer. Works for every objective and model.
+ *   <li>{@link CombinedBatch}: maximum likelihood with sampled chains, for models whose latents are
+ *       summed out and whose gradients are batched: data rows and chain rows in one array, the
+ *       latents of both summed out by one product, the chains' deferred latent draw taken from the
+ *       same means, and the whole gradient (+1/B per data row, −1/C per chain row) in one more,
+ *       added straight into the optimizer's buffer where the optimizer allows (θ itself for plain
+ *       SGD when the generated gradient reads no parameter; the velocity with momentum).
+ * </ul>
+ */
+abstract class UpdatePlan {
+  /** What the trainer checks after each part of a step; throws on a non-finite value. */
+  interface Guard {
+    void checkGradient(double[] grad, int update);
+
+    void checkParams(int update);
+  }
+
+  final EnergyModel model;
+  final Objective objective;
+  final Optimizer optimizer;
+  final Reparameterisation reparam;
+  final Guard guard;
+  final double[] grad;
+
+  UpdatePlan(EnergyModel model, Objective objective, Optimizer optimizer, Reparameterisation reparam, Guard guard) {
+    this.model = model;
+    this.objective = objective;
+    this.optimizer = optimizer;
+    this.reparam = reparam;
+    this.guard = guard;
+    this.grad = new double[model.params().length];
+  }
+
+  /** The plan for this run. */
+  static UpdatePlan choose(EnergyModel model, Objective objective, Optimizer optimizer, Reparameterisation reparam, Guard guard) {
+    if (objective instanceof MaximumLikelihood ml) {
+      ml.bind(model);
+    }
+    if (objective instanceof MaximumLikelihood ml && ml.negativePhase().advancesChains() && Batches.marginalSupported(model)) {
+      return new CombinedBatch(model, ml, optimizer, reparam, guard);
+    }
+    return new Gradient(model, objective, optimizer, reparam, guard);
+  }
+
+  /**
+   * One minibatch update; returns the gradient's norm, or NaN when the plan did not form the
+   * gradient ({@code measure} asks for it).
+   */
+  abstract double update(MiniBatch batch, Rng rng, int index, boolean measure);
+
+  /** A sentence for logs. */
+  abstract String describe();
+
+  /** Checks the gradient, steps the optimizer through the reparameterisation, checks θ; returns |g|. */
+  double step(MiniBatch batch, int index, boolean offsets) {
+    guard.checkGradient(grad, index);
+    double norm = Math.sqrt(Kernels.sumOfSquares(grad));
+    reparam.transform(grad);
+    optimizer.step(model.params(), grad);
+    if (offsets) {
+      reparam.updateOffsets(batch);
+    }
+    guard.checkParams(index);
+    return norm;
+  }
+
+  /** The objective's gradient, then the optimizer. */
+  static final class Gradient extends UpdatePlan {
+    Gradient(EnergyModel model, Objective objective, Optimizer optimizer, Reparameterisation reparam, Guard guard) {
+      super(model, objective, optimizer, reparam, guard);
+    }
+
+    @Override
+    double update(MiniBatch batch, Rng rng, int index, boolean measure) {
+      java.util.Arrays.fill(grad, 0.0);
+      objective.accumulate(model, batch, grad, rng);
+      return step(batch, index, true);
+    }
+
+    @Override
+    String describe() {
+      return "gradient of " + objective.describe() + ", then the optimizer's step";
+    }
+  }
+
+  /** Data and chain rows in one batched gradient, added straight into the optimizer where it can. */
+  static final class CombinedBatch extends UpdatePlan {
+    private final NegativePhase negative;
+    private final BatchGradients gradients;
+    private double[] states = new double[0];
+    private double[] scratch = new double[0];
+    private double[] weights = new double[0];
+
+    CombinedBatch(EnergyModel model, MaximumLikelihood objective, Optimizer optimizer, Reparameterisation reparam, Guard guard) {
+      super(model, objective, optimizer, reparam, guard);
+      this.negative = objective.negativePhase();
+      this.gradients = model.capability(BatchGradients.class).orElseThrow();
+    }
+
+    @Override
+    double update(MiniBatch batch, Rng rng, int index, boolean measure) {
+      Chains chains = negative.advance(model, batch, rng);
+      int b = batch.size();
+      int c = chains.count();
+      int rows = b + c;
+      int width = model.stateSize();
+      if (states.length < rows * width) {
+        states = new double[rows * width];
+        scratch = new double[rows * width];
+      }
+      if (weights.length < rows) {
+        weights = new double[rows];
+      }
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
+      }
+      System.arraycopy(chains.states(), 0, states, b * width, c * width);
+      Batches.latentMeans(model, states, rows, scratch);
+      if (negative.latentsDeferred()) {
+        Batches.drawLatentsFromMeans(model, states, b, chains.states(), c, rng);
+      }
+      reparam.measure(states, b);
+      boolean shifted = reparam.shiftable();
+      Optimizer.Direct direct = measure || !reparam.allowsDirectSteps() ? null : optimizer.direct(model.params());
+      if (direct != null && direct.buffer() == model.params() && !gradients.gradientMayAliasParams()) {
+        direct = null; // the gradient program reads θ: it must not change underneath
+      }
+      double scale = direct != null ? direct.factor() : 1;
+      java.util.Arrays.fill(weights, 0, b, scale / b);
+      java.util.Arrays.fill(weights, b, rows, -scale / c);
+      if (direct != null) {
+        if (shifted) {
+          reparam.accumulateShifted(gradients, states, rows, weights, direct.buffer());
+          reparam.moveOffsets();
+        } else {
+          gradients.accumulateGradientBatch(states, rows, weights, direct.buffer());
+        }
+        optimizer.completeDirect(model.params());
+        guard.checkParams(index);
+        return Double.NaN;
+      }
+      java.util.Arrays.fill(grad, 0.0);
+      gradients.accumulateGradientBatch(states, rows, weights, grad);
+      double norm = step(batch, index, false);
+      reparam.moveOffsets();
+      return norm;
+    }
+
+    @Override
+    String describe() {
+      return "combined: data and chain rows in one batched gradient, latents summed out by one product,"
+          + " added straight into the optimizer's buffer where it allows";
+    }
+  }
+}
