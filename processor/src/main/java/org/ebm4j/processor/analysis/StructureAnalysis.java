@@ -26,7 +26,7 @@ import org.ebm4j.processor.ir.Variable;
  */
 public final class StructureAnalysis {
   /** Degree of a value that is not a polynomial in the variables (exp, log, ...). */
-  public static final int NONPOLYNOMIAL = 3;
+  public static final int NONPOLYNOMIAL = Op.NONPOLYNOMIAL;
 
   private enum Form {
     NONE,
@@ -123,7 +123,7 @@ public final class StructureAnalysis {
       return v.args().size() == 1 ? unary(v) : binary(v);
     }
     List<Info> in = v.args().stream().map(this::info).toList();
-    int degree = Math.min(NONPOLYNOMIAL, in.stream().mapToInt(Info::degree).sum());
+    int degree = v.op().degree(in.stream().map(Info::degree).toList(), v.number());
     if (degree == 0) {
       return Info.NONE;
     }
@@ -135,9 +135,9 @@ public final class StructureAnalysis {
       case SUM:
         return new Info(degree, reduced(in.get(0).form()), null);
       case SUM_SQUARES:
-        return new Info(Math.min(NONPOLYNOMIAL, 2 * degree), reduced(in.get(0).form()), null);
+        return new Info(degree, reduced(in.get(0).form()), null);
       case LOG_SUM_EXP:
-        return new Info(NONPOLYNOMIAL, Form.MIXED, null);
+        return new Info(degree, Form.MIXED, null);
       case DOT:
         {
           // Σ_k a_k(x_k) b_k(x_k) is separable when every dependent operand is aligned.
@@ -169,35 +169,20 @@ public final class StructureAnalysis {
     if (a.degree() == 0) {
       return Info.NONE;
     }
-    int degree =
-        switch (v.op()) {
-          case NEG -> a.degree();
-          case SQUARE -> 2 * a.degree();
-          case POW ->
-              v.number() >= 0 && v.number() == Math.rint(v.number()) && v.number() <= NONPOLYNOMIAL
-                  ? (int) v.number() * a.degree()
-                  : NONPOLYNOMIAL;
-          default -> NONPOLYNOMIAL;
-        };
+    int degree = v.op().degree(List.of(a.degree()), v.number());
     Form form =
         switch (a.form()) {
           case UNIT, ALIGNED -> a.form();
           case SEPARABLE -> v.op() == Op.NEG ? Form.SEPARABLE : Form.MIXED;
           default -> Form.MIXED;
         };
-    return new Info(Math.min(NONPOLYNOMIAL, degree), form, a.unit());
+    return new Info(degree, form, a.unit());
   }
 
   private Info binary(Value v) {
     Info a = broadcast(info(v.arg(0)), f.value(v.arg(0)).shape(), v.shape());
     Info b = broadcast(info(v.arg(1)), f.value(v.arg(1)).shape(), v.shape());
-    int degree =
-        switch (v.op()) {
-          case ADD, SUB -> Math.max(a.degree(), b.degree());
-          case MUL -> a.degree() + b.degree();
-          default -> b.degree() == 0 ? a.degree() : NONPOLYNOMIAL;
-        };
-    degree = Math.min(NONPOLYNOMIAL, degree);
+    int degree = v.op().degree(List.of(a.degree(), b.degree()), v.number());
     if (degree == 0) {
       return Info.NONE;
     }

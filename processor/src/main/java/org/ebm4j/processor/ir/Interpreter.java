@@ -114,7 +114,7 @@ public final class Interpreter {
       for (int k = 0; k < n; k++) {
         double a = broadcast(v.arg(0), k);
         double b = v.args().size() > 1 ? broadcast(v.arg(1), k) : 0;
-        out[k] = elementwise(v.op(), a, b, v.number());
+        out[k] = v.op().eval(a, b, v.number());
       }
       return out;
     }
@@ -170,28 +170,6 @@ public final class Interpreter {
       default -> throw new IllegalStateException("no semantics for " + v.op());
     }
     return out;
-  }
-
-  /** The element-wise ops' maths, written independently of their lowering templates. */
-  public static double elementwise(Op op, double a, double b, double c) {
-    return switch (op) {
-      case NEG -> -a;
-      case EXP -> Math.exp(a);
-      case LOG -> Math.log(a);
-      case LOG1P -> Math.log1p(a);
-      case SQRT -> Math.sqrt(a);
-      case TANH -> Math.tanh(a);
-      case POW -> Math.pow(a, c);
-      case SOFTPLUS -> Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
-      case SIGMOID -> 1 / (1 + Math.exp(-a));
-      case SQUARE -> a * a;
-      case LOG_SIGMOID -> -(Math.max(-a, 0) + Math.log1p(Math.exp(-Math.abs(a))));
-      case ADD -> a + b;
-      case SUB -> a - b;
-      case MUL -> a * b;
-      case DIV -> a / b;
-      default -> throw new IllegalStateException(op + " is not element-wise");
-    };
   }
 
   private double dot(int a, int ao, int as, int b, int bo, int bs, int n) {

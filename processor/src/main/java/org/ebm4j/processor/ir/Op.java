@@ -43,55 +43,63 @@ public enum Op {
 
   NEG(
       "neg",
+      (a, b, c) -> -a,
       (a, c) -> "-" + a.get(0),
       (b, v, i) -> b.constant(-1),
       (d, c) -> d.get(0)),
-  EXP("exp", (a, c) -> "Math.exp(" + a.get(0) + ")", (b, v, i) -> v.id(), Op::nonpolynomial),
-  LOG("log", (a, c) -> "Math.log(" + a.get(0) + ")", (b, v, i) -> b.div(b.constant(1), v.arg(0)), Op::nonpolynomial),
+  EXP("exp", (a, b, c) -> Math.exp(a), (a, c) -> "Math.exp(" + a.get(0) + ")", (b, v, i) -> v.id(), Op::nonpolynomial),
+  LOG("log", (a, b, c) -> Math.log(a), (a, c) -> "Math.log(" + a.get(0) + ")", (b, v, i) -> b.div(b.constant(1), v.arg(0)), Op::nonpolynomial),
   LOG1P(
       "log1p",
+      (a, b, c) -> Math.log1p(a),
       (a, c) -> "Math.log1p(" + a.get(0) + ")",
       (b, v, i) -> b.div(b.constant(1), b.add(b.constant(1), v.arg(0))),
       Op::nonpolynomial),
-  SQRT("sqrt", (a, c) -> "Math.sqrt(" + a.get(0) + ")", (b, v, i) -> b.div(b.constant(0.5), v.id()), Op::nonpolynomial),
+  SQRT("sqrt", (a, b, c) -> Math.sqrt(a), (a, c) -> "Math.sqrt(" + a.get(0) + ")", (b, v, i) -> b.div(b.constant(0.5), v.id()), Op::nonpolynomial),
   TANH(
       "tanh",
+      (a, b, c) -> Math.tanh(a),
       (a, c) -> "Math.tanh(" + a.get(0) + ")",
       (b, v, i) -> b.sub(b.constant(1), b.square(v.id())),
       Op::nonpolynomial),
   /** x^c for a constant c held in {@link Value#number()}. */
   POW(
       "pow",
+      (a, b, c) -> Math.pow(a, c),
       (a, c) -> c == 2 ? a.get(0) + " * " + a.get(0) : "Math.pow(" + a.get(0) + ", " + c + ")",
       (b, v, i) -> v.number() == 2
           ? b.mul(b.constant(2), v.arg(0))
           : b.mul(b.constant(v.number()), b.pow(v.arg(0), v.number() - 1)),
       Op::powerDegree),
   // d softplus(a) / da = sigmoid(a)
-  SOFTPLUS("softplus", (a, c) -> "Kernels.softplus(" + a.get(0) + ")", (b, v, i) -> b.sigmoid(v.arg(0)), Op::nonpolynomial),
+  SOFTPLUS("softplus", (a, b, c) -> Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a))), (a, c) -> "Kernels.softplus(" + a.get(0) + ")", (b, v, i) -> b.sigmoid(v.arg(0)), Op::nonpolynomial),
   SIGMOID(
       "sigmoid",
+      (a, b, c) -> 1 / (1 + Math.exp(-a)),
       (a, c) -> "Kernels.sigmoid(" + a.get(0) + ")",
       (b, v, i) -> b.mul(v.id(), b.sub(b.constant(1), v.id())),
       Op::nonpolynomial),
-  SQUARE("square", (a, c) -> a.get(0) + " * " + a.get(0), (b, v, i) -> b.mul(b.constant(2), v.arg(0)), (d, c) -> 2 * d.get(0)),
+  SQUARE("square", (a, b, c) -> a * a, (a, c) -> a.get(0) + " * " + a.get(0), (b, v, i) -> b.mul(b.constant(2), v.arg(0)), (d, c) -> 2 * d.get(0)),
   /** log σ(a) = −softplus(−a), finite for every a; d/da = σ(−a). */
   LOG_SIGMOID(
       "logSigmoid",
+      (a, b, c) -> -(Math.max(-a, 0) + Math.log1p(Math.exp(-Math.abs(a)))),
       (a, c) -> "Kernels.logSigmoid(" + a.get(0) + ")",
       (b, v, i) -> b.sigmoid(b.neg(v.arg(0))),
       Op::nonpolynomial),
 
-  ADD("add", (a, c) -> a.get(0) + " + " + a.get(1), (b, v, i) -> b.constant(1), (d, c) -> Math.max(d.get(0), d.get(1))),
+  ADD("add", (a, b, c) -> a + b, (a, c) -> a.get(0) + " + " + a.get(1), (b, v, i) -> b.constant(1), (d, c) -> Math.max(d.get(0), d.get(1))),
   SUB(
       "sub",
+      (a, b, c) -> a - b,
       (a, c) -> a.get(0) + " - " + a.get(1),
       (b, v, i) -> b.constant(i == 0 ? 1 : -1),
       (d, c) -> Math.max(d.get(0), d.get(1))),
-  MUL("mul", (a, c) -> a.get(0) + " * " + a.get(1), (b, v, i) -> v.arg(1 - i), (d, c) -> d.get(0) + d.get(1)),
+  MUL("mul", (a, b, c) -> a * b, (a, c) -> a.get(0) + " * " + a.get(1), (b, v, i) -> v.arg(1 - i), (d, c) -> d.get(0) + d.get(1)),
   // d(a/b)/db = -a/b² = -y/b
   DIV(
       "div",
+      (a, b, c) -> a / b,
       (a, c) -> a.get(0) + " / " + a.get(1),
       (b, v, i) -> i == 0 ? b.div(b.constant(1), v.arg(1)) : b.neg(b.div(v.id(), v.arg(1))),
       Op::quotientDegree),
@@ -202,6 +210,11 @@ public enum Op {
     int of(Builder b, Value v, int[] dots);
   }
 
+  /** The value of an element-wise op on numbers: a, b its operands (b unused if unary), c its constant. */
+  public interface Eval {
+    double of(double a, double b, double c);
+  }
+
   /** Java source of an element-wise op from its operands' sources (each parenthesised as needed). */
   public interface Spelling {
     String java(List<String> operands, double constant);
@@ -222,14 +235,16 @@ public enum Op {
   private final String kernel;
   private final String accumulateKernel;
   private final Degree degree;
+  private Eval evaluation;
 
   Op(Kind kind, String spelling) {
     this(kind, spelling, kind == Kind.LEAF && spelling.equals("acc") ? 1 : 0, null, null, null, null, null, null, null);
   }
 
   /** An element-wise op: unary unless its spelling is one of the four arithmetic ops. */
-  Op(String spelling, Spelling java, Partial partial, Degree degree) {
+  Op(String spelling, Eval eval, Spelling java, Partial partial, Degree degree) {
     this(Kind.ELEMENTWISE, spelling, List.of("add", "sub", "mul", "div").contains(spelling) ? 2 : 1, java, partial, null, null, null, null, degree);
+    this.evaluation = eval;
   }
 
   /** A tensor op. */
@@ -279,6 +294,17 @@ public enum Op {
       }
     }
     return null;
+  }
+
+  /**
+   * The value of an element-wise op on numbers, written independently of its Java template (the
+   * reference semantics of the interpreter, and constant folding).
+   */
+  public double eval(double a, double b, double constant) {
+    if (evaluation == null) {
+      throw new IllegalStateException(this + " is not element-wise");
+    }
+    return evaluation.of(a, b, constant);
   }
 
   /** The Java expression of an element-wise op. */

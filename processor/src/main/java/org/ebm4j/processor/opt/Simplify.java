@@ -3,7 +3,6 @@ package org.ebm4j.processor.opt;
 import java.util.List;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.IntExpr;
-import org.ebm4j.processor.ir.Interpreter;
 import org.ebm4j.processor.ir.Op;
 import org.ebm4j.processor.ir.Value;
 
@@ -37,7 +36,7 @@ final class Simplify extends Rewriter {
     if (args.stream().allMatch(id -> b.value(id).op() == Op.CONST)) {
       double x = b.value(a).number();
       double y = c < 0 ? 0 : b.value(c).number();
-      alias(v.id(), b.constant(Interpreter.elementwise(v.op(), x, y, v.number())));
+      alias(v.id(), b.constant(v.op().eval(x, y, v.number())));
       return;
     }
     int same = switch (v.op()) {
