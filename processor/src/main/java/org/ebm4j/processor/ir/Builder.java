@@ -126,6 +126,18 @@ public final class Builder {
     return let(Op.NEG, List.of(a));
   }
 
+  /**
+   * {@code op(args)} for the op of this DSL spelling: how a derivative rule inside {@link Op} names
+   * another op (an enum constant cannot name a later one in its own initializer).
+   */
+  public int call(String spelling, int... args) {
+    Op op = Op.ofSpelling(spelling);
+    if (op == null) {
+      throw new IllegalArgumentException("no op '" + spelling + "'");
+    }
+    return let(op, java.util.Arrays.stream(args).boxed().toList());
+  }
+
   public int square(int a) {
     return let(Op.SQUARE, List.of(a));
   }
