@@ -121,6 +121,12 @@ public final class Ops {
     return -softplus(-x);
   }
 
+  /** log cosh x, without overflow for large |x|. */
+  public static double logCosh(double x) {
+    double a = Math.abs(x);
+    return a + Math.log1p(Math.exp(-2 * a)) - Math.log(2);
+  }
+
   /** x². */
   public static double square(double x) {
     return x * x;
@@ -192,6 +198,15 @@ public final class Ops {
     double[] y = new double[a.length];
     for (int k = 0; k < a.length; k++) {
       y[k] = logSigmoid(a[k]);
+    }
+    return y;
+  }
+
+  /** log cosh a_k, element-wise. */
+  public static double[] logCosh(double[] a) {
+    double[] y = new double[a.length];
+    for (int k = 0; k < a.length; k++) {
+      y[k] = logCosh(a[k]);
     }
     return y;
   }

@@ -27,6 +27,13 @@ public final class Kernels {
     return -softplus(-x);
   }
 
+  /** log cosh x = log(2 cosh x) − log 2, without overflow. */
+  public static double logCosh(double x) {
+    return log2cosh(x) - LN2;
+  }
+
+  private static final double LN2 = Math.log(2);
+
   /** log(2 cosh x) = |x| + log(1 + e^{−2|x|}), without overflow. */
   public static double log2cosh(double x) {
     double a = Math.abs(x);

@@ -88,6 +88,14 @@ public enum Op {
       (b, v, i) -> b.sigmoid(b.neg(v.arg(0))),
       Op::nonpolynomial),
 
+  /** log cosh a, without overflow; d/da = tanh a. */
+  LOG_COSH(
+      "logCosh",
+      (a, b, c) -> Math.abs(a) + Math.log1p(Math.exp(-2 * Math.abs(a))) - Math.log(2),
+      (a, c) -> "Kernels.logCosh(" + a.get(0) + ")",
+      (b, v, i) -> b.call("tanh", v.arg(0)),
+      Op::nonpolynomial),
+
   ADD("add", (a, b, c) -> a + b, (a, c) -> a.get(0) + " + " + a.get(1), (b, v, i) -> b.constant(1), (d, c) -> Math.max(d.get(0), d.get(1))),
   SUB(
       "sub",
@@ -281,7 +289,7 @@ public enum Op {
   /** Whether {@code org.ebm4j.dsl.Ops} has a function of this spelling (element-wise ones for scalars and vectors). */
   public boolean inDsl() {
     return switch (this) {
-      case DOT, SUM, SUM_SQUARES, LOG_SUM_EXP, BILINEAR, MATVEC, VECMAT, EXP, LOG, TANH, SOFTPLUS, SIGMOID, SQUARE, LOG_SIGMOID -> true;
+      case DOT, SUM, SUM_SQUARES, LOG_SUM_EXP, BILINEAR, MATVEC, VECMAT, EXP, LOG, TANH, SOFTPLUS, SIGMOID, SQUARE, LOG_SIGMOID, LOG_COSH -> true;
       default -> false;
     };
   }
