@@ -48,8 +48,8 @@ class FrontendAndStructureTest {
         %2 = var(v) : [n]
         %3 = var(h) : [m]
         %4 = dot(%0, %2) : scalar
-        %5 = neg(%4) : scalar
-        %10 = acc(%5) : scalar
+        %5 = neg(%4) : scalar  // e
+        %10 = acc(%5) : scalar  // e
         for j#0 in [0, |m|) {
           if j#0 != 0 {
             %6 = element(%3[j#0]) : scalar

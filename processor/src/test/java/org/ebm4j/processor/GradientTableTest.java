@@ -53,6 +53,7 @@ class GradientTableTest {
     c.add(new Case("SquareVector", REAL_X, "return dot(b, square(x));", DIMS));
     c.add(new Case("LogSigmoid", REAL_X, "return -sum(logSigmoid(add(x, b))) - logSigmoid(a * x[0] - 40) + 0.5 * sumSquares(x);", DIMS));
     c.add(new Case("LogCosh", REAL_X, "return sum(logCosh(sub(x, b))) + logCosh(a * x[0] + 30) + 0.1 * sumSquares(x);", DIMS));
+    c.add(new Case("LocalsNamedLikeGeneratedCode", REAL_X, "double grad = sum(x);\n double k0 = grad * a;\n double[] energy_t5 = tanh(x);\n double weight = dot(energy_t5, b);\n double scale = k0 + weight;\n double t3 = scale * scale;\n return t3 + sumSquares(x);", DIMS));
     c.add(new Case("Arithmetic", REAL_X, "double e = a * x[0] - b[1] / (2 + c[0] * c[0]) + x[1] * x[2] / (1 + a * a);\n e *= 0.5; e /= 1.5; e -= x[0]; e += 1; e++;\n return e;", DIMS));
     c.add(new Case("VectorAddSubScale", REAL_X, "double[] z = sub(add(x, b), scale(c, a));\n z = add(z, scale(0.5, x));\n return sumSquares(z);", DIMS));
     c.add(new Case("Dot", REAL_X, "return dot(x, x) * a + dot(b, c);", DIMS));

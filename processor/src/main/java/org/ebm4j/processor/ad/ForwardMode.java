@@ -97,7 +97,7 @@ public final class ForwardMode {
     List<Integer> out = new ArrayList<>();
     for (int slot : slots) {
       int start = f.value(slot).arg(0);
-      int id = b.accumulator(copy.get(start));
+      int id = b.label(b.accumulator(copy.get(start)), f.value(slot).label());
       copy.put(slot, id);
       out.add(id);
       int tangentStart = dot.containsKey(start) ? dot.get(start) : b.constant(0);

@@ -105,7 +105,7 @@ public final class ReverseMode {
   private List<Integer> slots(List<Integer> slots, Map<Integer, Integer> copy, Set<Integer> live) {
     List<Integer> out = new ArrayList<>();
     for (int slot : slots) {
-      int id = b.accumulator(copy.get(f.value(slot).arg(0)));
+      int id = b.label(b.accumulator(copy.get(f.value(slot).arg(0))), f.value(slot).label());
       copy.put(slot, id);
       out.add(id);
       if (live != null) {
@@ -136,7 +136,8 @@ public final class ReverseMode {
             adj.put(v.id(), b.indexed(Op.ROW, matrix, v.indices()));
           }
         } else {
-          adj.put(v.id(), b.leaf(Op.ADJOINT, null, v.shape()));
+          int buffer = b.leaf(Op.ADJOINT, null, v.shape());
+          adj.put(v.id(), v.label() == null ? buffer : b.label(buffer, "d" + v.label()));
         }
       }
     }

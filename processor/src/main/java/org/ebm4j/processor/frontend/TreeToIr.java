@@ -362,17 +362,37 @@ public final class TreeToIr {
         }
         local.intValue = i.expr();
       }
-      case DOUBLE -> local.value = scalar(at, value);
+      case DOUBLE -> local.value = label(scalar(at, value), local.name);
       case VECTOR -> {
         int id = toValue(value, at);
         if (!values.get(id).shape().isVector()) {
           diag.error(at, Problem.SHAPE_MISMATCH, at, "a double[] local must hold a vector, not a " + values.get(id).shape());
           throw new Reported();
         }
-        local.value = id;
+        local.value = label(id, local.name);
       }
       default -> throw new IllegalStateException(local.kind.toString());
     }
+  }
+
+  /**
+   * Names the value a local holds after the local, for generated code, when the value was just
+   * computed in this block (not a parameter, variable or literal, and not named already).
+   */
+  private int label(int id, String name) {
+    Value v = values.get(id);
+    if (v.label() != null || v.op().kind() == Op.Kind.LEAF) {
+      return id;
+    }
+    for (int i = current.size() - 1; i >= 0; i--) {
+      if (current.get(i) instanceof Stmt.Let let && let.value().id() == id) {
+        Value named = v.withLabel(name);
+        values.set(id, named);
+        current.set(i, new Stmt.Let(named));
+        break;
+      }
+    }
+    return id;
   }
 
   private void expressionStatement(ExpressionStatementTree s) {
@@ -517,6 +537,7 @@ public final class TreeToIr {
         throw new Reported();
       }
       slot = newValue(Op.ACC, List.of(target.value), Shape.SCALAR, null, 0, null, List.of(), at);
+      values.set(slot, values.get(slot).withLabel(target.name));
       owner.slots.put(target, slot);
     }
     current.add(new Stmt.Accumulate(slot, subtract, value));

@@ -101,9 +101,36 @@ public final class Builder {
     return id;
   }
 
-  /** Defines a copy of {@code v} with new operands (same op and attributes). */
+  /** Defines a copy of {@code v} with new operands (same op, attributes and label). */
   public int copy(Value v, List<Integer> args) {
-    return define(v.op(), args, v.shape(), v.name(), v.number(), v.intValue(), v.indices(), v.origin());
+    int id = define(v.op(), args, v.shape(), v.name(), v.number(), v.intValue(), v.indices(), v.origin());
+    return v.label() == null ? id : label(id, v.label());
+  }
+
+  /**
+   * Gives a value defined in the current block a label (a name for generated code), unless it has
+   * one. Returns the id.
+   */
+  public int label(int id, String label) {
+    Value v = values.get(id);
+    if (v.label() != null || label == null) {
+      return id;
+    }
+    Value labelled = v.withLabel(label);
+    if (v.op() == Op.ACC) {
+      // An accumulator is listed by its region, not defined by a Let.
+      values.set(id, labelled);
+      return id;
+    }
+    List<Stmt> stmts = blocks.peek();
+    for (int i = stmts.size() - 1; i >= 0; i--) {
+      if (stmts.get(i) instanceof Stmt.Let let && let.value().id() == id) {
+        stmts.set(i, new Stmt.Let(labelled));
+        values.set(id, labelled);
+        return id;
+      }
+    }
+    return id;
   }
 
   public int add(int a, int b) {

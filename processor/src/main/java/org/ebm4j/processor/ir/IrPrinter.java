@@ -71,6 +71,6 @@ public final class IrPrinter {
           case ELEMENT, ROW -> operands + v.indices();
           default -> operands;
         };
-    return "%" + v.id() + " = " + v.op().spelling() + "(" + attr + ") : " + v.shape();
+    return "%" + v.id() + " = " + v.op().spelling() + "(" + attr + ") : " + v.shape() + (v.label() == null ? "" : "  // " + v.label());
   }
 }

@@ -15,6 +15,8 @@ import java.util.List;
  * @param intValue the integer expression (INT)
  * @param indices subscripts (ELEMENT, ROW)
  * @param origin the source tree it came from (a javac {@code Tree}), or null
+ * @param label a name for generated code (the user's local it was assigned to, "d" + that for its
+ *     adjoint), or null
  */
 public record Value(
     int id,
@@ -25,14 +27,25 @@ public record Value(
     double number,
     IntExpr intValue,
     List<IntExpr> indices,
-    Object origin) {
+    Object origin,
+    String label) {
 
   public Value {
     args = List.copyOf(args);
     indices = List.copyOf(indices);
   }
 
+  /** The same value without a label (Java source of old callers). */
+  public Value(int id, Op op, List<Integer> args, Shape shape, String name, double number, IntExpr intValue, List<IntExpr> indices, Object origin) {
+    this(id, op, args, shape, name, number, intValue, indices, origin, null);
+  }
+
   public int arg(int i) {
     return args.get(i);
+  }
+
+  /** This value under another label. */
+  public Value withLabel(String label) {
+    return new Value(id, op, args, shape, name, number, intValue, indices, origin, label);
   }
 }

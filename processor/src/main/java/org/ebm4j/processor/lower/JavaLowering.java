@@ -752,9 +752,42 @@ public final class JavaLowering {
     return String.join(" * ", sizes);
   }
 
+  /**
+   * The Java name of a value: the user's name for it where there is one (made unique, and kept off
+   * the names generated methods use), else t7 for a value, g7 for an adjoint.
+   */
   private String local(int id) {
-    return (f.value(id).op() == Op.ADJOINT ? "g" : "t") + id;
+    String name = names.get(id);
+    if (name == null) {
+      Value v = f.value(id);
+      // A user's name with '_' could meet a scratch field (energy_pre): those stay numbered.
+      boolean own = v.label() != null && v.label().indexOf('_') < 0 && !looksGenerated(v.label());
+      String base = own ? v.label() : (v.op() == Op.ADJOINT ? "g" : "t") + id;
+      name = base;
+      for (int n = 2; used.contains(name) || RESERVED.contains(name); n++) {
+        name = base + "_" + n;
+      }
+      names.put(id, name);
+      used.add(name);
+    }
+    return name;
   }
+
+  /** Names of the generated methods' parameters and fields, and of the lowering's own locals. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of(
+      "x", "xs", "gx", "gxs", "grad", "weight", "weights", "scale", "params", "rows", "r", "state", "dstate", "dstate1",
+      "stateSize", "visibleSize", "layout", "variables", "batchScratch", "batchCapacity");
+
+  /** Whether a user's name could be mistaken for a generated one: t7, g7, k0, e1. */
+  private static boolean looksGenerated(String name) {
+    if (name.length() < 2 || "tgke".indexOf(name.charAt(0)) < 0) {
+      return false;
+    }
+    return name.substring(1).chars().allMatch(Character::isDigit);
+  }
+
+  private final Map<Integer, String> names = new HashMap<>();
+  private final java.util.Set<String> used = new java.util.HashSet<>();
 
   private String scratchOf(Value v) {
     String name = prefix + local(v.id());

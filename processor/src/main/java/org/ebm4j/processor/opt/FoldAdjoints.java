@@ -22,6 +22,7 @@ import org.ebm4j.processor.ir.Value;
 final class FoldAdjoints extends Rewriter {
   private final Set<Integer> foldable = new HashSet<>();
   private final Map<Integer, Integer> running = new HashMap<>();
+  private final Map<Integer, String> labels = new HashMap<>();
 
   FoldAdjoints(EnergyFunction f) {
     super(f);
@@ -63,6 +64,7 @@ final class FoldAdjoints extends Rewriter {
   protected void let(Value v) {
     if (foldable.contains(v.id())) {
       running.put(v.id(), -1);
+      labels.put(v.id(), v.label());
       return;
     }
     super.let(v);
@@ -95,6 +97,6 @@ final class FoldAdjoints extends Rewriter {
     } else {
       next = acc.subtract() ? b.sub(sum, term) : b.add(sum, term);
     }
-    running.put(acc.slot(), next);
+    running.put(acc.slot(), b.label(next, labels.get(acc.slot())));
   }
 }

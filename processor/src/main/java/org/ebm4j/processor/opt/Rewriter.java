@@ -98,7 +98,7 @@ abstract class Rewriter {
   protected List<Integer> slots(List<Integer> slots) {
     List<Integer> out = new ArrayList<>();
     for (int slot : slots) {
-      int id = b.accumulator(map(f.value(slot).arg(0)));
+      int id = b.label(b.accumulator(map(f.value(slot).arg(0))), f.value(slot).label());
       alias(slot, id);
       out.add(id);
     }
