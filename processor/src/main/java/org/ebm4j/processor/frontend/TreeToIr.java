@@ -12,7 +12,6 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
-import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Element;
-import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
@@ -65,21 +63,6 @@ import org.ebm4j.processor.ir.Value;
  * independent, which is what lets the reverse sweep recompute an iteration instead of storing it.
  */
 public final class TreeToIr {
-  private static final String OPS = "org.ebm4j.dsl.Ops";
-  private static final Set<String> MATH_FUNCTIONS = Set.of("exp", "log", "log1p", "sqrt", "tanh", "pow");
-  /** The Ops functions: the ops that say they are in the DSL, and the vector arithmetic. */
-  private static final Set<String> OPS_FUNCTIONS = opsFunctions();
-
-  private static Set<String> opsFunctions() {
-    Set<String> out = new java.util.TreeSet<>(List.of("add", "sub", "scale"));
-    for (Op op : Op.values()) {
-      if (op.inDsl()) {
-        out.add(op.spelling());
-      }
-    }
-    return Set.copyOf(out);
-  }
-
   /** Thrown after an error was reported, to abandon the current statement. */
   private static final class Reported extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -138,13 +121,7 @@ public final class TreeToIr {
   private final CompilationUnitTree unit;
   private final List<Value> values = new ArrayList<>();
   private final Map<String, Integer> leaves = new HashMap<>();
-  private final Map<String, Element> fields = new HashMap<>();
-  private final Set<String> ownMethods = new HashSet<>();
-  private final boolean opsImportedStatically;
-  private final Set<String> opsImportedNames = new HashSet<>();
-  private final boolean mathImportedStatically;
-  private final Set<String> mathImportedNames = new HashSet<>();
-  private final boolean opsImported;
+  private final Names names;
   private List<Stmt> current = new ArrayList<>();
   private Region region;
   private final List<Map<String, Local>> scopes = new ArrayList<>();
@@ -154,34 +131,7 @@ public final class TreeToIr {
     this.model = model;
     this.diag = diag;
     this.unit = unit;
-    for (Element member : model.type().getEnclosedElements()) {
-      if (member.getKind() == ElementKind.FIELD) {
-        fields.put(member.getSimpleName().toString(), member);
-      } else if (member.getKind() == ElementKind.METHOD) {
-        ownMethods.add(member.getSimpleName().toString());
-      }
-    }
-    boolean opsStar = false;
-    boolean mathStar = false;
-    boolean ops = model.packageName().equals("org.ebm4j.dsl");
-    for (ImportTree imp : unit.getImports()) {
-      String name = imp.getQualifiedIdentifier().toString();
-      if (imp.isStatic()) {
-        opsStar |= name.equals(OPS + ".*");
-        mathStar |= name.equals("java.lang.Math.*");
-        if (name.startsWith(OPS + ".")) {
-          opsImportedNames.add(name.substring(OPS.length() + 1));
-        }
-        if (name.startsWith("java.lang.Math.")) {
-          mathImportedNames.add(name.substring("java.lang.Math.".length()));
-        }
-      } else {
-        ops |= name.equals(OPS) || name.equals("org.ebm4j.dsl.*");
-      }
-    }
-    this.opsImportedStatically = opsStar;
-    this.mathImportedStatically = mathStar;
-    this.opsImported = ops;
+    this.names = new Names(model, unit);
   }
 
   /** Translates the energy method's body, or returns null after reporting errors. */
@@ -511,7 +461,7 @@ public final class TreeToIr {
         diag.error(at, Problem.UNSUPPORTED_STATEMENT, "assigning to the energy parameter '" + name + "'", "declare a local instead");
         throw new Reported();
       }
-      if (fields.containsKey(name)) {
+      if (names.isField(name)) {
         diag.error(at, Problem.FIELD_WRITE, at);
         throw new Reported();
       }
@@ -831,7 +781,7 @@ public final class TreeToIr {
     if (isVariable(name)) {
       return new ValueOperand(leaves.get(name));
     }
-    if (fields.containsKey(name)) {
+    if (names.isField(name)) {
       return field(name, id);
     }
     diag.error(id, Problem.UNKNOWN_NAME, name);
@@ -874,7 +824,7 @@ public final class TreeToIr {
   }
 
   private Operand field(String name, Tree at) {
-    Element field = fields.get(name);
+    Element field = names.field(name);
     if (field.getAnnotation(Param.class) != null) {
       return new ValueOperand(leaves.get(name));
     }
@@ -909,13 +859,13 @@ public final class TreeToIr {
       throw new Reported();
     }
     if (target instanceof IdentifierTree id && id.getName().contentEquals("this")) {
-      if (fields.containsKey(member)) {
+      if (names.isField(member)) {
         return field(member, select);
       }
       diag.error(select, Problem.UNKNOWN_NAME, select);
       throw new Reported();
     }
-    if (isMath(target) && (member.equals("PI") || member.equals("E"))) {
+    if (names.isMath(target) && (member.equals("PI") || member.equals("E"))) {
       return new ValueOperand(constant(member.equals("PI") ? Math.PI : Math.E, select));
     }
     diag.error(select, Problem.UNSUPPORTED_EXPRESSION, "'" + select + "'", "read @Param fields, energy parameters and locals by name");
@@ -940,44 +890,19 @@ public final class TreeToIr {
   }
 
   private Operand call(MethodInvocationTree call) {
-    ExpressionTree select = strip(call.getMethodSelect());
-    String name;
-    boolean math;
-    if (select instanceof MemberSelectTree m) {
-      name = m.getIdentifier().toString();
-      ExpressionTree owner = strip(m.getExpression());
-      if (isMath(owner)) {
-        math = true;
-      } else if (isOps(owner)) {
-        math = false;
-      } else {
-        diag.error(call, Problem.UNKNOWN_CALL, call);
-        throw new Reported();
-      }
-    } else if (select instanceof IdentifierTree id) {
-      name = id.getName().toString();
-      if (ownMethods.contains(name)) {
-        diag.error(call, Problem.UNKNOWN_CALL, call);
-        throw new Reported();
-      }
-      if ((opsImportedStatically || opsImportedNames.contains(name)) && OPS_FUNCTIONS.contains(name)) {
-        math = false;
-      } else if ((mathImportedStatically || mathImportedNames.contains(name)) && MATH_FUNCTIONS.contains(name)) {
-        math = true;
-      } else {
-        diag.error(call, Problem.UNKNOWN_CALL, call);
-        throw new Reported();
-      }
-    } else {
+    Names.Callee callee = names.callee(call);
+    if (callee == null) {
       diag.error(call, Problem.UNKNOWN_CALL, call);
       throw new Reported();
     }
+    String name = callee.name();
+    boolean math = callee.math();
     List<? extends ExpressionTree> argTrees = call.getArguments();
     if (math) {
       return new ValueOperand(mathCall(call, name, argTrees));
     }
-    if (!OPS_FUNCTIONS.contains(name)) {
-      diag.error(call, Problem.BAD_CALL, call, "Ops has no function '" + name + "'; it has " + new java.util.TreeSet<>(OPS_FUNCTIONS));
+    if (!Names.OPS_FUNCTIONS.contains(name)) {
+      diag.error(call, Problem.BAD_CALL, call, "Ops has no function '" + name + "'; it has " + new java.util.TreeSet<>(Names.OPS_FUNCTIONS));
       throw new Reported();
     }
     List<Integer> args = new ArrayList<>();
@@ -988,7 +913,7 @@ public final class TreeToIr {
   }
 
   private int mathCall(MethodInvocationTree call, String name, List<? extends ExpressionTree> argTrees) {
-    if (!MATH_FUNCTIONS.contains(name)) {
+    if (!Names.MATH_FUNCTIONS.contains(name)) {
       diag.error(call, Problem.BAD_CALL, call, "Math." + name + " is not supported; an energy may use Math.exp, log, log1p, sqrt, tanh and pow(x, constant), and the Ops functions (softplus, sigmoid, square, ...)");
       throw new Reported();
     }
@@ -1047,7 +972,7 @@ public final class TreeToIr {
         throw new Reported();
       }
       default -> {
-        if (named.kind() == Op.Kind.ELEMENTWISE && MATH_FUNCTIONS.contains(name) && !values.get(args.get(0)).shape().isVector()) {
+        if (named.kind() == Op.Kind.ELEMENTWISE && Names.MATH_FUNCTIONS.contains(name) && !values.get(args.get(0)).shape().isVector()) {
           // Ops has only the vector form of the functions Math has.
           diag.error(call, Problem.BAD_CALL, call, "Ops." + name + " takes a vector; for a scalar use Math." + name);
           throw new Reported();
@@ -1058,16 +983,6 @@ public final class TreeToIr {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private boolean isMath(ExpressionTree owner) {
-    String text = owner.toString();
-    return text.equals("Math") || text.equals("java.lang.Math") || text.equals("StrictMath");
-  }
-
-  private boolean isOps(ExpressionTree owner) {
-    String text = owner.toString();
-    return text.equals(OPS) || (text.equals("Ops") && opsImported);
-  }
 
   private static ExpressionTree strip(ExpressionTree e) {
     while (e instanceof ParenthesizedTree p) {
