@@ -60,6 +60,71 @@ public final class Models {
    *
    * @throws IllegalArgumentException for a missing or unknown dimension, or a bad size
    */
+  /** The dimension sizes of a generated model, by name (empty for a model written by hand). */
+  public static Map<String, Integer> dimensionsOf(EnergyModel model) {
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    try {
+      Method dimension = model.getClass().getMethod("dimension", String.class);
+      for (String name : dimensions(model.getClass())) {
+        out.put(name, (Integer) dimension.invoke(model, name));
+      }
+    } catch (ReflectiveOperationException | IllegalArgumentException e) {
+      return Map.of();
+    }
+    return out;
+  }
+
+  /** {@code visible=784,hidden=500}. */
+  public static String formatDimensions(Map<String, Integer> dims) {
+    StringBuilder b = new StringBuilder();
+    dims.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return b.toString();
+  }
+
+  /**
+   * Parses {@code visible=784,hidden=500}.
+   *
+   * @throws IllegalArgumentException naming a malformed entry
+   */
+  public static Map<String, Integer> parseDimensions(String text) {
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (String part : text.split(",")) {
+      String[] kv = part.split("=", 2);
+      try {
+        out.put(kv[0].trim(), Integer.parseInt(kv[1].trim()));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("dimension '" + part.trim() + "' is not name=size");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The model a checkpoint holds, with its trained parameters: its class (on the class path), its
+   * dimensions and its parameters, as {@code Trainer.checkpoint()} writes them.
+   *
+   * @throws IllegalArgumentException if the class is not on the class path or does not match
+   */
+  public static EnergyModel load(org.ebm4j.train.Checkpoint c) {
+    String className = c.get("model");
+    Class<?> type;
+    try {
+      type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("the checkpoint is of model " + className + ", which is not on the class path");
+    }
+    EnergyModel model = create(type, parseDimensions(c.get("dims")), Long.parseLong(c.get("seed", "0")));
+    double[] params = c.array("params");
+    if (params.length != model.params().length) {
+      throw new IllegalArgumentException("the checkpoint has " + params.length + " parameters but " + className + " has " + model.params().length);
+    }
+    System.arraycopy(params, 0, model.params(), 0, params.length);
+    return model;
+  }
+
   public static EnergyModel create(Class<?> type, Map<String, Integer> dims, long seed) {
     Class<? extends EnergyModel> generated = generatedClass(type);
     try {

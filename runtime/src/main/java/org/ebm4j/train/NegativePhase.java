@@ -18,6 +18,29 @@ import org.ebm4j.sampling.Samplers;
  * model has one (Rao–Blackwellised), else through the joint gradient.
  */
 public abstract class NegativePhase {
+  /**
+   * What {@link #parse} needs to build this phase again: its specification ({@code exact}, {@code
+   * cd:K}, {@code pcd:K}, {@code tempered:K}), sampler name (null: the model's default; the base
+   * sampler for tempered), persistent chains and sampler options. Checkpoints keep them.
+   */
+  public record Settings(String spec, String sampler, int chains, SamplerOptions options) {}
+
+  private Settings settings = new Settings("exact", null, 0, SamplerOptions.defaults());
+
+  /** The settings this phase was built from. */
+  public Settings settings() {
+    return settings;
+  }
+
+  final NegativePhase withSettings(Settings s) {
+    this.settings = s;
+    return this;
+  }
+
+  /** The phase {@code s} describes. */
+  public static NegativePhase of(Settings s) {
+    return parse(s.spec(), s.sampler(), s.chains(), s.options());
+  }
 
   /** {@code grad += weight ·} the estimate at the model's current parameters. */
   public abstract void accumulate(EnergyModel model, MiniBatch batch, double weight, double[] grad, RandomGenerator rng);
@@ -127,12 +150,12 @@ public abstract class NegativePhase {
 
   /** Contrastive divergence: k sweeps from the minibatch's examples. */
   public static NegativePhase cd(int k, String sampler, SamplerOptions options) {
-    return new Sampled("cd:" + k, k, 0, sampler, options);
+    return new Sampled("cd:" + k, k, 0, sampler, options).withSettings(new Settings("cd:" + k, sampler, 0, options.copy()));
   }
 
   /** Persistent contrastive divergence: k sweeps of {@code chains} persistent chains per update. */
   public static NegativePhase pcd(int k, int chains, String sampler, SamplerOptions options) {
-    return new Sampled("pcd:" + k, k, chains, sampler, options);
+    return new Sampled("pcd:" + k, k, chains, sampler, options).withSettings(new Settings("pcd:" + k, sampler, chains, options.copy()));
   }
 
   /** PCD whose chains move by parallel tempering over {@code base} (null: the default sampler). */
@@ -141,7 +164,7 @@ public abstract class NegativePhase {
     if (base != null) {
       o.with("base", base);
     }
-    return new Sampled("tempered:" + k, k, chains, "tempering", o);
+    return new Sampled("tempered:" + k, k, chains, "tempering", o).withSettings(new Settings("tempered:" + k, base, chains, options.copy()));
   }
 
   /** Negative phases estimated from Markov chains. */

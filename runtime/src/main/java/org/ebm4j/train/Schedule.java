@@ -11,9 +11,29 @@ public interface Schedule {
   /** The factor for 1-based {@code epoch}. */
   double factor(int epoch);
 
+  /** The text {@link #parse} reads back, or {@code custom} for a schedule of one's own. */
+  default String spec() {
+    return "custom";
+  }
+
+  /** A schedule that knows its specification. */
+  private static Schedule named(String spec, Schedule f) {
+    return new Schedule() {
+      @Override
+      public double factor(int epoch) {
+        return f.factor(epoch);
+      }
+
+      @Override
+      public String spec() {
+        return spec;
+      }
+    };
+  }
+
   /** Always 1. */
   static Schedule constant() {
-    return epoch -> 1.0;
+    return named("constant", epoch -> 1.0);
   }
 
   /** gamma^(epoch − 1). */
@@ -21,7 +41,7 @@ public interface Schedule {
     if (!(gamma > 0 && gamma <= 1)) {
       throw new IllegalArgumentException("exponential schedule needs 0 < gamma <= 1, got " + gamma);
     }
-    return epoch -> Math.pow(gamma, epoch - 1);
+    return named("exp:" + gamma, epoch -> Math.pow(gamma, epoch - 1));
   }
 
   /** 1 / (1 + (epoch − 1) / halfLife): the factor halves after {@code halfLife} epochs. */
@@ -29,7 +49,7 @@ public interface Schedule {
     if (!(halfLife > 0)) {
       throw new IllegalArgumentException("inverse schedule needs a positive half-life, got " + halfLife);
     }
-    return epoch -> 1.0 / (1.0 + (epoch - 1) / halfLife);
+    return named("inverse:" + halfLife, epoch -> 1.0 / (1.0 + (epoch - 1) / halfLife));
   }
 
   /** Parses {@code constant}, {@code exp:GAMMA} or {@code inverse:HALFLIFE}. */

@@ -280,12 +280,18 @@ public final class Trainer {
     return g;
   }
 
-  /** The training state: parameters, epoch, optimizer state, chains, sampler and generator state. */
+  /**
+   * The training state: the model (class, dimensions, parameters), the configuration, the epoch,
+   * and the optimizer's, chains', sampler's and generator's state. {@code Models.load} and {@link
+   * TrainingConfig#restore} rebuild the model and the settings from it, and {@link #restore}
+   * continues the run exactly.
+   */
   public Checkpoint checkpoint() {
     NegativePhase negative = negativePhase();
     Checkpoint c = new Checkpoint()
         .put("epoch", epoch)
-        .put("objective", config.objective().describe())
+        .put("model", model.getClass().getName())
+        .put("dims", org.ebm4j.model.Models.formatDimensions(org.ebm4j.model.Models.dimensionsOf(model)))
         .put("optimizer", config.optimizer().describe())
         .put("batch", config.batchSize())
         .putArray("params", model.params())
@@ -299,6 +305,7 @@ public final class Trainer {
       }
     }
     reparam.save(c);
+    config.save(c);
     return c;
   }
 

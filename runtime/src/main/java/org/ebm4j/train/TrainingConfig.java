@@ -26,6 +26,61 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
     }
   }
 
+  /**
+   * Writes the settings into a checkpoint, under the keys {@link #restore} reads (the same keys the
+   * command line has always used, so older checkpoints restore too).
+   */
+  public void save(Checkpoint c) {
+    c.put("objective", objective instanceof MaximumLikelihood ? "maximum-likelihood" : objective.describe());
+    if (objective instanceof MaximumLikelihood ml) {
+      NegativePhase.Settings n = ml.negativePhase().settings();
+      c.put("negativeSpec", n.spec())
+          .put("sampler", n.sampler() == null ? "" : n.sampler())
+          .put("samplerOptions", n.options().format());
+      if (n.chains() > 0) {
+        c.put("chains", n.chains());
+      }
+    }
+    Optimizer.Settings o = optimizer.settings();
+    c.put("optimizerKind", o.kind())
+        .put("lr", o.learningRate())
+        .put("momentum", o.momentum())
+        .put("weightDecay", o.weightDecay())
+        .put("beta1", o.beta1())
+        .put("beta2", o.beta2())
+        .put("epsilon", o.epsilon())
+        .put("schedule", schedule.spec())
+        .put("batch", batchSize)
+        .put("centering", centeringRate)
+        .put("seed", seed);
+  }
+
+  /**
+   * The configuration a checkpoint was trained with.
+   *
+   * @throws IllegalArgumentException if the run used an objective or schedule of its own, which
+   *     only its code can rebuild, or the checkpoint holds no settings
+   */
+  public static TrainingConfig restore(Checkpoint c) {
+    String objective = c.get("objective", "maximum-likelihood");
+    if (!objective.equals("maximum-likelihood")) {
+      throw new IllegalArgumentException("the checkpoint was trained with the objective '" + objective + "', which only its own code can rebuild");
+    }
+    String spec = c.get("schedule", "constant");
+    if (spec.equals("custom")) {
+      throw new IllegalArgumentException("the checkpoint was trained with a schedule of its own, which only its code can rebuild");
+    }
+    int batch = Integer.parseInt(c.get("batch"));
+    String sampler = c.get("sampler", "");
+    NegativePhase negative = NegativePhase.parse(c.get("negativeSpec", "exact"), sampler.isEmpty() ? null : sampler,
+        Integer.parseInt(c.get("chains", Integer.toString(batch))), org.ebm4j.sampling.SamplerOptions.parse(c.get("samplerOptions", "")));
+    Optimizer optimizer = Optimizer.of(new Optimizer.Settings(c.get("optimizerKind", "sgd"), Double.parseDouble(c.get("lr")),
+        Double.parseDouble(c.get("momentum", "0")), Double.parseDouble(c.get("weightDecay", "0")),
+        Double.parseDouble(c.get("beta1", "0.9")), Double.parseDouble(c.get("beta2", "0.999")), Double.parseDouble(c.get("epsilon", "1e-8"))));
+    return new TrainingConfig(Objective.maximumLikelihood(negative), optimizer, batch, Long.parseLong(c.get("seed", "0")),
+        Schedule.parse(spec), Double.parseDouble(c.get("centering", "0")));
+  }
+
   /** One line for logs. */
   public String describe() {
     return objective.describe() + "; " + optimizer.describe() + ", batch " + batchSize + ", seed " + seed

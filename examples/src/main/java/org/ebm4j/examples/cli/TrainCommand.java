@@ -12,7 +12,6 @@ import org.ebm4j.data.DataSpec;
 import org.ebm4j.data.Dataset;
 import org.ebm4j.estimate.Enumeration;
 import org.ebm4j.model.EnergyModel;
-import org.ebm4j.model.Models;
 import org.ebm4j.sampling.SamplerOptions;
 import org.ebm4j.sampling.Samplers;
 import org.ebm4j.train.Checkpoint;
@@ -388,35 +387,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private void save(Trainer trainer) throws IOException {
-    Checkpoint c = trainer.checkpoint()
-        .put("model", Models.generatedClass(ExampleModels.resolve(model)).getName())
-        .put("dims", Runs.formatDims(dimsOf(trainer.model())))
-        .put("data", data)
-        .put("negativeSpec", negative)
-        .put("sampler", sampler == null ? "" : sampler)
-        .put("samplerOptions", samplerOptions)
-        .put("chains", chains == null ? batch : chains)
-        .put("optimizerKind", optimizer)
-        .put("lr", lr)
-        .put("momentum", momentum)
-        .put("weightDecay", weightDecay)
-        .put("schedule", schedule)
-        .put("batch", batch)
-        .put("centering", centering)
-        .put("seed", seed);
-    c.write(out);
-  }
-
-  private static java.util.Map<String, Integer> dimsOf(EnergyModel m) {
-    java.util.Map<String, Integer> d = new java.util.LinkedHashMap<>();
-    for (String name : Models.dimensions(m.getClass())) {
-      try {
-        d.put(name, (Integer) m.getClass().getMethod("dimension", String.class).invoke(m, name));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return d;
+    // The library writes the model and the run's settings; the data specification is the tool's.
+    trainer.checkpoint().put("data", data).write(out);
   }
 
   private Writer openMetrics(boolean append) throws IOException {

@@ -77,6 +77,34 @@ class TrainerSeamsTest {
   }
 
   @Test
+  void aRunResumesFromItsCheckpointAloneThroughTheLibrary() throws Exception {
+    // PCD with tempering options, momentum, decay and a schedule: every setting must survive.
+    java.util.function.Supplier<Trainer.Builder> settings = () -> Trainer.builder(RbmModel.builder().visible(9).hidden(4).seed(2).build())
+        .negativePhase(NegativePhase.pcd(1, 6, "gibbs", SamplerOptions.parse("sweeps=1")))
+        .optimizer(new Sgd(0.05, 0.5, 0.001))
+        .schedule(Schedule.parse("exp:0.9"))
+        .batchSize(5)
+        .seed(11);
+    Trainer straight = settings.get().build();
+    straight.fit(DATA, 6);
+    Trainer first = settings.get().build();
+    first.fit(DATA, 3);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("resume");
+    first.checkpoint().write(dir);
+
+    Checkpoint saved = Checkpoint.read(dir);
+    EnergyModel model = org.ebm4j.model.Models.load(saved);
+    TrainingConfig config = TrainingConfig.restore(saved);
+    assertEquals("pcd:1", ((org.ebm4j.train.MaximumLikelihood) config.objective()).negativePhase().settings().spec());
+    assertEquals("exp:0.9", config.schedule().spec());
+    assertEquals(new Sgd(0.05, 0.5, 0.001).settings(), config.optimizer().settings());
+    Trainer resumed = Trainer.builder(model).config(config).build();
+    resumed.restore(saved);
+    resumed.fit(DATA, 6);
+    assertArrayEquals(straight.model().params(), model.params(), 0.0, "3 epochs, a checkpoint, 3 more: the same as 6 straight");
+  }
+
+  @Test
   void aConfigurationIsOneTypedValue() {
     TrainingConfig config = new TrainingConfig(Objective.maximumLikelihood(NegativePhase.exact()), new Sgd(0.05), 7, 3L, Schedule.constant(), 0);
     RbmModel a = RbmModel.builder().visible(9).hidden(4).seed(1).build();

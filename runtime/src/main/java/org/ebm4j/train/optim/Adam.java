@@ -27,6 +27,11 @@ public final class Adam implements Optimizer {
     this.weightDecay = weightDecay;
   }
 
+  @Override
+  public Settings settings() {
+    return new Settings("adam", learningRate, 0, weightDecay, beta1, beta2, epsilon);
+  }
+
   /** Adam with the usual β1 = 0.9, β2 = 0.999, ε = 1e-8 and no decay. */
   public Adam(double learningRate) {
     this(learningRate, 0.9, 0.999, 1e-8, 0);

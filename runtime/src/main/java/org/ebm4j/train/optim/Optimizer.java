@@ -40,4 +40,22 @@ public interface Optimizer {
 
   /** A short description with the settings, for logs. */
   String describe();
+
+  /**
+   * The settings that build this optimizer again ({@link #of}): its kind ({@code sgd} or {@code
+   * adam}), learning rate, momentum (SGD), weight decay, and Adam's β1, β2 and ε.
+   */
+  record Settings(String kind, double learningRate, double momentum, double weightDecay, double beta1, double beta2, double epsilon) {}
+
+  /** The settings of this optimizer. */
+  Settings settings();
+
+  /** The optimizer {@code s} describes. */
+  static Optimizer of(Settings s) {
+    return switch (s.kind()) {
+      case "sgd" -> new Sgd(s.learningRate(), s.momentum(), s.weightDecay());
+      case "adam" -> new Adam(s.learningRate(), s.beta1(), s.beta2(), s.epsilon(), s.weightDecay());
+      default -> throw new IllegalArgumentException("unknown optimizer '" + s.kind() + "'; use sgd or adam");
+    };
+  }
 }

@@ -27,6 +27,11 @@ public final class Sgd implements Optimizer {
     this.weightDecay = weightDecay;
   }
 
+  @Override
+  public Settings settings() {
+    return new Settings("sgd", learningRate, momentum, weightDecay, 0, 0, 0);
+  }
+
   /** Plain SGD without momentum or decay. */
   public Sgd(double learningRate) {
     this(learningRate, 0, 0);
