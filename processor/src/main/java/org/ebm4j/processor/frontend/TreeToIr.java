@@ -28,7 +28,6 @@ import com.sun.source.util.TreeScanner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +45,9 @@ import org.ebm4j.processor.ir.IntExpr;
 import org.ebm4j.processor.ir.Op;
 import org.ebm4j.processor.ir.Shape;
 import org.ebm4j.processor.ir.Stmt;
+import org.ebm4j.processor.frontend.Scopes.Local;
+import org.ebm4j.processor.frontend.Scopes.LocalKind;
+import org.ebm4j.processor.frontend.Scopes.Region;
 import org.ebm4j.processor.ir.Value;
 
 /**
@@ -79,43 +81,6 @@ public final class TreeToIr {
 
   private record ValueOperand(int id) implements Operand {}
 
-  private enum LocalKind {
-    DOUBLE,
-    VECTOR,
-    INT,
-    INDEX
-  }
-
-  /** A local variable: its current SSA value (or int expression) and where it was declared. */
-  private static final class Local {
-    final String name;
-    final LocalKind kind;
-    final Region declaredIn;
-    int value = -1;
-    IntExpr intValue;
-    boolean poisoned;
-
-    Local(String name, LocalKind kind, Region declaredIn) {
-      this.name = name;
-      this.kind = kind;
-      this.declaredIn = declaredIn;
-    }
-  }
-
-  /** A loop or if body: the outer locals it adds into, and their accumulator values. */
-  private static final class Region {
-    final Region parent;
-    final Set<String> written;
-    final Map<Local, Integer> slots = new LinkedHashMap<>();
-    final String what;
-
-    Region(Region parent, Set<String> written, String what) {
-      this.parent = parent;
-      this.written = written;
-      this.what = what;
-    }
-  }
-
   private final ModelDeclaration model;
   private final Diagnostics diag;
   private final CompilationUnitTree unit;
@@ -123,8 +88,7 @@ public final class TreeToIr {
   private final Map<String, Integer> leaves = new HashMap<>();
   private final Names names;
   private List<Stmt> current = new ArrayList<>();
-  private Region region;
-  private final List<Map<String, Local>> scopes = new ArrayList<>();
+  private final Scopes scopes = new Scopes();
   private int loops;
 
   private TreeToIr(ModelDeclaration model, Diagnostics diag, CompilationUnitTree unit) {
@@ -141,7 +105,7 @@ public final class TreeToIr {
   }
 
   private EnergyFunction translate(MethodTree method) {
-    scopes.add(new HashMap<>());
+    scopes.push();
     // Leaves come first so every use, at any depth, refers to one top-level definition.
     for (ModelDeclaration.ParamDecl p : model.params()) {
       leaves.put(p.name(), leaf(Op.PARAM, p.name(), new Shape(p.dims()), null));
@@ -197,13 +161,13 @@ public final class TreeToIr {
         case FOR_LOOP -> loop((ForLoopTree) s);
         case IF -> branch((IfTree) s);
         case BLOCK -> {
-          scopes.add(new HashMap<>());
+          scopes.push();
           try {
             for (StatementTree inner : ((BlockTree) s).getStatements()) {
               statement(inner);
             }
           } finally {
-            scopes.remove(scopes.size() - 1);
+            scopes.pop();
           }
         }
         case EMPTY_STATEMENT -> {}
@@ -238,8 +202,7 @@ public final class TreeToIr {
     ExpressionTree init = decl.getInitializer();
     if (isVar(decl.getType())) {
       // 'var': the kind follows from the initializer.
-      Local local = new Local(name, LocalKind.DOUBLE, region);
-      scopes.get(scopes.size() - 1).put(name, local);
+      Local local = scopes.declare(name, LocalKind.DOUBLE);
       Operand value;
       try {
         value = expression(init);
@@ -250,14 +213,12 @@ public final class TreeToIr {
       LocalKind kind =
           value instanceof IntOperand ? LocalKind.INT
               : values.get(((ValueOperand) value).id()).shape().isScalar() ? LocalKind.DOUBLE : LocalKind.VECTOR;
-      Local typed = new Local(name, kind, region);
-      scopes.get(scopes.size() - 1).put(name, typed);
+      Local typed = scopes.declare(name, kind);
       assign(typed, value, init);
       return;
     }
     LocalKind kind = localKind(decl);
-    Local local = new Local(name, kind, region);
-    scopes.get(scopes.size() - 1).put(name, local);
+    Local local = scopes.declare(name, kind);
     if (init == null) {
       if (kind != LocalKind.DOUBLE) {
         local.poisoned = true;
@@ -351,7 +312,7 @@ public final class TreeToIr {
       case ASSIGNMENT -> {
         AssignmentTree a = (AssignmentTree) e;
         Local target = target(a.getVariable(), a);
-        if (target.declaredIn != region && target.kind == LocalKind.DOUBLE) {
+        if (target.declaredIn != scopes.region() && target.kind == LocalKind.DOUBLE) {
           // 'e = e + t' inside a region is the accumulation 'e += t'.
           ExpressionTree rhs = strip(a.getExpression());
           if (rhs instanceof BinaryTree b
@@ -375,7 +336,7 @@ public final class TreeToIr {
         Local target = target(c.getVariable(), c);
         boolean additive =
             c.getKind() == Tree.Kind.PLUS_ASSIGNMENT || c.getKind() == Tree.Kind.MINUS_ASSIGNMENT;
-        if (target.declaredIn != region && target.kind == LocalKind.DOUBLE) {
+        if (target.declaredIn != scopes.region() && target.kind == LocalKind.DOUBLE) {
           if (additive) {
             accumulate(target, c.getExpression(), c.getKind() == Tree.Kind.MINUS_ASSIGNMENT, c);
             return;
@@ -400,7 +361,7 @@ public final class TreeToIr {
       case POSTFIX_INCREMENT, PREFIX_INCREMENT, POSTFIX_DECREMENT, PREFIX_DECREMENT -> {
         UnaryTree u = (UnaryTree) e;
         Local target = target(u.getExpression(), u);
-        if (target.declaredIn != region && target.kind == LocalKind.DOUBLE) {
+        if (target.declaredIn != scopes.region() && target.kind == LocalKind.DOUBLE) {
           outerWrite(target, u);
         }
         checkWritable(target, u);
@@ -421,7 +382,7 @@ public final class TreeToIr {
       diag.error(at, Problem.INT_REASSIGNED, at, target.name);
       throw new Reported();
     }
-    if (target.declaredIn != region) {
+    if (target.declaredIn != scopes.region()) {
       outerWrite(target, at);
     }
   }
@@ -431,7 +392,7 @@ public final class TreeToIr {
         at,
         Problem.LOOP_CARRIED,
         at,
-        "inside a " + region.what + " body, '" + target.name + "' (declared outside it) may only be"
+        "inside a " + scopes.region().what + " body, '" + target.name + "' (declared outside it) may only be"
             + " added to, as in '" + target.name + " += term;', so that every iteration stays"
             + " independent");
     throw new Reported();
@@ -476,7 +437,7 @@ public final class TreeToIr {
   private void accumulate(Local target, ExpressionTree term, boolean subtract, Tree at) {
     int value = scalar(term, expression(term));
     // The slot belongs to the outermost region below the local's own scope.
-    Region owner = region;
+    Region owner = scopes.region();
     while (owner.parent != target.declaredIn) {
       owner = owner.parent;
     }
@@ -530,10 +491,10 @@ public final class TreeToIr {
       throw new Reported();
     }
     int id = loops++;
-    Local indexLocal = new Local(index, LocalKind.INDEX, region);
-    indexLocal.intValue = new IntExpr.Index(id, index);
+    Region outside = scopes.region();
     Region body = enter("for", loop.getStatement());
-    scopes.get(scopes.size() - 1).put(index, indexLocal);
+    Local indexLocal = scopes.declare(index, LocalKind.INDEX, outside);
+    indexLocal.intValue = new IntExpr.Index(id, index);
     List<Stmt> outer = current;
     current = new ArrayList<>();
     try {
@@ -578,8 +539,8 @@ public final class TreeToIr {
     try {
       current = then;
       statement(tree.getThenStatement());
-      scopes.remove(scopes.size() - 1);
-      scopes.add(new HashMap<>());
+      scopes.pop();
+      scopes.push();
       current = otherwise;
       if (tree.getElseStatement() != null) {
         statement(tree.getElseStatement());
@@ -612,16 +573,11 @@ public final class TreeToIr {
         }
       }
     }.scan(body, null);
-    region = new Region(region, written, what);
-    scopes.add(new HashMap<>());
-    return region;
+    return scopes.enter(written, what);
   }
 
   private void leave(Region body) {
-    scopes.remove(scopes.size() - 1);
-    region = body.parent;
-    // After the region, each local it added into holds its accumulator.
-    body.slots.forEach((local, slot) -> local.value = slot);
+    scopes.leave(body);
   }
 
   // ---------------------------------------------------------------- conditions
@@ -804,7 +760,7 @@ public final class TreeToIr {
 
   /** The current value of a double or vector local, refusing reads of a region's accumulators. */
   private int read(Local local, Tree at) {
-    for (Region r = region; r != null && r != local.declaredIn; r = r.parent) {
+    for (Region r = scopes.region(); r != null && r != local.declaredIn; r = r.parent) {
       if (r.written.contains(local.name)) {
         diag.error(
             at,
@@ -1013,13 +969,7 @@ public final class TreeToIr {
   }
 
   private Local lookup(String name) {
-    for (int i = scopes.size() - 1; i >= 0; i--) {
-      Local local = scopes.get(i).get(name);
-      if (local != null) {
-        return local;
-      }
-    }
-    return null;
+    return scopes.lookup(name);
   }
 
   /** A scalar value for an operand (ints convert), or an error naming the vector. */
