@@ -48,9 +48,7 @@ public final class Batches {
       Parallel.rows(rows, (long) size * ELEMENT_COST, (from, to) -> {
         for (int r = from; r < to; r++) {
           int base = r * width + offset;
-          for (int k = 0; k < size; k++) {
-            states[base + k] = d.meanOfField(scratch[base + k]);
-          }
+          d.meansOfFields(scratch, base, states, base, size);
         }
       });
     }
@@ -72,11 +70,7 @@ public final class Batches {
       Parallel.rows(rows, (long) size * ELEMENT_COST, (from, to) -> {
         for (int r = from; r < to; r++) {
           Rng stream = Rng.stream(block, r);
-          int src = (meansRow + r) * width + offset;
-          int dst = r * width + offset;
-          for (int k = 0; k < size; k++) {
-            target[dst + k] = d.drawFromMean(means[src + k], stream.nextDouble());
-          }
+          d.drawFromMeans(means, (meansRow + r) * width + offset, target, r * width + offset, size, stream);
         }
       });
     }
@@ -98,9 +92,7 @@ public final class Batches {
       for (int r = from; r < to; r++) {
         Rng stream = Rng.stream(key, r);
         int base = r * width + offset;
-        for (int k = 0; k < size; k++) {
-          states[base + k] = d.draw(d.logitOfField(scratch[base + k]), stream.nextDouble());
-        }
+        d.drawFromFields(scratch, base, states, base, size, stream);
       }
     });
   }

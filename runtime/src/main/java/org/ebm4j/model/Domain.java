@@ -20,10 +20,13 @@ public enum Domain {
   REAL(Double.NaN, "a finite number");
 
   private final double low;
+  /** 1 / (high − low): multiplications in the sampling loops, not divisions (exact for spans 1 and 2). */
+  private final double inverseSpan;
   private final String values;
 
   Domain(double low, String values) {
     this.low = low;
+    this.inverseSpan = 1 / (1 - low);
     this.values = values;
   }
 
@@ -81,7 +84,7 @@ public enum Domain {
   /** ℓ / (high − low): the coefficient of u in log p(u). */
   public double naturalParameter(double logit) {
     requireDiscrete();
-    return logit / (1 - low);
+    return logit * inverseSpan;
   }
 
   /** log Σ_u exp(u · ℓ / (high − low)): binary softplus(ℓ), spin log 2cosh(ℓ/2). */
@@ -113,7 +116,7 @@ public enum Domain {
   /** p(high) of a unit whose mean is {@code mean}. */
   public double probabilityOfHigh(double mean) {
     requireDiscrete();
-    return (mean - low) / (1 - low);
+    return (mean - low) * inverseSpan;
   }
 
   /** The conditional logit of a unit the energy is affine in, from its field g = ∂E/∂u. */
@@ -149,6 +152,68 @@ public enum Domain {
   private double drawWithProbability(double p, double u) {
     requireDiscrete();
     return low + (1 - low) * (Double.doubleToRawLongBits(u - p) >>> 63);
+  }
+
+  /**
+   * {@code out[to + k] = E[u_k]} for the fields {@code fields[from + k]} of n units (the batched
+   * form of {@link #meanOfField}: the domain is looked at once, not per unit).
+   */
+  public void meansOfFields(double[] fields, int from, double[] out, int to, int n) {
+    switch (this) {
+      case BINARY -> {
+        for (int k = 0; k < n; k++) {
+          out[to + k] = Kernels.sigmoid(-fields[from + k]);
+        }
+      }
+      case SPIN -> {
+        for (int k = 0; k < n; k++) {
+          out[to + k] = -Math.tanh(fields[from + k]);
+        }
+      }
+      default -> throw notDiscrete();
+    }
+  }
+
+  /**
+   * {@code out[to + k]} drawn given the fields {@code fields[from + k]} of n units, one uniform each
+   * from {@code rng} (binary: p(1) = σ(−g); spin: p(+1) = σ(−2g)), without a branch per unit.
+   */
+  public void drawFromFields(double[] fields, int from, double[] out, int to, int n, java.util.random.RandomGenerator rng) {
+    switch (this) {
+      case BINARY -> {
+        for (int k = 0; k < n; k++) {
+          out[to + k] = below(rng.nextDouble(), Kernels.sigmoid(-fields[from + k]));
+        }
+      }
+      case SPIN -> {
+        for (int k = 0; k < n; k++) {
+          out[to + k] = 2 * below(rng.nextDouble(), Kernels.sigmoid(-2 * fields[from + k])) - 1;
+        }
+      }
+      default -> throw notDiscrete();
+    }
+  }
+
+  /** {@code out[to + k]} drawn with the means {@code means[from + k]} of n units, one uniform each from {@code rng}. */
+  public void drawFromMeans(double[] means, int from, double[] out, int to, int n, java.util.random.RandomGenerator rng) {
+    switch (this) {
+      case BINARY -> {
+        for (int k = 0; k < n; k++) {
+          out[to + k] = below(rng.nextDouble(), means[from + k]);
+        }
+      }
+      case SPIN -> {
+        for (int k = 0; k < n; k++) {
+          out[to + k] = 2 * below(rng.nextDouble(), (1 + means[from + k]) / 2) - 1;
+        }
+      }
+      default -> throw notDiscrete();
+    }
+  }
+
+  /** 1 if u &lt; p else 0, from the sign bit of u − p: draws are coin flips a branch predictor cannot guess. */
+  private static double below(double u, double p) {
+    return Double.doubleToRawLongBits(u - p) >>> 63;
   }
 
   private void requireDiscrete() {
