@@ -559,7 +559,7 @@ public final class JavaLowering {
         line("$L", template(kernel.op().accumulateKernel(), kernel, kernel.args(), signed(alpha, acc.subtract()), out));
         return;
       }
-      // s · a with a stored: one axpy.
+      // s · a (or −a) with a stored: one axpy.
       line("$L.axpy($L, $L, $L, $L)", kernels, signed(alpha, acc.subtract()), view(kernel.id()), out, length(kernel.id()));
       return;
     }
@@ -932,6 +932,10 @@ public final class JavaLowering {
           inline[v.id()] = false;
           deferred[v.id()] = true;
           deferKernel(f.value(v.arg(0)));
+        } else if (v.op() == Op.NEG && v.shape().isVector() && !inline[v.arg(0)] && !deferred[v.arg(0)]) {
+          // −a with a stored: one axpy with alpha −1.
+          inline[v.id()] = false;
+          deferred[v.id()] = true;
         } else if (v.op() == Op.MUL && !v.shape().isScalar()) {
           int s = f.value(v.arg(0)).shape().isScalar() ? v.arg(0) : f.value(v.arg(1)).shape().isScalar() ? v.arg(1) : -1;
           if (s < 0) {
