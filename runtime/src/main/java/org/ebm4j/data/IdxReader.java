@@ -52,17 +52,28 @@ public final class IdxReader {
         throw new IllegalArgumentException(actual + " is not an IDX file of unsigned bytes (magic 0x" + Integer.toHexString(magic) + ")");
       }
       int rank = magic & 0xff;
+      if (rank == 0) {
+        throw new IllegalArgumentException(actual + " declares no dimensions (magic 0x" + Integer.toHexString(magic) + ")");
+      }
       int[] dims = new int[rank];
       long count = 1;
       for (int k = 0; k < rank; k++) {
         dims[k] = data.readInt();
+        if (dims[k] < 0) {
+          throw new IllegalArgumentException(actual + ": dimension " + (k + 1) + " of its header is negative (" + dims[k] + ")");
+        }
         count *= dims[k];
-      }
-      if (count > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(actual + " is too large");
+        if (count > Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException(actual + ": its header declares more than 2^31 values");
+        }
       }
       byte[] bytes = new byte[(int) count];
       data.readFully(bytes);
+      // Read to the end: a gzipped file's CRC and length are checked only at its trailer, and bytes
+      // after the declared values mean the header does not describe the file.
+      if (data.read() != -1) {
+        throw new IllegalArgumentException(actual + " holds more bytes than its header declares (" + count + " values)");
+      }
       int[] values = new int[bytes.length];
       for (int k = 0; k < bytes.length; k++) {
         values[k] = bytes[k] & 0xff;
@@ -70,6 +81,8 @@ public final class IdxReader {
       return new IdxArray(dims, values);
     } catch (java.io.EOFException e) {
       throw new IllegalArgumentException(actual + " ends early: the file is truncated");
+    } catch (java.util.zip.ZipException e) {
+      throw new IllegalArgumentException(actual + " is a corrupt gzip file (" + e.getMessage() + ")");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + actual + ": " + e.getMessage());
     }

@@ -1,11 +1,9 @@
 package org.ebm4j.train;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +23,9 @@ import java.util.Map;
 public final class Checkpoint {
   /** The file a checkpoint directory holds. */
   public static final String FILE = "checkpoint.ebm4j";
-  private static final String MAGIC = "ebm4j-checkpoint-1";
+  /** Version 2 ends with a CRC-32 of everything before it; version 1 (no checksum) still reads. */
+  private static final String MAGIC = "ebm4j-checkpoint-2";
+  private static final String MAGIC_V1 = "ebm4j-checkpoint-1";
 
   private final Map<String, String> properties = new LinkedHashMap<>();
   private final Map<String, double[]> arrays = new LinkedHashMap<>();
@@ -95,8 +95,10 @@ public final class Checkpoint {
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path tmp = dir.resolve(FILE + ".tmp");
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     try (OutputStream file = Files.newOutputStream(tmp);
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file))) {
+        BufferedOutputStream buffered = new BufferedOutputStream(file);
+        DataOutputStream out = new DataOutputStream(new java.util.zip.CheckedOutputStream(buffered, crc))) {
       out.writeUTF(MAGIC);
       out.writeInt(properties.size());
       for (Map.Entry<String, String> e : properties.entrySet()) {
@@ -120,6 +122,8 @@ public final class Checkpoint {
         }
       }
       out.flush();
+      new DataOutputStream(buffered).writeInt((int) crc.getValue());
+      buffered.flush();
     }
     Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     StringBuilder text = new StringBuilder("# ebm4j checkpoint (the state itself is in " + FILE + ")\n");
@@ -136,41 +140,73 @@ public final class Checkpoint {
    */
   public static Checkpoint read(Path dir) {
     Path file = dir.resolve(FILE);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(dir + " holds no checkpoint (" + FILE + " is missing); pass the --out directory of a train run");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read checkpoint " + file + ": " + e.getMessage());
+    }
     Checkpoint c = new Checkpoint();
-    try (InputStream in0 = Files.newInputStream(file);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(in0))) {
-      if (!MAGIC.equals(in.readUTF())) {
+    try {
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+      String magic = in.readUTF();
+      if (magic.equals(MAGIC)) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        int stored = java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
+        if (bytes.length < 4 || stored != (int) crc.getValue()) {
+          throw damaged(file, "its checksum does not match: it was changed or cut after it was written");
+        }
+        in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4));
+        in.readUTF();
+      } else if (!magic.equals(MAGIC_V1)) {
         throw new IllegalArgumentException(file + " is not an ebm4j checkpoint");
       }
-      int n = in.readInt();
+      int n = count(in, file, 4);
       for (int i = 0; i < n; i++) {
         c.properties.put(in.readUTF(), in.readUTF());
       }
-      n = in.readInt();
+      n = count(in, file, 4);
       for (int i = 0; i < n; i++) {
         String key = in.readUTF();
-        double[] a = new double[in.readInt()];
+        double[] a = new double[count(in, file, 8)];
         for (int k = 0; k < a.length; k++) {
           a[k] = in.readDouble();
         }
         c.arrays.put(key, a);
       }
-      n = in.readInt();
+      n = count(in, file, 4);
       for (int i = 0; i < n; i++) {
         String key = in.readUTF();
-        long[] a = new long[in.readInt()];
+        long[] a = new long[count(in, file, 8)];
         for (int k = 0; k < a.length; k++) {
           a[k] = in.readLong();
         }
         c.longs.put(key, a);
       }
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(dir + " holds no checkpoint (" + FILE + " is missing); pass the --out directory of a train run");
-    } catch (java.io.EOFException e) {
-      throw new IllegalArgumentException("checkpoint " + file + " ends early: the file is truncated");
+      if (in.read() != -1) {
+        throw damaged(file, "it has bytes after its last entry");
+      }
+    } catch (java.io.EOFException | java.io.UTFDataFormatException e) {
+      throw damaged(file, "it ends early or its text is broken: the file is truncated or damaged");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read checkpoint " + file + ": " + e.getMessage());
     }
     return c;
+  }
+
+  /** A count of entries of {@code size} bytes each, checked against the bytes left. */
+  private static int count(DataInputStream in, Path file, int size) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || (long) n * size > in.available()) {
+      throw damaged(file, "an entry count (" + n + ") does not fit the file");
+    }
+    return n;
+  }
+
+  private static IllegalArgumentException damaged(Path file, String why) {
+    return new IllegalArgumentException("checkpoint " + file + " is damaged: " + why);
   }
 }

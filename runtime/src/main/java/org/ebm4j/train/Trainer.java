@@ -315,8 +315,21 @@ public final class Trainer {
     if (params.length != model.params().length) {
       throw new IllegalArgumentException("checkpoint has " + params.length + " parameters, the model " + model.params().length);
     }
+    int bad = Kernels.firstNonFinite(params);
+    if (bad >= 0) {
+      throw new IllegalArgumentException("the checkpoint's parameter " + bad + " (block '" + model.layout().entryAt(bad).name() + "') is " + params[bad] + "; it cannot be resumed");
+    }
+    int savedEpoch;
+    try {
+      savedEpoch = Integer.parseInt(c.get("epoch"));
+    } catch (NumberFormatException e) {
+      savedEpoch = -1;
+    }
+    if (savedEpoch < 0) {
+      throw new IllegalArgumentException("the checkpoint's epoch '" + c.get("epoch") + "' is not a number of epochs");
+    }
     System.arraycopy(params, 0, model.params(), 0, params.length);
-    epoch = Integer.parseInt(c.get("epoch"));
+    epoch = savedEpoch;
     config.optimizer().restore(c.array("optimizer"));
     Chains chains = null;
     if (c.hasArray("chains")) {

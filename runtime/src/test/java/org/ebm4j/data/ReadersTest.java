@@ -61,6 +61,25 @@ class ReadersTest {
   }
 
   @Test
+  void aGzippedIdxFileWithACorruptTrailerOrPayloadIsRefused() throws IOException {
+    byte[] values = new byte[4000];
+    for (int k = 0; k < values.length; k++) {
+      values[k] = (byte) (k * 7);
+    }
+    Path good = dir.resolve("good-idx1-ubyte.gz");
+    writeIdx(new GZIPOutputStream(Files.newOutputStream(good)), new int[] {4000}, values);
+    byte[] bytes = Files.readAllBytes(good);
+    // The CRC-32 is the trailer's first four bytes; a payload byte near the end is past the header.
+    byte[] badCrc = bytes.clone();
+    badCrc[bytes.length - 8] ^= 0x5a;
+    Path crc = dir.resolve("crc-idx1-ubyte.gz");
+    Files.write(crc, badCrc);
+    String message = assertThrows(IllegalArgumentException.class, () -> IdxReader.read(crc)).getMessage();
+    assertEquals(crc + " is a corrupt gzip file (Corrupt GZIP trailer)", message);
+    assertEquals(4000, IdxReader.read(good).values().length, "the intact file still reads");
+  }
+
+  @Test
   void brokenIdxFilesSayWhatIsWrong() throws IOException {
     Path truncated = dir.resolve("short");
     writeIdx(Files.newOutputStream(truncated), new int[] {4, 4}, new byte[5]);
@@ -68,6 +87,16 @@ class ReadersTest {
     Path wrong = dir.resolve("wrong");
     Files.write(wrong, new byte[] {0, 0, 0x0d, 1, 0, 0, 0, 1, 0, 0, 0, 0});
     assertEquals(wrong + " is not an IDX file of unsigned bytes (magic 0xd01)", assertThrows(IllegalArgumentException.class, () -> IdxReader.read(wrong)).getMessage());
+    Path negative = dir.resolve("negative");
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(negative))) {
+      out.writeInt(0x0802);
+      out.writeInt(3);
+      out.writeInt(-5);
+    }
+    assertEquals(negative + ": dimension 2 of its header is negative (-5)", assertThrows(IllegalArgumentException.class, () -> IdxReader.read(negative)).getMessage());
+    Path longer = dir.resolve("longer");
+    writeIdx(Files.newOutputStream(longer), new int[] {2}, new byte[3]);
+    assertEquals(longer + " holds more bytes than its header declares (2 values)", assertThrows(IllegalArgumentException.class, () -> IdxReader.read(longer)).getMessage());
     Path missing = dir.resolve("missing");
     assertEquals("no IDX file " + missing + " (nor missing.gz)", assertThrows(IllegalArgumentException.class, () -> IdxReader.read(missing)).getMessage());
   }

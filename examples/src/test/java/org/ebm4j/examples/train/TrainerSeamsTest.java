@@ -105,6 +105,21 @@ class TrainerSeamsTest {
   }
 
   @Test
+  void aCheckpointWithANonFiniteParameterOrANegativeEpochIsRefused() {
+    RbmModel model = RbmModel.builder().visible(9).hidden(4).seed(2).build();
+    Trainer t = Trainer.builder(model).build();
+    Checkpoint c = t.checkpoint();
+    double[] params = c.array("params").clone();
+    params[5] = Double.NaN;
+    Checkpoint nan = t.checkpoint().putArray("params", params);
+    assertEquals("the checkpoint's parameter 5 (block 'b') is NaN; it cannot be resumed",
+        assertThrows(IllegalArgumentException.class, () -> t.restore(nan)).getMessage());
+    Checkpoint negative = t.checkpoint().put("epoch", -3);
+    assertEquals("the checkpoint's epoch '-3' is not a number of epochs",
+        assertThrows(IllegalArgumentException.class, () -> t.restore(negative)).getMessage());
+  }
+
+  @Test
   void aConfigurationIsOneTypedValue() {
     TrainingConfig config = new TrainingConfig(Objective.maximumLikelihood(NegativePhase.exact()), new Sgd(0.05), 7, 3L, Schedule.constant(), 0);
     RbmModel a = RbmModel.builder().visible(9).hidden(4).seed(1).build();
