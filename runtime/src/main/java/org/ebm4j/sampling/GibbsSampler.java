@@ -45,6 +45,11 @@ public final class GibbsSampler implements Sampler {
   @AutoService(SamplerProvider.class)
   public static final class Provider implements SamplerProvider {
     @Override
+    public java.util.Set<String> optionKeys() {
+      return java.util.Set.of();
+    }
+
+    @Override
     public String name() {
       return "gibbs";
     }

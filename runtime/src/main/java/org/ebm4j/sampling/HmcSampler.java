@@ -87,6 +87,11 @@ public final class HmcSampler implements Sampler {
   @AutoService(SamplerProvider.class)
   public static final class Provider implements SamplerProvider {
     @Override
+    public java.util.Set<String> optionKeys() {
+      return java.util.Set.of("step", "leapfrog");
+    }
+
+    @Override
     public String name() {
       return "hmc";
     }

@@ -94,6 +94,11 @@ public final class LangevinSampler implements Sampler {
   @AutoService(SamplerProvider.class)
   public static final class UnadjustedProvider implements SamplerProvider {
     @Override
+    public java.util.Set<String> optionKeys() {
+      return java.util.Set.of("step");
+    }
+
+    @Override
     public String name() {
       return "langevin";
     }
@@ -117,6 +122,11 @@ public final class LangevinSampler implements Sampler {
   /** Registers {@code mala}. */
   @AutoService(SamplerProvider.class)
   public static final class AdjustedProvider implements SamplerProvider {
+    @Override
+    public java.util.Set<String> optionKeys() {
+      return java.util.Set.of("step");
+    }
+
     @Override
     public String name() {
       return "mala";

@@ -94,6 +94,11 @@ public final class MetropolisSampler implements Sampler {
   @AutoService(SamplerProvider.class)
   public static final class Provider implements SamplerProvider {
     @Override
+    public java.util.Set<String> optionKeys() {
+      return java.util.Set.of("step");
+    }
+
+    @Override
     public String name() {
       return "metropolis";
     }

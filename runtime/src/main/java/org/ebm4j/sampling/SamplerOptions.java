@@ -11,6 +11,18 @@ import java.util.Map;
 public final class SamplerOptions {
   private final Map<String, String> values = new LinkedHashMap<>();
 
+  /** The keys set. */
+  public java.util.Set<String> keys() {
+    return java.util.Collections.unmodifiableSet(values.keySet());
+  }
+
+  /** A copy without these keys. */
+  public SamplerOptions without(java.util.Collection<String> keys) {
+    SamplerOptions o = copy();
+    keys.forEach(o.values::remove);
+    return o;
+  }
+
   /** No options set: every sampler uses its defaults. */
   public static SamplerOptions defaults() {
     return new SamplerOptions();

@@ -24,4 +24,12 @@ public interface SamplerProvider {
    * @throws IllegalArgumentException if the model is unsupported or an option is invalid
    */
   Sampler create(EnergyModel model, SamplerOptions options);
+
+  /**
+   * The option keys this sampler reads, so that a mistyped key is refused instead of ignored; null
+   * (the default, for providers written before this existed) accepts any key.
+   */
+  default java.util.Set<String> optionKeys() {
+    return null;
+  }
 }

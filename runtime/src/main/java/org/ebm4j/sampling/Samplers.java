@@ -47,6 +47,15 @@ public final class Samplers {
    */
   public static Sampler create(String name, EnergyModel model, SamplerOptions options) {
     SamplerProvider p = provider(name);
+    java.util.Set<String> known = p.optionKeys();
+    if (known != null) {
+      for (String key : options.keys()) {
+        if (!known.contains(key)) {
+          throw new IllegalArgumentException("sampler '" + name + "' has no option '" + key + "'; "
+              + (known.isEmpty() ? "it takes none" : "its options are " + new java.util.TreeSet<>(known)));
+        }
+      }
+    }
     Optional<String> reason = p.unsupportedReason(model);
     if (reason.isPresent()) {
       throw new IllegalArgumentException("sampler '" + name + "' cannot sample " + model.getClass().getSimpleName() + ": " + reason.get());

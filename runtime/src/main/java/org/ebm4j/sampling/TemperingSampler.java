@@ -34,7 +34,7 @@ public final class TemperingSampler implements Sampler {
     for (int k = 0; k < count; k++) {
       betas[k] = count == 1 ? 1 : Math.pow(minBeta, (double) k / (count - 1));
       levels[k] = TemperedModel.uniformBase(model, betas[k]);
-      samplers[k] = Samplers.create(base, levels[k], options);
+      samplers[k] = Samplers.create(base, levels[k], options.without(Provider.OWN));
     }
     this.swapsProposed = new long[count - 1];
     this.swapsAccepted = new long[count - 1];
@@ -138,6 +138,14 @@ public final class TemperingSampler implements Sampler {
   /** Registers {@code tempering}. */
   @AutoService(SamplerProvider.class)
   public static final class Provider implements SamplerProvider {
+    /** Its own keys; the rest go to the base sampler, which checks them. */
+    public static final java.util.Set<String> OWN = java.util.Set.of("replicas", "minBeta", "base");
+
+    @Override
+    public java.util.Set<String> optionKeys() {
+      return null;
+    }
+
     @Override
     public String name() {
       return "tempering";

@@ -308,7 +308,12 @@ final class TrainCommand implements Callable<Integer> {
       String name = sampler == null ? Samplers.defaultName(m) : sampler;
       org.ebm4j.random.Rng local = new org.ebm4j.random.Rng(0);
       org.ebm4j.sampling.Chains probe = org.ebm4j.sampling.Chains.random(m, 1, local);
-      org.ebm4j.sampling.Sampler s = Samplers.create(name, m, SamplerOptions.parse(samplerOptions));
+      // A tempered phase's options are tempering's; the sweep timed here is of its base sampler.
+      SamplerOptions options = SamplerOptions.parse(samplerOptions);
+      if (negative.startsWith("tempered")) {
+        options = options.without(org.ebm4j.sampling.TemperingSampler.Provider.OWN);
+      }
+      org.ebm4j.sampling.Sampler s = Samplers.create(name, m, options);
       long t = System.nanoTime();
       int sweeps = 0;
       while (sweeps < 3 || (System.nanoTime() - t < 50_000_000L && sweeps < 1000)) {

@@ -118,17 +118,17 @@ class SampledTrainingTest {
     Dataset data = teacherData(200, 5);
     for (String spec : List.of("pcd:2", "tempered:1", "cd:1")) {
       RbmModel straight = RbmModel.builder().visible(6).hidden(3).seed(1).build();
-      Trainer a = Trainer.builder(straight).negativePhase(NegativePhase.parse(spec, null, 10, SamplerOptions.parse("replicas=3"))).optimizer(new Adam(0.01)).batchSize(20).seed(9).build();
+      Trainer a = Trainer.builder(straight).negativePhase(NegativePhase.parse(spec, null, 10, SamplerOptions.parse(spec.startsWith("tempered") ? "replicas=3" : ""))).optimizer(new Adam(0.01)).batchSize(20).seed(9).build();
       a.fit(data, 6);
 
       RbmModel first = RbmModel.builder().visible(6).hidden(3).seed(1).build();
-      Trainer b = Trainer.builder(first).negativePhase(NegativePhase.parse(spec, null, 10, SamplerOptions.parse("replicas=3"))).optimizer(new Adam(0.01)).batchSize(20).seed(9).build();
+      Trainer b = Trainer.builder(first).negativePhase(NegativePhase.parse(spec, null, 10, SamplerOptions.parse(spec.startsWith("tempered") ? "replicas=3" : ""))).optimizer(new Adam(0.01)).batchSize(20).seed(9).build();
       b.fit(data, 3);
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ckpt");
       b.checkpoint().write(dir);
 
       RbmModel resumed = RbmModel.builder().visible(6).hidden(3).seed(1).build();
-      Trainer c = Trainer.builder(resumed).negativePhase(NegativePhase.parse(spec, null, 10, SamplerOptions.parse("replicas=3"))).optimizer(new Adam(0.01)).batchSize(20).seed(9).build();
+      Trainer c = Trainer.builder(resumed).negativePhase(NegativePhase.parse(spec, null, 10, SamplerOptions.parse(spec.startsWith("tempered") ? "replicas=3" : ""))).optimizer(new Adam(0.01)).batchSize(20).seed(9).build();
       c.restore(Checkpoint.read(dir));
       c.fit(data, 6);
       assertArrayEquals(straight.params(), resumed.params(), spec + ": resumed run differs");

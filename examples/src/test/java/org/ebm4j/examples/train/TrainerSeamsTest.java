@@ -78,9 +78,9 @@ class TrainerSeamsTest {
 
   @Test
   void aRunResumesFromItsCheckpointAloneThroughTheLibrary() throws Exception {
-    // PCD with tempering options, momentum, decay and a schedule: every setting must survive.
+    // Tempered PCD with options over a named base, momentum, decay and a schedule: every setting must survive.
     java.util.function.Supplier<Trainer.Builder> settings = () -> Trainer.builder(RbmModel.builder().visible(9).hidden(4).seed(2).build())
-        .negativePhase(NegativePhase.pcd(1, 6, "gibbs", SamplerOptions.parse("sweeps=1")))
+        .negativePhase(NegativePhase.tempered(1, 6, "gibbs", SamplerOptions.parse("replicas=3,minBeta=0.2")))
         .optimizer(new Sgd(0.05, 0.5, 0.001))
         .schedule(Schedule.parse("exp:0.9"))
         .batchSize(5)
@@ -95,7 +95,7 @@ class TrainerSeamsTest {
     Checkpoint saved = Checkpoint.read(dir);
     EnergyModel model = org.ebm4j.model.Models.load(saved);
     TrainingConfig config = TrainingConfig.restore(saved);
-    assertEquals("pcd:1", ((org.ebm4j.train.MaximumLikelihood) config.objective()).negativePhase().settings().spec());
+    assertEquals("tempered:1", ((org.ebm4j.train.MaximumLikelihood) config.objective()).negativePhase().settings().spec());
     assertEquals("exp:0.9", config.schedule().spec());
     assertEquals(new Sgd(0.05, 0.5, 0.001).settings(), config.optimizer().settings());
     Trainer resumed = Trainer.builder(model).config(config).build();
