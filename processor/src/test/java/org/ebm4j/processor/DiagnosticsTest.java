@@ -70,6 +70,7 @@ class DiagnosticsTest {
         Arguments.of(Problem.PARAM_SHAPE, "@EnergyModel public class Bad {\n @Param(shape = \"n\") double[][] w; // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "needs shape with 2 dimension name(s)"),
         Arguments.of(Problem.PARAM_INIT, "@EnergyModel public class Bad {\n @Param(init = \"gaussian(1)\") double a; // <-\n @Energy double e(@Visible @Binary double v) { return a * v; }\n}", "write zeros, constant(a), normal(std) or uniform(lo,hi)"),
         Arguments.of(Problem.NO_VISIBLE, "@EnergyModel public class Bad {\n @Energy double e(@Latent @Binary double h) { return h; } // <-\n}", "has no @Visible variable"),
+        Arguments.of(Problem.BAD_MODEL_NAME, "@EnergyModel(name = \"Bad Name\") public class Bad { // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "is not a Java class name; write a Java class name other than the spec's, such as \"BadModel\""),
         Arguments.of(Problem.BAD_DIMENSION, "@EnergyModel public class Bad {\n @Param(shape = \"seed\") double[] b; // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "reserved by the generated builder"),
         // Bodies.
         Arguments.of(Problem.UNSUPPORTED_STATEMENT, "double e = 0; int i = 0;\n while (i < v.length) { e += v[i]; } // <-\n return e;", "a while loop is not supported in an energy body; use a for loop over a declared dimension"),

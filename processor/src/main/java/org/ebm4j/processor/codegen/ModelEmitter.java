@@ -292,12 +292,14 @@ public final class ModelEmitter {
 
   private MethodSpec constructor() {
     MethodSpec.Builder m = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
+    // Parameters named apart from the dimensions, so a dimension may be called 'offset' or
+    // 'stateSize' without meeting the constructor's own locals and fields.
     for (String dim : model.dimensions()) {
-      m.addParameter(TypeName.INT, dim);
+      m.addParameter(TypeName.INT, "size_" + dim);
     }
     m.addParameter(TypeName.LONG, "seed");
     for (String dim : model.dimensions()) {
-      m.addStatement("this.$L = $T.checkDimension($S, $L)", Names.dimField(dim), KERNELS, dim, dim);
+      m.addStatement("this.$L = $T.checkDimension($S, size_$L)", Names.dimField(dim), KERNELS, dim, dim);
     }
     m.addStatement("int offset = 0");
     List<CodeBlock> entries = new ArrayList<>();

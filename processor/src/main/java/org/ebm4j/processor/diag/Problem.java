@@ -109,7 +109,9 @@ public enum Problem {
       "EBM139",
       "the ebm4j processor cannot read method bodies in this build environment (%s); run javac"
           + " with the processor on the annotation processor path (Maven annotationProcessorPaths,"
-          + " Gradle annotationProcessor, or javac -processorpath)");
+          + " Gradle annotationProcessor, or javac -processorpath)"),
+  BAD_MODEL_NAME(
+      "EBM140", "@EnergyModel(name = \"%s\") %s; write a Java class name other than the spec's, such as \"%sModel\"");
 
   private final String code;
   private final String format;

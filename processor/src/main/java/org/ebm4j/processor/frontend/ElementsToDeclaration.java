@@ -103,6 +103,14 @@ public final class ElementsToDeclaration {
         annotation == null || annotation.name().isEmpty()
             ? type.getSimpleName() + "Model"
             : annotation.name();
+    if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
+      diag.error(type, Problem.BAD_MODEL_NAME, name, "is not a Java class name", type.getSimpleName());
+      return null;
+    }
+    if (name.contentEquals(type.getSimpleName())) {
+      diag.error(type, Problem.BAD_MODEL_NAME, name, "is the spec class's own name", type.getSimpleName());
+      return null;
+    }
     return new ModelDeclaration(
         type,
         packageOf(type),
