@@ -12,6 +12,7 @@ import org.ebm4j.data.DataSpec;
 import org.ebm4j.data.Dataset;
 import org.ebm4j.estimate.Enumeration;
 import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.Models;
 import org.ebm4j.sampling.SamplerOptions;
 import org.ebm4j.sampling.Samplers;
 import org.ebm4j.train.Checkpoint;
@@ -24,10 +25,14 @@ import org.ebm4j.train.optim.Optimizer;
 import org.ebm4j.train.optim.Sgd;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code train}: maximum-likelihood training with progress, metrics and checkpoints. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model by maximum likelihood, with progress, metrics.jsonl and a checkpoint per epoch.")
 final class TrainCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--model", description = "An example's short name (rbm, spin-rbm, fvbm, gb-rbm, tanh) or the class name of an @EnergyModel spec or generated class on the class path. Required unless --resume.")
   String model;
 
@@ -93,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
     Checkpoint saved = null;
     if (resume != null) {
       saved = Checkpoint.read(resume);
+      refuseConflicts(saved);
       model = saved.get("model");
       dims = Runs.parseDims(saved.get("dims"));
       data = saved.get("data");
@@ -204,6 +210,42 @@ final class TrainCommand implements Callable<Integer> {
     options.model = model;
     options.dims = dims;
     return options.create(dataset.width(), seed);
+  }
+
+  /**
+   * A resumed run keeps its settings; a setting also given on the command line must agree with
+   * them, or the run would silently differ from what the user asked for.
+   */
+  private void refuseConflicts(Checkpoint saved) {
+    java.util.Map<String, String[]> given = new java.util.LinkedHashMap<>();
+    given.put("--negative", new String[] {negative, saved.get("negativeSpec", "exact")});
+    given.put("--sampler", new String[] {sampler == null ? "" : sampler, saved.get("sampler", "")});
+    given.put("--sampler-options", new String[] {SamplerOptions.parse(samplerOptions).format(), SamplerOptions.parse(saved.get("samplerOptions", "")).format()});
+    given.put("--chains", new String[] {String.valueOf(chains), saved.get("chains", saved.get("batch"))});
+    given.put("--optimizer", new String[] {optimizer, saved.get("optimizerKind", "sgd")});
+    given.put("--lr", new String[] {number(lr), number(Double.parseDouble(saved.get("lr")))});
+    given.put("--momentum", new String[] {number(momentum), number(Double.parseDouble(saved.get("momentum", "0")))});
+    given.put("--weight-decay", new String[] {number(weightDecay), number(Double.parseDouble(saved.get("weightDecay", "0")))});
+    given.put("--schedule", new String[] {schedule, saved.get("schedule", "constant")});
+    given.put("--centering", new String[] {number(centering), number(Double.parseDouble(saved.get("centering", "0")))});
+    given.put("--batch", new String[] {String.valueOf(batch), saved.get("batch")});
+    given.put("--seed", new String[] {String.valueOf(seed), saved.get("seed", "0")});
+    given.put("--data", new String[] {data, saved.get("data", "")});
+    for (java.util.Map.Entry<String, String[]> e : given.entrySet()) {
+      String[] values = e.getValue();
+      if (spec.commandLine().getParseResult().hasMatchedOption(e.getKey()) && !values[0].equals(values[1])) {
+        throw new IllegalArgumentException(e.getKey() + " " + values[0] + " differs from the run being resumed (" + values[1]
+            + "); a resumed run keeps its settings: drop " + e.getKey() + ", or start a new run with --out");
+      }
+    }
+    if (model != null && spec.commandLine().getParseResult().hasMatchedOption("--model")
+        && !Models.generatedClass(ExampleModels.resolve(model)).getName().equals(saved.get("model"))) {
+      throw new IllegalArgumentException("--model " + model + " differs from the run being resumed (" + saved.get("model") + "); drop --model, or start a new run with --out");
+    }
+  }
+
+  private static String number(double d) {
+    return Double.toString(d);
   }
 
   private NegativePhase newNegativePhase() {

@@ -107,7 +107,10 @@ class OptionCoverageTest {
     m.put("train --seed", List.of(ok("epoch    1", "train", "--model", "rbm", "--seed", "7", "--epochs", "1"),
         usage("'x' is not a long", "train", "--model", "rbm", "--seed", "x")));
     m.put("train --resume", List.of(ok("resuming at epoch 2", "train", "--resume", r, "--epochs", "3", "--out", dir.resolve("resumed").toString()),
-        fails("holds no checkpoint", "train", "--resume", dir.resolve("nothing").toString(), "--epochs", "3")));
+        fails("holds no checkpoint", "train", "--resume", dir.resolve("nothing").toString(), "--epochs", "3"),
+        fails("--lr 0.5 differs from the run being resumed (0.1); a resumed run keeps its settings: drop --lr, or start a new run with --out",
+            "train", "--resume", r, "--epochs", "3", "--lr", "0.5"),
+        ok("resuming at epoch 2", "train", "--resume", r, "--epochs", "3", "--lr", "0.1", "--out", dir.resolve("same").toString())));
     m.put("train --plots", List.of(ok("wrote samples.png", "train", "--model", "rbm", "--epochs", "1", "--plots", dir.resolve("plots").toString()),
         fails("a-file", "train", "--model", "rbm", "--epochs", "1", "--plots", file)));
     m.put("train --quiet", List.of(new Case(List.of("train", "--model", "rbm", "--epochs", "1", "--quiet"), 0, "exact average log-likelihood")));
