@@ -33,6 +33,28 @@ class NamingTest {
       """;
 
   @Test
+  void withMathAndOpsBothImportedAScalarCallIsMathsAndAVectorCallIsOps() throws Exception {
+    String source = """
+        package naming;
+        import static java.lang.Math.*;
+        import static org.ebm4j.dsl.Ops.*;
+        import org.ebm4j.dsl.*;
+        @EnergyModel
+        public class Both {
+          @Param(shape = "n") double[] b;
+          @Param double a;
+          @Energy
+          double energy(@Visible @Real @Shape("n") double[] x) {
+            return 0.5 * sumSquares(x) + exp(a * x[0]) / 10 + log(1 + x[1] * x[1]) - sum(tanh(add(x, b))) + tanh(a);
+          }
+        }
+        """;
+    Compilation c = Compile.compile(List.of(), Compile.source("naming.Both", source));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(ModelChecker.check(Compile.load(c).loadClass("naming.Both"), Map.of("n", 3), 2)).isGreaterThan(10);
+  }
+
+  @Test
   void dimensionsNamedLikeGeneratedIdentifiersCompileFaithfully() throws Exception {
     Compilation c = Compile.compile(List.of(), Compile.source("naming.Clash", SOURCE));
     assertThat(c).succeededWithoutWarnings();

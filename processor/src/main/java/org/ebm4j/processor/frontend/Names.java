@@ -38,8 +38,15 @@ final class Names {
     return Set.copyOf(out);
   }
 
-  /** A call resolved to a function of {@code Math} or of {@code Ops}. */
-  record Callee(String name, boolean math) {}
+  /**
+   * A call resolved to a function of {@code Math} or of {@code Ops}; {@code alsoMath} when both
+   * are statically imported and Java's overloading picks {@code Math}'s for a scalar argument.
+   */
+  record Callee(String name, boolean math, boolean alsoMath) {
+    Callee(String name, boolean math) {
+      this(name, math, false);
+    }
+  }
 
   private final Map<String, Element> fields = new HashMap<>();
   private final Set<String> ownMethods = new HashSet<>();
@@ -106,7 +113,8 @@ final class Names {
         return null;
       }
       if ((opsImportedStatically || opsImportedNames.contains(name)) && OPS_FUNCTIONS.contains(name)) {
-        return new Callee(name, false);
+        boolean math = (mathImportedStatically || mathImportedNames.contains(name)) && MATH_FUNCTIONS.contains(name);
+        return new Callee(name, false, math);
       }
       if ((mathImportedStatically || mathImportedNames.contains(name)) && MATH_FUNCTIONS.contains(name)) {
         return new Callee(name, true);

@@ -865,7 +865,7 @@ public final class TreeToIr {
     for (ExpressionTree a : argTrees) {
       args.add(toValue(expression(a), a));
     }
-    return new ValueOperand(opsCall(call, name, args));
+    return new ValueOperand(opsCall(call, name, args, callee.alsoMath()));
   }
 
   private int mathCall(MethodInvocationTree call, String name, List<? extends ExpressionTree> argTrees) {
@@ -898,7 +898,7 @@ public final class TreeToIr {
     return let(op, List.of(x), call);
   }
 
-  private int opsCall(MethodInvocationTree call, String name, List<Integer> args) {
+  private int opsCall(MethodInvocationTree call, String name, List<Integer> args, boolean mathToo) {
     Op named = Op.ofSpelling(name);
     int arity = name.equals("add") || name.equals("sub") || name.equals("scale") ? 2 : named.arity();
     if (args.size() != arity) {
@@ -928,7 +928,7 @@ public final class TreeToIr {
         throw new Reported();
       }
       default -> {
-        if (named.kind() == Op.Kind.ELEMENTWISE && Names.MATH_FUNCTIONS.contains(name) && !values.get(args.get(0)).shape().isVector()) {
+        if (named.kind() == Op.Kind.ELEMENTWISE && Names.MATH_FUNCTIONS.contains(name) && !mathToo && !values.get(args.get(0)).shape().isVector()) {
           // Ops has only the vector form of the functions Math has.
           diag.error(call, Problem.BAD_CALL, call, "Ops." + name + " takes a vector; for a scalar use Math." + name);
           throw new Reported();
