@@ -71,6 +71,10 @@ class DiagnosticsTest {
         Arguments.of(Problem.PARAM_INIT, "@EnergyModel public class Bad {\n @Param(init = \"gaussian(1)\") double a; // <-\n @Energy double e(@Visible @Binary double v) { return a * v; }\n}", "write zeros, constant(a), normal(std) or uniform(lo,hi)"),
         Arguments.of(Problem.NO_VISIBLE, "@EnergyModel public class Bad {\n @Energy double e(@Latent @Binary double h) { return h; } // <-\n}", "has no @Visible variable"),
         Arguments.of(Problem.BAD_MODEL_NAME, "@EnergyModel(name = \"Bad Name\") public class Bad { // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "is not a Java class name; write a Java class name other than the spec's, such as \"BadModel\""),
+        Arguments.of(Problem.ABSTRACT_SPEC, "@EnergyModel public abstract class Bad { // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "is abstract; the spec is also the reference implementation"),
+        Arguments.of(Problem.PARAM_MODIFIER, "@EnergyModel public class Bad {\n @Param final double a = 0.5; // <-\n @Energy double e(@Visible @Binary double v) { return a * v; }\n}", "is final; the generated model sets its parameters itself, so drop 'final'"),
+        Arguments.of(Problem.NAME_CLASH, "@EnergyModel public class Bad {\n @Param double v; // <-\n @Energy double e(@Visible @Binary double v) { return this.v * v; }\n}", "has the name of the energy's variable 'v'"),
+        Arguments.of(Problem.PARAM_INIT, "@EnergyModel public class Bad {\n @Param(init = \"constant(NaN)\") double a; // <-\n @Energy double e(@Visible @Binary double v) { return a * v; }\n}", "has init \"constant(NaN)\""),
         Arguments.of(Problem.BAD_DIMENSION, "@EnergyModel public class Bad {\n @Param(shape = \"seed\") double[] b; // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "reserved by the generated builder"),
         // Bodies.
         Arguments.of(Problem.UNSUPPORTED_STATEMENT, "double e = 0; int i = 0;\n while (i < v.length) { e += v[i]; } // <-\n return e;", "a while loop is not supported in an energy body; use a for loop over a declared dimension"),

@@ -111,7 +111,13 @@ public enum Problem {
           + " with the processor on the annotation processor path (Maven annotationProcessorPaths,"
           + " Gradle annotationProcessor, or javac -processorpath)"),
   BAD_MODEL_NAME(
-      "EBM140", "@EnergyModel(name = \"%s\") %s; write a Java class name other than the spec's, such as \"%sModel\"");
+      "EBM140", "@EnergyModel(name = \"%s\") %s; write a Java class name other than the spec's, such as \"%sModel\""),
+  ABSTRACT_SPEC(
+      "EBM141", "@EnergyModel class %s is abstract; the spec is also the reference implementation, so it must be a concrete class"),
+  PARAM_MODIFIER(
+      "EBM142", "@Param field '%s' is %s; the generated model sets its parameters itself, so drop '%s' (and any initializer: use init = \"...\")"),
+  NAME_CLASH(
+      "EBM143", "@Param field '%s' has the name of the energy's variable '%s'; inside the energy the name means the variable, so rename one");
 
   private final String code;
   private final String format;

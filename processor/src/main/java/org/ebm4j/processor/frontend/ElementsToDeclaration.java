@@ -51,6 +51,10 @@ public final class ElementsToDeclaration {
       diag.error(type, Problem.NOT_A_CLASS, describe(type));
       return null;
     }
+    if (type.getModifiers().contains(Modifier.ABSTRACT)) {
+      diag.error(type, Problem.ABSTRACT_SPEC, type.getSimpleName());
+      return null;
+    }
     List<ModelDeclaration.ParamDecl> params = new ArrayList<>();
     Set<String> dims = new LinkedHashSet<>();
     List<ExecutableElement> energies = new ArrayList<>();
@@ -98,6 +102,14 @@ public final class ElementsToDeclaration {
     }
     List<ModelDeclaration.VariableDecl> variables = new ArrayList<>(visible);
     variables.addAll(latent);
+    for (ModelDeclaration.ParamDecl p : params) {
+      for (ModelDeclaration.VariableDecl v : variables) {
+        if (p.name().equals(v.name())) {
+          diag.error(p.element(), Problem.NAME_CLASH, p.name(), v.name());
+          return null;
+        }
+      }
+    }
     EnergyModel annotation = type.getAnnotation(EnergyModel.class);
     String name =
         annotation == null || annotation.name().isEmpty()
@@ -125,6 +137,13 @@ public final class ElementsToDeclaration {
   private static ModelDeclaration.ParamDecl readParam(VariableElement field, Diagnostics diag) {
     Param annotation = field.getAnnotation(Param.class);
     String name = field.getSimpleName().toString();
+    for (Modifier modifier : List.of(Modifier.FINAL, Modifier.STATIC)) {
+      if (field.getModifiers().contains(modifier)) {
+        // A final field with an initializer is a constant javac folds into the spec's code.
+        diag.error(field, Problem.PARAM_MODIFIER, name, modifier.toString(), modifier.toString());
+        return null;
+      }
+    }
     int rank = rank(field.asType());
     if (rank < 0) {
       diag.error(field, Problem.PARAM_TYPE, name, field.asType());
@@ -160,7 +179,11 @@ public final class ElementsToDeclaration {
     if (m.group(2) != null && !m.group(2).isBlank()) {
       for (String part : m.group(2).split(",", -1)) {
         try {
-          args.add(Double.parseDouble(part.trim()));
+          double value = Double.parseDouble(part.trim());
+          if (!Double.isFinite(value)) {
+            return null;
+          }
+          args.add(value);
         } catch (NumberFormatException e) {
           return null;
         }
