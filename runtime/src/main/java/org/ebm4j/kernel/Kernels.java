@@ -248,6 +248,29 @@ public final class Kernels {
     return size;
   }
 
+  /**
+   * {@code offset} plus the product of {@code sizes}: where the next block starts after the block
+   * {@code what}, with dimensions {@code names}. Flat arrays are indexed by int, so a model whose
+   * parameters or state need more than 2^31 − 1 values is refused, naming the block.
+   */
+  public static int grow(String what, String names, int offset, int... sizes) {
+    long n = 1;
+    StringBuilder text = new StringBuilder();
+    for (int size : sizes) {
+      n *= size;
+      text.append(text.length() == 0 ? "" : " × ").append(size);
+      if (n > Integer.MAX_VALUE) {
+        break;
+      }
+    }
+    long end = offset + n;
+    if (end > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("the model needs more than 2^31 values: " + what + " alone is " + names + " = " + text
+          + (sizes.length > 1 ? " = " + n : "") + " values after " + offset + " others; choose smaller dimensions");
+    }
+    return (int) end;
+  }
+
   /** Throws unless {@code array} has length {@code expected}. */
   public static void checkLength(String what, double[] array, int expected) {
     if (array.length != expected) {

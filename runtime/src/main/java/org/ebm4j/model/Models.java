@@ -134,6 +134,9 @@ public final class Models {
       if (e.getCause() instanceof RuntimeException r) {
         throw new IllegalArgumentException(r.getMessage(), r);
       }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw new IllegalStateException(e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException(generated.getName() + " has no create(Map, long) factory", e);

@@ -95,6 +95,17 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return train();
+    } catch (OutOfMemoryError e) {
+      // A model too large for the heap: say so, not a trace from inside the allocation.
+      throw new IllegalStateException("not enough memory: the run needs more than the JVM's heap of "
+          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB (each parameter takes 8 bytes, several times over); choose"
+          + " smaller dimensions or run java with a larger -Xmx");
+    }
+  }
+
+  private Integer train() throws IOException {
     Checkpoint saved = null;
     if (resume != null) {
       saved = Checkpoint.read(resume);

@@ -120,6 +120,13 @@ class TrainerSeamsTest {
   }
 
   @Test
+  void aModelTooLargeForIntIndicesIsRefusedNamingTheBlock() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RbmModel.builder().visible(65536).hidden(65536).build());
+    assertEquals("the model needs more than 2^31 values: parameter w alone is visible × hidden = 65536 × 65536 = 4294967296 values after 131072 others;"
+        + " choose smaller dimensions", e.getMessage());
+  }
+
+  @Test
   void aConfigurationIsOneTypedValue() {
     TrainingConfig config = new TrainingConfig(Objective.maximumLikelihood(NegativePhase.exact()), new Sgd(0.05), 7, 3L, Schedule.constant(), 0);
     RbmModel a = RbmModel.builder().visible(9).hidden(4).seed(1).build();

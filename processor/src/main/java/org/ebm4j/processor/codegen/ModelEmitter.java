@@ -305,7 +305,7 @@ public final class ModelEmitter {
     List<CodeBlock> entries = new ArrayList<>();
     for (ModelDeclaration.ParamDecl p : model.params()) {
       m.addStatement("this.$L = offset", Names.paramOffset(p.name()));
-      m.addStatement("offset += $L", sizeExpression(p.dims()));
+      m.addStatement("offset = $T.grow($S, $S, offset$L)", KERNELS, "parameter " + p.name(), dimsText(p.dims()), sizeArguments(p.dims()));
       entries.add(CodeBlock.of("new $T.Entry($S, $L, $T.of($L), $T.of($L))", PARAM_LAYOUT, p.name(), Names.paramOffset(p.name()), LIST, quoted(p.dims()), LIST, dimFields(p.dims())));
     }
     m.addStatement("this.params = new double[offset]");
@@ -314,7 +314,7 @@ public final class ModelEmitter {
     List<CodeBlock> vars = new ArrayList<>();
     for (ModelDeclaration.VariableDecl v : model.variables()) {
       m.addStatement("this.$L = at", Names.stateOffset(v.name()));
-      m.addStatement("at += $L", sizeExpression(v.dims()));
+      m.addStatement("at = $T.grow($S, $S, at$L)", KERNELS, "variable " + v.name(), dimsText(v.dims()), sizeArguments(v.dims()));
       vars.add(CodeBlock.of("new $T.Variable($S, $L, $T.$L, $L, $L, $T.of($L))", VARIABLES, v.name(), v.visible(), DOMAIN, v.domain().name(), Names.stateOffset(v.name()), sizeExpression(v.dims()), LIST, quoted(v.dims())));
     }
     m.addStatement("this.stateSize = at");
@@ -340,6 +340,15 @@ public final class ModelEmitter {
       }
     }
     return m.build();
+  }
+
+  /** ", dim_a, dim_b" for the checked size helper (", 1" for a scalar). */
+  private static String sizeArguments(List<String> dims) {
+    return dims.isEmpty() ? ", 1" : dims.stream().map(d -> ", " + Names.dimField(d)).collect(Collectors.joining());
+  }
+
+  private static String dimsText(List<String> dims) {
+    return dims.isEmpty() ? "a scalar" : String.join(" × ", dims);
   }
 
   private static String sizeExpression(List<String> dims) {
