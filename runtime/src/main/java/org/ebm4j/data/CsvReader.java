@@ -22,6 +22,7 @@ public final class CsvReader {
     int count = 0;
     int width = -1;
     int rows = 0;
+    int[] lines = new int[64];
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       int lineNumber = 0;
@@ -51,7 +52,10 @@ public final class CsvReader {
           }
           values[count++] = v;
         }
-        rows++;
+        if (rows == lines.length) {
+          lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+        }
+        lines[rows++] = lineNumber;
       }
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no such file: " + file);
@@ -61,6 +65,6 @@ public final class CsvReader {
     if (rows == 0) {
       throw new IllegalArgumentException(file + " holds no examples");
     }
-    return new Dataset("csv:" + file, rows, width, java.util.Arrays.copyOf(values, count));
+    return new Dataset("csv:" + file, rows, width, java.util.Arrays.copyOf(values, count), java.util.Arrays.copyOf(lines, rows));
   }
 }

@@ -12,15 +12,25 @@ import org.ebm4j.model.Variables;
  * @param size number of examples
  * @param width values per example (the model's visible size)
  * @param values {@code size × width} values, row-major
+ * @param lines for data read from a text file, the file line of each row (so messages name the
+ *     line a user can find, blank lines counted); null otherwise
  */
-public record Dataset(String name, int size, int width, double[] values) {
+public record Dataset(String name, int size, int width, double[] values, int[] lines) {
 
-  /** Checks that {@code values} holds {@code size × width} numbers. */
+  /** Checks that {@code values} holds {@code size × width} numbers (and lines, if any, one per row). */
   public Dataset {
     if (size < 0 || width <= 0 || values.length != (long) size * width) {
       throw new IllegalArgumentException(
           "dataset " + name + ": " + values.length + " values do not make " + size + " rows of width " + width);
     }
+    if (lines != null && lines.length != size) {
+      throw new IllegalArgumentException("dataset " + name + ": " + lines.length + " line numbers for " + size + " rows");
+    }
+  }
+
+  /** A data set not read from a text file. */
+  public Dataset(String name, int size, int width, double[] values) {
+    this(name, size, width, values, null);
   }
 
   /** Copies example {@code i} into {@code out} (length {@code width}). */
@@ -65,7 +75,7 @@ public record Dataset(String name, int size, int width, double[] values) {
         Domain domain = variables.domainAt(j);
         if (!domain.contains(value)) {
           throw new IllegalArgumentException(
-              "data " + name + ", row " + (i + 1) + ", column " + (j + 1) + ": value " + value
+              "data " + name + ", " + (lines == null ? "row " + (i + 1) : "line " + lines[i]) + ", column " + (j + 1) + ": value " + value
                   + " is not " + domain.valuesText());
         }
       }

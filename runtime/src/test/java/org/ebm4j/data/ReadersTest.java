@@ -38,6 +38,17 @@ class ReadersTest {
     assertEquals(file + " holds no examples", assertThrows(IllegalArgumentException.class, () -> CsvReader.read(file)).getMessage());
   }
 
+  @Test
+  void valuesOutsideTheDomainNameTheirFileLineBlankLinesCounted() throws IOException {
+    Path file = dir.resolve("v.csv");
+    Files.writeString(file, "0,1\n\n1,1\n\n\n0,0.5\n");
+    Dataset d = CsvReader.read(file);
+    org.ebm4j.model.Variables binary = new org.ebm4j.model.Variables(java.util.List.of(
+        new org.ebm4j.model.Variables.Variable("v", true, org.ebm4j.model.Domain.BINARY, 0, 2, java.util.List.of("n"))));
+    assertEquals("data csv:" + file + ", line 6, column 2: value 0.5 is not 0 or 1 (the unit is @Binary)",
+        assertThrows(IllegalArgumentException.class, () -> d.validate(binary)).getMessage());
+  }
+
   private static void writeIdx(OutputStream raw, int[] dims, byte[] values) throws IOException {
     try (DataOutputStream out = new DataOutputStream(raw)) {
       out.writeInt(0x0800 | dims.length);

@@ -157,7 +157,7 @@ class CommandLineTest {
     Files.writeString(data, "0,1,0,1\n1,1,0.5,0\n");
     r = run("train", "--model", "rbm", "--data", "csv:" + data);
     assertEquals(1, r.exit());
-    assertTrue(r.err().contains("row 2, column 3: value 0.5 is not 0 or 1"), r.err());
+    assertTrue(r.err().contains("line 2, column 3: value 0.5 is not 0 or 1"), r.err());
     r = run("train", "--model", "no.such.Model");
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("unknown model 'no.such.Model'"), r.err());
