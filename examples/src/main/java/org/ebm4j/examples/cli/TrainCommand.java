@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ebm4j.data.DataSpec;
@@ -145,6 +147,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     NegativePhase phase = newNegativePhase();
     Optimizer opt = newOptimizer();
+    if (saved != null && out != null) {
+      dropLinesAfter(Integer.parseInt(saved.get("epoch")));
+    }
     Writer metrics = out == null ? null : openMetrics(saved != null);
     Trainer[] holder = new Trainer[1];
     Progress[] bar = new Progress[1];
@@ -447,6 +452,27 @@ final class TrainCommand implements Callable<Integer> {
   private void save(Trainer trainer) throws IOException {
     // The library writes the model and the run's settings; the data specification is the tool's.
     trainer.checkpoint().put("data", data).write(out);
+  }
+
+  /**
+   * A run killed between writing an epoch's metrics line and its checkpoint resumes from the
+   * epoch before: the lines of epochs after the checkpoint go, so no epoch is listed twice.
+   */
+  private void dropLinesAfter(int epoch) throws IOException {
+    Path file = out.resolve("metrics.jsonl");
+    if (!Files.exists(file)) {
+      return;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      int at = line.indexOf("\"epoch\":");
+      int end = at < 0 ? -1 : line.indexOf(',', at);
+      if (at >= 0 && end > at && Integer.parseInt(line.substring(at + 8, end).trim()) > epoch) {
+        continue;
+      }
+      kept.add(line);
+    }
+    Files.write(file, kept, StandardCharsets.UTF_8);
   }
 
   private Writer openMetrics(boolean append) throws IOException {

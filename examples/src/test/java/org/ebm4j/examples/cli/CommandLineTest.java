@@ -148,6 +148,20 @@ class CommandLineTest {
   }
 
   @Test
+  void aResumeAfterAKillBetweenMetricsAndCheckpointListsEachEpochOnce(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    assertEquals(0, run("train", "--model", "rbm", "--dims", "hidden=4", "--epochs", "2", "--quiet", "--out", out.toString()).exit());
+    // As if killed after writing epoch 3's metrics line, before its checkpoint.
+    Files.writeString(out.resolve("metrics.jsonl"), "{\"epoch\":3,\"seconds\":0.1}\n", java.nio.file.StandardOpenOption.APPEND);
+    assertEquals(0, run("train", "--resume", out.toString(), "--epochs", "4", "--quiet").exit());
+    List<Integer> epochs = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+      epochs.add(Integer.parseInt(line.substring(line.indexOf("\"epoch\":") + 8, line.indexOf(','))));
+    }
+    assertEquals(List.of(1, 2, 3, 4), epochs);
+  }
+
+  @Test
   void badInputsGiveMessagesAndExitCodes(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("bad.csv");
     Files.writeString(data, "0,1,0,1\n1,1,x,0\n");
