@@ -65,6 +65,15 @@ class EstimatorTest {
   }
 
   @Test
+  void exactLogZIsTheSameToTheLastBitForAnyThreadCount() {
+    RbmModel m = randomized(RbmModel.builder().visible(20).hidden(14).build(), 6, 0.5);
+    double one = ExactLogZ.compute(m, 1, null);
+    for (int threads : new int[] {2, 3, 5}) {
+      assertEquals(Double.doubleToRawLongBits(one), Double.doubleToRawLongBits(ExactLogZ.compute(m, threads, null)), threads + " threads");
+    }
+  }
+
+  @Test
   void aisAgreesWithExactLogZForRbmsUpToTwentyHiddenUnits() {
     for (int hidden : new int[] {5, 20}) {
       RbmModel m = randomized(RbmModel.builder().visible(25).hidden(hidden).build(), 10 + hidden, 0.3);
