@@ -5,6 +5,7 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
+import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.TypeElement;
 import org.ebm4j.processor.ad.Derivatives;
@@ -60,7 +61,7 @@ public final class Pipeline {
     if (dump.contains("structure")) {
       log.accept("ebm4j structure of " + type.getQualifiedName() + ": " + structure);
     }
-    Derivatives programs = Derivatives.of(ir, ModelEmitter.gradientSets(model, structure), ModelEmitter.batched(ir)).map(p -> Passes.optimize(p, disabledPasses));
+    Derivatives programs = Derivatives.of(ir, List.copyOf(ModelEmitter.gradientSets(model, structure).keySet()), ModelEmitter.batched(ir)).map(p -> Passes.optimize(p, disabledPasses));
     if (dump.contains("grad")) {
       log.accept("ebm4j gradient in θ of " + type.getQualifiedName() + ":\n" + IrPrinter.print(programs.paramGradient()));
       programs.stateGradients().forEach((vars, g) -> log.accept("ebm4j gradient in " + vars + " of " + type.getQualifiedName() + ":\n" + IrPrinter.print(g)));

@@ -16,7 +16,6 @@ import org.ebm4j.processor.ad.Derivatives;
 import org.ebm4j.processor.frontend.ModelDeclaration;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.Op;
-import org.ebm4j.processor.ir.Value;
 import org.ebm4j.processor.lower.JavaLowering;
 
 /**
@@ -44,46 +43,11 @@ final class BatchMembers {
   }
 
   private JavaLowering.Lowered lower(EnergyFunction g, String prefix, boolean paramOutputs, Map<String, JavaLowering.Scratch> shared) {
-    JavaLowering.Lowered lowered = JavaLowering.lowerBatched(g, JavaLowering.NumberType.DOUBLE, storage(paramOutputs), prefix, KERNELS, BLAS);
+    JavaLowering.Lowered lowered = JavaLowering.lowerBatched(g, JavaLowering.NumberType.DOUBLE, new Storage("xs", paramOutputs ? "grad" : "gxs", paramOutputs, true), prefix, KERNELS, BLAS);
     for (JavaLowering.Scratch s : lowered.scratch()) {
       (s.perRow() ? rows : shared).putIfAbsent(s.name(), s);
     }
     return lowered;
-  }
-
-  /** States are rows of {@code xs} (stride stateSize), their gradients rows of {@code gxs}; θ and its gradient are shared. */
-  private static JavaLowering.Storage storage(boolean paramOutputs) {
-    return new JavaLowering.Storage() {
-      @Override
-      public String array(Value leaf) {
-        return switch (leaf.op()) {
-          case PARAM -> "params";
-          case VAR -> "xs";
-          default -> paramOutputs ? "grad" : "gxs";
-        };
-      }
-
-      @Override
-      public String offset(Value leaf) {
-        return leaf.op() == Op.PARAM || (leaf.op() == Op.OUT && paramOutputs) ? Names.paramOffset(leaf.name()) : Names.stateOffset(leaf.name());
-      }
-
-      @Override
-      public String argument(Value arg) {
-        // The gradient's weight: one for the batch, or one per row.
-        return "(weights == null ? " + arg.name() + " : " + arg.name() + "s[r])";
-      }
-
-      @Override
-      public String size(String dim) {
-        return Names.dimField(dim);
-      }
-
-      @Override
-      public boolean perRow(Value leaf) {
-        return leaf.op() == Op.VAR || leaf.op() == Op.ARG || (leaf.op() == Op.OUT && !paramOutputs);
-      }
-    };
   }
 
   List<FieldSpec> fields() {
@@ -131,8 +95,8 @@ final class BatchMembers {
         .addStatement("ensureBatch(rows)")
         .beginControlFlow("switch (variable)");
     for (ModelDeclaration.VariableDecl v : model.variables()) {
-      String off = Names.stateOffset(v.name());
-      String size = v.dims().isEmpty() ? "1" : Names.dimField(v.dims().get(0));
+      String off = Fields.stateOffset(v.name());
+      String size = v.dims().isEmpty() ? "1" : Fields.dimField(v.dims().get(0));
       m.beginControlFlow("case $S:", v.name());
       m.beginControlFlow("for (int r = 0; r < rows; r++)");
       m.addStatement("java.util.Arrays.fill(gxs, r * stateSize + $L, r * stateSize + $L + $L, 0.0)", off, off, size);
@@ -158,12 +122,12 @@ final class BatchMembers {
         .addJavadoc("Grows the batch scratch to hold {@code rows} states (allocation only when it grows).\n")
         .beginControlFlow("if (rows <= batchCapacity)").addStatement("return").endControlFlow();
     for (JavaLowering.Scratch s : rows.values()) {
-      m.addStatement("$L = new double[rows * $L]", s.name(), s.dims().isEmpty() ? "1" : String.join(" * ", s.dims().stream().map(Names::dimField).toList()));
+      m.addStatement("$L = new double[rows * $L]", s.name(), s.dims().isEmpty() ? "1" : String.join(" * ", s.dims().stream().map(Fields::dimField).toList()));
     }
     Set<String> dims = new LinkedHashSet<>(model.dimensions());
     String biggest = "stateSize";
     for (String dim : dims) {
-      biggest = "Math.max(" + biggest + ", " + Names.dimField(dim) + ")";
+      biggest = "Math.max(" + biggest + ", " + Fields.dimField(dim) + ")";
     }
     m.addStatement("batchScratch = new double[rows * $L]", biggest);
     m.addStatement("batchCapacity = rows");

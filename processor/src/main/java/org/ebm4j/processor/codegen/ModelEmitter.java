@@ -25,7 +25,6 @@ import org.ebm4j.processor.analysis.Structure;
 import org.ebm4j.processor.frontend.ModelDeclaration;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.Op;
-import org.ebm4j.processor.ir.Value;
 import org.ebm4j.processor.lower.JavaLowering;
 
 /**
@@ -78,21 +77,22 @@ public final class ModelEmitter {
   }
 
   /**
-   * The sets of variables whose energy gradient some member needs: all of them (input gradients),
-   * each block (conditionals) and, with a free energy, the latents.
+   * The sets of variables whose energy gradient some member needs, each with the name of its
+   * method: all of them (input gradients), each block (conditionals) and, with a free energy, the
+   * latents. A set needed twice gets its first name.
    */
-  public static List<Set<String>> gradientSets(ModelDeclaration model, Structure structure) {
-    List<Set<String>> out = new ArrayList<>();
+  public static Map<Set<String>, String> gradientSets(ModelDeclaration model, Structure structure) {
+    Map<Set<String>, String> out = new java.util.LinkedHashMap<>();
     Set<String> all = new LinkedHashSet<>();
     model.variables().forEach(v -> all.add(v.name()));
-    out.add(all);
+    out.put(all, "dEnergy");
     for (String block : structure.blocks().keySet()) {
-      out.add(Set.of(block));
+      out.putIfAbsent(Set.of(block), "dEnergy_" + block);
     }
     if (structure.freeEnergy()) {
       Set<String> latents = new LinkedHashSet<>();
       model.variables().stream().filter(v -> !v.visible()).forEach(v -> latents.add(v.name()));
-      out.add(latents);
+      out.putIfAbsent(latents, "dEnergy_latents");
     }
     return out;
   }
@@ -113,40 +113,9 @@ public final class ModelEmitter {
   }
 
   private JavaLowering.Lowered lower(EnergyFunction program, String prefix, boolean paramOutputs) {
-    JavaLowering.Lowered lowered = JavaLowering.lower(program, JavaLowering.NumberType.DOUBLE, storage(paramOutputs), prefix, KERNELS);
+    JavaLowering.Lowered lowered = JavaLowering.lower(program, JavaLowering.NumberType.DOUBLE, new Storage("x", paramOutputs ? "grad" : "gx", paramOutputs, false), prefix, KERNELS);
     lowered.scratch().forEach(s -> scratch.putIfAbsent(s.name(), s));
     return lowered;
-  }
-
-  /** Parameters are views of {@code params}, variables of {@code x}; outputs of {@code grad} or {@code gx}. */
-  private static JavaLowering.Storage storage(boolean paramOutputs) {
-    return new JavaLowering.Storage() {
-      @Override
-      public String array(Value leaf) {
-        return switch (leaf.op()) {
-          case PARAM -> "params";
-          case VAR -> "x";
-          default -> paramOutputs ? "grad" : "gx";
-        };
-      }
-
-      @Override
-      public String offset(Value leaf) {
-        return leaf.op() == Op.PARAM || (leaf.op() == Op.OUT && paramOutputs)
-            ? Names.paramOffset(leaf.name())
-            : Names.stateOffset(leaf.name());
-      }
-
-      @Override
-      public String argument(Value arg) {
-        return arg.name();
-      }
-
-      @Override
-      public String size(String dim) {
-        return Names.dimField(dim);
-      }
-    };
   }
 
   /**
@@ -160,16 +129,7 @@ public final class ModelEmitter {
   }
 
   private JavaFile emit() {
-    Set<String> all = new LinkedHashSet<>(variableNames());
-    gradientMethods.put(all, "dEnergy");
-    for (String block : structure.blocks().keySet()) {
-      gradientMethods.putIfAbsent(Set.of(block), "dEnergy_" + block);
-    }
-    if (structure.freeEnergy()) {
-      Set<String> latents = new LinkedHashSet<>();
-      model.variables().stream().filter(v -> !v.visible()).forEach(v -> latents.add(v.name()));
-      gradientMethods.putIfAbsent(latents, "dEnergy_latents");
-    }
+    gradientMethods.putAll(gradientSets(model, structure));
     lower();
 
     TypeSpec.Builder type =
@@ -268,13 +228,13 @@ public final class ModelEmitter {
   private List<FieldSpec> fields() {
     List<FieldSpec> out = new ArrayList<>();
     for (String dim : model.dimensions()) {
-      out.add(FieldSpec.builder(TypeName.INT, Names.dimField(dim), Modifier.PRIVATE, Modifier.FINAL).build());
+      out.add(FieldSpec.builder(TypeName.INT, Fields.dimField(dim), Modifier.PRIVATE, Modifier.FINAL).build());
     }
     for (ModelDeclaration.ParamDecl p : model.params()) {
-      out.add(FieldSpec.builder(TypeName.INT, Names.paramOffset(p.name()), Modifier.PRIVATE, Modifier.FINAL).build());
+      out.add(FieldSpec.builder(TypeName.INT, Fields.paramOffset(p.name()), Modifier.PRIVATE, Modifier.FINAL).build());
     }
     for (ModelDeclaration.VariableDecl v : model.variables()) {
-      out.add(FieldSpec.builder(TypeName.INT, Names.stateOffset(v.name()), Modifier.PRIVATE, Modifier.FINAL).build());
+      out.add(FieldSpec.builder(TypeName.INT, Fields.stateOffset(v.name()), Modifier.PRIVATE, Modifier.FINAL).build());
     }
     out.add(FieldSpec.builder(TypeName.INT, "stateSize", Modifier.PRIVATE, Modifier.FINAL).build());
     out.add(FieldSpec.builder(TypeName.INT, "visibleSize", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -299,23 +259,23 @@ public final class ModelEmitter {
     }
     m.addParameter(TypeName.LONG, "seed");
     for (String dim : model.dimensions()) {
-      m.addStatement("this.$L = $T.checkDimension($S, size_$L)", Names.dimField(dim), KERNELS, dim, dim);
+      m.addStatement("this.$L = $T.checkDimension($S, size_$L)", Fields.dimField(dim), KERNELS, dim, dim);
     }
     m.addStatement("int offset = 0");
     List<CodeBlock> entries = new ArrayList<>();
     for (ModelDeclaration.ParamDecl p : model.params()) {
-      m.addStatement("this.$L = offset", Names.paramOffset(p.name()));
+      m.addStatement("this.$L = offset", Fields.paramOffset(p.name()));
       m.addStatement("offset = $T.grow($S, $S, offset$L)", KERNELS, "parameter " + p.name(), dimsText(p.dims()), sizeArguments(p.dims()));
-      entries.add(CodeBlock.of("new $T.Entry($S, $L, $T.of($L), $T.of($L))", PARAM_LAYOUT, p.name(), Names.paramOffset(p.name()), LIST, quoted(p.dims()), LIST, dimFields(p.dims())));
+      entries.add(CodeBlock.of("new $T.Entry($S, $L, $T.of($L), $T.of($L))", PARAM_LAYOUT, p.name(), Fields.paramOffset(p.name()), LIST, quoted(p.dims()), LIST, dimFields(p.dims())));
     }
     m.addStatement("this.params = new double[offset]");
     m.addStatement("this.layout = new $T($T.of($L))", PARAM_LAYOUT, LIST, CodeBlock.join(entries, ",\n"));
     m.addStatement("int at = 0");
     List<CodeBlock> vars = new ArrayList<>();
     for (ModelDeclaration.VariableDecl v : model.variables()) {
-      m.addStatement("this.$L = at", Names.stateOffset(v.name()));
+      m.addStatement("this.$L = at", Fields.stateOffset(v.name()));
       m.addStatement("at = $T.grow($S, $S, at$L)", KERNELS, "variable " + v.name(), dimsText(v.dims()), sizeArguments(v.dims()));
-      vars.add(CodeBlock.of("new $T.Variable($S, $L, $T.$L, $L, $L, $T.of($L))", VARIABLES, v.name(), v.visible(), DOMAIN, v.domain().name(), Names.stateOffset(v.name()), sizeExpression(v.dims()), LIST, quoted(v.dims())));
+      vars.add(CodeBlock.of("new $T.Variable($S, $L, $T.$L, $L, $L, $T.of($L))", VARIABLES, v.name(), v.visible(), DOMAIN, v.domain().name(), Fields.stateOffset(v.name()), sizeExpression(v.dims()), LIST, quoted(v.dims())));
     }
     m.addStatement("this.stateSize = at");
     m.addStatement("this.variables = new $T($T.of($L))", VARIABLES, LIST, CodeBlock.join(vars, ",\n"));
@@ -329,7 +289,7 @@ public final class ModelEmitter {
     m.addComment("Initialise θ in declaration order from one seeded stream.");
     m.addStatement("$T rng = new $T(seed)", SPLITTABLE_RANDOM, SPLITTABLE_RANDOM);
     for (ModelDeclaration.ParamDecl p : model.params()) {
-      String off = Names.paramOffset(p.name());
+      String off = Fields.paramOffset(p.name());
       String n = sizeExpression(p.dims());
       List<Double> a = p.init().args();
       switch (p.init().kind()) {
@@ -344,7 +304,7 @@ public final class ModelEmitter {
 
   /** ", dim_a, dim_b" for the checked size helper (", 1" for a scalar). */
   private static String sizeArguments(List<String> dims) {
-    return dims.isEmpty() ? ", 1" : dims.stream().map(d -> ", " + Names.dimField(d)).collect(Collectors.joining());
+    return dims.isEmpty() ? ", 1" : dims.stream().map(d -> ", " + Fields.dimField(d)).collect(Collectors.joining());
   }
 
   private static String dimsText(List<String> dims) {
@@ -352,11 +312,11 @@ public final class ModelEmitter {
   }
 
   private static String sizeExpression(List<String> dims) {
-    return dims.isEmpty() ? "1" : dims.stream().map(Names::dimField).collect(Collectors.joining(" * "));
+    return dims.isEmpty() ? "1" : dims.stream().map(Fields::dimField).collect(Collectors.joining(" * "));
   }
 
   private static String dimFields(List<String> dims) {
-    return dims.stream().map(Names::dimField).collect(Collectors.joining(", "));
+    return dims.stream().map(Fields::dimField).collect(Collectors.joining(", "));
   }
 
   private MethodSpec builderMethod() {
@@ -411,7 +371,7 @@ public final class ModelEmitter {
   private CodeBlock dimensionSwitch() {
     CodeBlock.Builder c = CodeBlock.builder().beginControlFlow("switch (name)");
     for (String dim : model.dimensions()) {
-      c.addStatement("case $S: return $L", dim, Names.dimField(dim));
+      c.addStatement("case $S: return $L", dim, Fields.dimField(dim));
     }
     c.addStatement("default: throw new IllegalArgumentException($S + name + $S + DIMENSIONS)", "unknown dimension '", "'; this model has ");
     return c.endControlFlow().build();
@@ -491,14 +451,14 @@ public final class ModelEmitter {
     java.util.Set<String> dims = new java.util.LinkedHashSet<>();
     model.params().forEach(p -> dims.addAll(p.dims()));
     model.variables().forEach(v -> dims.addAll(v.dims()));
-    dims.forEach(d -> b.addStatement("int $L = this.$L", Names.dimField(d), Names.dimField(d)));
+    dims.forEach(d -> b.addStatement("int $L = this.$L", Fields.dimField(d), Fields.dimField(d)));
     // The first parameter and the first variable sit at offset 0: a constant the JIT folds away.
     for (int i = 0; i < model.params().size(); i++) {
-      String name = Names.paramOffset(model.params().get(i).name());
+      String name = Fields.paramOffset(model.params().get(i).name());
       b.addStatement("int $L = $L", name, i == 0 ? "0" : "this." + name);
     }
     for (int i = 0; i < model.variables().size(); i++) {
-      String name = Names.stateOffset(model.variables().get(i).name());
+      String name = Fields.stateOffset(model.variables().get(i).name());
       b.addStatement("int $L = $L", name, i == 0 ? "0" : "this." + name);
     }
     return b.build();
@@ -543,7 +503,7 @@ public final class ModelEmitter {
             .addParameter(DOUBLES, "v")
             .addStatement("double free = latentFields(v)");
     for (ModelDeclaration.VariableDecl h : latents()) {
-      String off = Names.stateOffset(h.name());
+      String off = Fields.stateOffset(h.name());
       m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
       m.addComment("log Σ_h exp(−g h), g = ∂E/∂h the field of the unit");
       m.addStatement("free -= $T.$L.logPartitionOfField(dstate[k])", DOMAIN, h.domain().name());
@@ -561,7 +521,7 @@ public final class ModelEmitter {
             .addComment("∇θ E is affine in h, so E_h|v[∇θ E(v, h)] = ∇θ E(v, E[h|v]).")
             .addStatement("latentFields(v)");
     for (ModelDeclaration.VariableDecl h : latents()) {
-      String off = Names.stateOffset(h.name());
+      String off = Fields.stateOffset(h.name());
       m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
       m.addStatement("state[k] = $T.$L.meanOfField(dstate[k])", DOMAIN, h.domain().name());
       m.endControlFlow();
@@ -599,7 +559,7 @@ public final class ModelEmitter {
     logSum.beginControlFlow("switch (block)");
     for (Map.Entry<String, Structure.BlockKind> e : structure.blocks().entrySet()) {
       ModelDeclaration.VariableDecl var = model.variable(e.getKey());
-      String off = Names.stateOffset(var.name());
+      String off = Fields.stateOffset(var.name());
       String n = size(var);
       String grad = gradientMethodFor(List.of(var));
       fields.beginControlFlow("case $S:", var.name());
@@ -669,7 +629,7 @@ public final class ModelEmitter {
   }
 
   private MethodSpec gaussianMethod(ModelDeclaration.VariableDecl var, String grad) {
-    String off = Names.stateOffset(var.name());
+    String off = Fields.stateOffset(var.name());
     String n = size(var);
     return MethodSpec.methodBuilder("gaussian_" + var.name())
         .addModifiers(Modifier.PRIVATE)
@@ -703,7 +663,7 @@ public final class ModelEmitter {
       if (!v.domain().isDiscrete()) {
         continue;
       }
-      String off = Names.stateOffset(v.name());
+      String off = Fields.stateOffset(v.name());
       String cond = "site >= " + off + " && site < " + off + " + " + size(v);
       if (first) {
         m.beginControlFlow("if ($L)", cond);

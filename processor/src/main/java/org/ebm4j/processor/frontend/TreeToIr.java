@@ -83,7 +83,6 @@ public final class TreeToIr {
 
   private final ModelDeclaration model;
   private final Diagnostics diag;
-  private final CompilationUnitTree unit;
   private final List<Value> values = new ArrayList<>();
   private final Map<String, Integer> leaves = new HashMap<>();
   private final Names names;
@@ -94,7 +93,6 @@ public final class TreeToIr {
   private TreeToIr(ModelDeclaration model, Diagnostics diag, CompilationUnitTree unit) {
     this.model = model;
     this.diag = diag;
-    this.unit = unit;
     this.names = new Names(model, unit);
   }
 

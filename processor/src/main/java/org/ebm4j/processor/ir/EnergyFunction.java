@@ -40,6 +40,21 @@ public record EnergyFunction(List<Value> values, Block body, int result, List<Va
     return new EnergyFunction(values, body, -1, variables);
   }
 
+  /**
+   * The buffer an addition into {@code id} lands in: through row views down to the ADJOINT or OUT
+   * buffer they view; any other value is its own.
+   */
+  public int bufferOf(int id) {
+    Value v = values.get(id);
+    return v.op() == Op.ROW && isBuffer(v.arg(0)) ? bufferOf(v.arg(0)) : id;
+  }
+
+  /** Whether {@code id} is a buffer of a derived program, or a row view of one. */
+  public boolean isBuffer(int id) {
+    Value v = values.get(id);
+    return v.op() == Op.ADJOINT || v.op() == Op.OUT || (v.op() == Op.ROW && isBuffer(v.arg(0)));
+  }
+
   public boolean hasResult() {
     return result >= 0;
   }

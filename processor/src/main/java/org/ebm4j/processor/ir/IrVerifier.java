@@ -45,7 +45,7 @@ public final class IrVerifier {
         }
         scope.add(v.id());
       } else if (stmt instanceof Stmt.Accumulate acc) {
-        if (isBuffer(f, acc.slot())) {
+        if (f.isBuffer(acc.slot())) {
           if (!scope.contains(acc.slot())) {
             throw new IllegalStateException("accumulation into %" + acc.slot() + " before its definition");
           }
@@ -71,18 +71,6 @@ public final class IrVerifier {
     defined.addAll(scope);
   }
 
-  /** A buffer of a derived program, or a row view of one. */
-  static boolean isBuffer(EnergyFunction f, int id) {
-    Value v = f.value(id);
-    return v.op() == Op.ADJOINT || v.op() == Op.OUT || (v.op() == Op.ROW && isBuffer(f, v.arg(0)));
-  }
-
-  /** The buffer a view or buffer id stands for. */
-  static int root(EnergyFunction f, int id) {
-    Value v = f.value(id);
-    return v.op() == Op.ROW ? root(f, v.arg(0)) : id;
-  }
-
   /** Checks, in program order, that no ADJOINT is added into after a read of it. */
   private static final class Reads {
     private final EnergyFunction f;
@@ -106,7 +94,7 @@ public final class IrVerifier {
           if (f.value(acc.value()).op() == Op.ADJOINT) {
             read.add(acc.value());
           }
-          int buffer = root(f, acc.slot());
+          int buffer = f.bufferOf(acc.slot());
           if (f.value(buffer).op() == Op.ADJOINT && read.contains(buffer)) {
             throw new IllegalStateException("adjoint %" + buffer + " is added into after it was read");
           }

@@ -52,7 +52,7 @@ final class DeadCode extends Rewriter {
       live[id] = true;
       Value v = f.value(id);
       work.addAll(v.args());
-      for (Stmt.Accumulate acc : into.getOrDefault(root(f, id), List.of())) {
+      for (Stmt.Accumulate acc : into.getOrDefault(f.bufferOf(id), List.of())) {
         work.add(acc.value());
         work.add(acc.slot());
       }
@@ -68,7 +68,7 @@ final class DeadCode extends Rewriter {
       Map<Integer, List<Cond.NonZero>> guards, List<Cond.NonZero> enclosing) {
     for (Stmt s : block.stmts()) {
       if (s instanceof Stmt.Accumulate acc) {
-        int root = root(f, acc.slot());
+        int root = f.bufferOf(acc.slot());
         into.computeIfAbsent(root, k -> new ArrayList<>()).add(acc);
         if (f.value(root).op() == Op.OUT) {
           outputs.add(acc);
@@ -89,13 +89,6 @@ final class DeadCode extends Rewriter {
     }
   }
 
-  static int root(EnergyFunction f, int id) {
-    Value v = f.value(id);
-    return v.op() == Op.ROW && (f.value(v.arg(0)).op() == Op.OUT || f.value(v.arg(0)).op() == Op.ADJOINT || f.value(v.arg(0)).op() == Op.ROW)
-        ? root(f, v.arg(0))
-        : id;
-  }
-
   @Override
   protected void let(Value v) {
     if (live[v.id()]) {
@@ -105,49 +98,47 @@ final class DeadCode extends Rewriter {
 
   @Override
   protected void accumulate(Stmt.Accumulate acc) {
-    if (live[acc.value()] && live[acc.slot()] && live[root(f, acc.slot())]) {
+    if (live[acc.value()] && live[acc.slot()] && live[f.bufferOf(acc.slot())]) {
       super.accumulate(acc);
     }
   }
 
   @Override
   protected void loop(Stmt.Loop loop) {
-    if (loop.slots().stream().anyMatch(s -> live[s]) || hasLive(loop.body())) {
-      List<Integer> slots = liveSlots(loop.slots());
-      b.open();
-      block(loop.body());
-      b.add(new Stmt.Loop(loop.loop(), loop.indexName(), loop.start(), loop.end(), b.close(), slots, loop.origin()));
+    if (keeps(loop)) {
+      super.loop(loop);
     }
   }
 
   @Override
   protected void branch(Stmt.If branch) {
-    if (branch.slots().stream().anyMatch(s -> live[s]) || hasLive(branch.then()) || hasLive(branch.otherwise())) {
-      List<Integer> slots = liveSlots(branch.slots());
-      org.ebm4j.processor.ir.Cond cond = cond(branch.cond());
-      b.open();
-      block(branch.then());
-      Block then = b.close();
-      b.open();
-      block(branch.otherwise());
-      b.add(new Stmt.If(cond, then, b.close(), slots));
+    if (keeps(branch)) {
+      super.branch(branch);
     }
   }
 
-  private List<Integer> liveSlots(List<Integer> slots) {
-    return slots(slots.stream().filter(s -> live[s]).toList());
+  /** A kept region declares only the accumulators something reads. */
+  @Override
+  protected List<Integer> slots(List<Integer> slots) {
+    return super.slots(slots.stream().filter(s -> live[s]).toList());
+  }
+
+  /** Whether a region must stay: an accumulator of it is read, or an addition in it must stay. */
+  private boolean keeps(Stmt region) {
+    if (region instanceof Stmt.Loop loop) {
+      return loop.slots().stream().anyMatch(s -> live[s]) || hasLive(loop.body());
+    }
+    Stmt.If branch = (Stmt.If) region;
+    return branch.slots().stream().anyMatch(s -> live[s]) || hasLive(branch.then()) || hasLive(branch.otherwise());
   }
 
   /** Whether a block holds an addition that must stay (it reaches the result or an output). */
   private boolean hasLive(Block block) {
     for (Stmt s : block.stmts()) {
-      if (s instanceof Stmt.Accumulate acc && live[acc.value()] && live[root(f, acc.slot())]) {
+      if (s instanceof Stmt.Accumulate acc && live[acc.value()] && live[f.bufferOf(acc.slot())]) {
         return true;
       }
-      if (s instanceof Stmt.Loop loop && (loop.slots().stream().anyMatch(x -> live[x]) || hasLive(loop.body()))) {
-        return true;
-      }
-      if (s instanceof Stmt.If branch && (branch.slots().stream().anyMatch(x -> live[x]) || hasLive(branch.then()) || hasLive(branch.otherwise()))) {
+      if ((s instanceof Stmt.Loop || s instanceof Stmt.If) && keeps(s)) {
         return true;
       }
     }

@@ -47,7 +47,7 @@ final class FoldAdjoints extends Rewriter {
         declaredIn.put(let.value().id(), block);
       } else if (s instanceof Stmt.Accumulate acc) {
         // Additions through a row view, at subscripts or broadcast from a scalar keep the buffer.
-        int root = DeadCode.root(f, acc.slot());
+        int root = f.bufferOf(acc.slot());
         boolean whole = root == acc.slot() && acc.indices().isEmpty() && f.value(acc.value()).shape().equals(f.value(root).shape());
         Set<Block> where = addedIn.computeIfAbsent(root, k -> java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
         where.add(whole ? block : null);

@@ -62,7 +62,8 @@ final class ZeroSkip extends Rewriter {
     if (!collect(loop.body(), inside, outward) || outward.isEmpty()) {
       return null;
     }
-    outward.removeIf(acc -> !inside.contains(DeadCode.root(f, acc.slot())) ? false : true);
+    // Additions into buffers the loop declares itself stay inside it.
+    outward.removeIf(acc -> inside.contains(f.bufferOf(acc.slot())));
     if (outward.isEmpty()) {
       return null;
     }

@@ -1,8 +1,8 @@
 package org.ebm4j.processor.codegen;
 
 /** How generated classes spell the sizes of dimensions and the offsets of parameters and variables. */
-final class Names {
-  private Names() {}
+final class Fields {
+  private Fields() {}
 
   static String dimField(String dim) {
     return "dim_" + dim;
