@@ -29,6 +29,10 @@ public final class Trainer {
   private final Metrics metrics;
   private final Reparameterisation reparam;
   private final UpdatePlan plan;
+  private final DivergenceGuard guard;
+  private DivergenceGuard.Watch watch;
+  private double[] lastGood;
+  private String failure;
   private double[] batchBuffer;
   private Rng rng;
   private int epoch;
@@ -36,8 +40,9 @@ public final class Trainer {
   private boolean started;
 
   private Trainer(EnergyModel model, TrainingConfig config, List<Consumer<EpochMetrics>> listeners,
-      java.util.function.IntConsumer batchProgress, Metrics metrics) {
+      java.util.function.IntConsumer batchProgress, Metrics metrics, DivergenceGuard guard) {
     this.model = model;
+    this.guard = guard;
     this.config = config;
     this.listeners = List.copyOf(listeners);
     this.batchProgress = batchProgress;
@@ -83,6 +88,7 @@ public final class Trainer {
     private double centeringRate;
     private Metrics metrics = Metrics.standard();
     private java.util.function.IntConsumer batchProgress;
+    private DivergenceGuard guard = DivergenceGuard.standard();
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
 
     private Builder(EnergyModel model) {
@@ -161,6 +167,15 @@ public final class Trainer {
       return this;
     }
 
+    /**
+     * How a diverging run is recognised (default: {@link DivergenceGuard#standard()}; non-finite
+     * gradients and parameters stop a run even with {@link DivergenceGuard#off()}).
+     */
+    public Builder divergenceGuard(DivergenceGuard guard) {
+      this.guard = java.util.Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
     /** Called after every minibatch with the number of examples done in the current epoch. */
     public Builder batchProgress(java.util.function.IntConsumer progress) {
       this.batchProgress = progress;
@@ -175,16 +190,34 @@ public final class Trainer {
 
     /** A trainer with these settings. */
     public Trainer build() {
-      return new Trainer(model, new TrainingConfig(objective, optimizer, batchSize, seed, schedule, centeringRate), listeners, batchProgress, metrics);
+      return new Trainer(model, new TrainingConfig(objective, optimizer, batchSize, seed, schedule, centeringRate), listeners, batchProgress, metrics, guard);
     }
   }
 
-  /** Thrown when training meets a non-finite gradient or parameter. */
+  /**
+   * Thrown when training diverges: a non-finite gradient or parameter, or a failed check of the
+   * {@link DivergenceGuard}. {@link Trainer#fit} first puts back the parameters of the last good
+   * epoch.
+   */
   public static final class DivergenceException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
+    private final int epoch;
+    private final int lastGoodEpoch;
 
-    DivergenceException(String message) {
+    DivergenceException(String message, int epoch, int lastGoodEpoch) {
       super(message);
+      this.epoch = epoch;
+      this.lastGoodEpoch = lastGoodEpoch;
+    }
+
+    /** The 1-based epoch that diverged. */
+    public int epoch() {
+      return epoch;
+    }
+
+    /** The epoch whose parameters the model holds again after {@link Trainer#fit}; 0 for the start. */
+    public int lastGoodEpoch() {
+      return lastGoodEpoch;
     }
   }
 
@@ -193,25 +226,61 @@ public final class Trainer {
    * there), after validating the data against the model's visible variables.
    *
    * @return the metrics of each epoch trained now
-   * @throws DivergenceException naming the epoch, batch and parameter block of a non-finite
-   *     gradient or parameter; the parameters are then those of the failed step
+   * @throws DivergenceException naming the epoch, the cause (for a non-finite gradient or
+   *     parameter also the batch and parameter block) and what to change; the model's parameters
+   *     are then those of the last good epoch, listeners never saw the failed one, and the trainer
+   *     refuses further training and checkpoints
    */
   public List<EpochMetrics> fit(Dataset data, int untilEpoch) {
+    refuseIfFailed();
     data.validate(model.variables());
     if (epoch == 0 && !started) {
       reparam.initialize(data.columnMeans());
     }
     started = true;
+    if (guard.isOn() && watch == null) {
+      watch = new DivergenceGuard.Watch(model, data, metrics.measure(model, data, epoch, 0, Double.NaN), config.optimizer().describe());
+    }
     List<EpochMetrics> history = new ArrayList<>();
     while (epoch < untilEpoch) {
       long start = System.nanoTime();
-      double norm = epoch(data);
+      lastGood = lastGood == null ? model.params().clone() : copyInto(model.params(), lastGood);
+      double norm;
+      try {
+        norm = epoch(data);
+      } catch (DivergenceException e) {
+        throw fail(e.getMessage());
+      }
       epoch++;
       EpochMetrics m = metrics.measure(model, data, epoch, (System.nanoTime() - start) / 1e9, norm);
+      String cause = watch == null ? null : watch.check(m, negativePhase() == null ? null : negativePhase().chains());
+      if (cause != null) {
+        epoch--;
+        throw fail("training diverged in epoch " + (epoch + 1) + ": " + cause);
+      }
       history.add(m);
       listeners.forEach(l -> l.accept(m));
     }
     return history;
+  }
+
+  private static double[] copyInto(double[] from, double[] to) {
+    System.arraycopy(from, 0, to, 0, from.length);
+    return to;
+  }
+
+  /** Puts back the last good epoch's parameters and ends the run. */
+  private DivergenceException fail(String message) {
+    copyInto(lastGood, model.params());
+    failure = message + ". The model's parameters are back to those " + (epoch == 0 ? "it started with" : "after epoch " + epoch) + ".";
+    return new DivergenceException(failure, epoch + 1, epoch);
+  }
+
+  private void refuseIfFailed() {
+    if (failure != null) {
+      throw new IllegalStateException("this run diverged (" + failure + ") and cannot go on: its optimizer and chains are those of the failed epoch;"
+          + " start a new trainer, e.g. from a checkpoint written before");
+    }
   }
 
   /** One pass over shuffled minibatches; returns the norm of the last update's gradient. */
@@ -244,6 +313,7 @@ public final class Trainer {
    * @throws DivergenceException as {@link #fit} does
    */
   public void update(MiniBatch batch) {
+    refuseIfFailed();
     if (batch.width() != model.visibleSize()) {
       throw new IllegalArgumentException("a minibatch of " + batch.width() + " columns for a model with " + model.visibleSize() + " visible units");
     }
@@ -254,7 +324,7 @@ public final class Trainer {
     return new DivergenceException(
         "non-finite " + what + " (" + value + ") in epoch " + (epoch + 1) + ", batch " + batch
             + ", parameter block '" + model.layout().entryAt(k).name() + "' (flat index " + k
-            + "); lower the learning rate or add weight decay");
+            + "); lower the learning rate or add weight decay", epoch + 1, epoch);
   }
 
   /** Exact average log-likelihood of {@code data}, or NaN when the model is too large. */
@@ -287,6 +357,7 @@ public final class Trainer {
    * continues the run exactly.
    */
   public Checkpoint checkpoint() {
+    refuseIfFailed();
     NegativePhase negative = negativePhase();
     Checkpoint c = new Checkpoint()
         .put("epoch", epoch)

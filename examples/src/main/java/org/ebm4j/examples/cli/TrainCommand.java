@@ -89,6 +89,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--plots", description = "Directory for pictures: samples.png (model samples), data.png, filters.png (learned weights per latent unit, for image-shaped visibles), density.png (for two real visible units: the model's density with samples and data over it) and curve.png (the metric per epoch).")
   Path plots;
 
+  @Option(names = "--keep-best", description = "Also keep the checkpoint of the epoch with the best log-likelihood (or pseudo-log-likelihood) in the subdirectory best/ of --out.")
+  boolean keepBest;
+
+  @Option(names = "--no-divergence-checks", description = "Stop only on non-finite numbers, not when the log-likelihood collapses, norms explode or chains leave the data's range.")
+  boolean noDivergenceChecks;
+
   @Option(names = "--quiet", description = "Print only the final result.")
   boolean quiet;
 
@@ -136,6 +142,9 @@ final class TrainCommand implements Callable<Integer> {
     if (epochs < 0 || batch <= 0) {
       throw new IllegalArgumentException("--epochs must be >= 0 and --batch positive");
     }
+    if (keepBest && out == null) {
+      throw new IllegalArgumentException("--keep-best needs --out DIR, where best/ is written");
+    }
     if (chains != null && chains <= 0) {
       throw new IllegalArgumentException("--chains must be positive, got " + chains);
     }
@@ -170,6 +179,7 @@ final class TrainCommand implements Callable<Integer> {
             .schedule(Schedule.parse(schedule))
             .centering(centering)
             .seed(seed)
+            .divergenceGuard(noDivergenceChecks ? org.ebm4j.train.DivergenceGuard.off() : org.ebm4j.train.DivergenceGuard.standard())
             .listener(e -> onEpoch(e, metrics, holder[0]))
             .build();
     holder[0] = trainer;
@@ -187,13 +197,18 @@ final class TrainCommand implements Callable<Integer> {
     if (trainer.epoch() == 0 && Double.isFinite(initial)) {
       say("epoch %4d  log-likelihood %9.4f nats", 0, initial);
     }
+    savedEpoch = saved == null ? -1 : trainer.epoch();
     try {
       trainer.fit(dataset, epochs);
     } catch (Trainer.DivergenceException e) {
-      if (out != null) {
-        System.err.println("training stopped; the last good checkpoint (epoch " + trainer.epoch() + ") is kept in " + out);
+      // Name only checkpoints that exist: the one of the last good epoch, if it was written.
+      String kept = out == null ? "no checkpoint was written (no --out)"
+          : savedEpoch < 0 ? "no checkpoint was written: the run diverged before its first epoch ended"
+          : "the checkpoint in " + out + " is of epoch " + savedEpoch + (savedEpoch == e.lastGoodEpoch() ? ", the last good one" : "");
+      if (out != null && keepBest && bestEpoch > 0) {
+        kept += "; the best (epoch " + bestEpoch + ") is in " + out.resolve("best");
       }
-      throw e;
+      throw new IllegalStateException(e.getMessage() + " " + Character.toUpperCase(kept.charAt(0)) + kept.substring(1) + ".", e);
     } finally {
       if (metrics != null) {
         metrics.close();
@@ -210,6 +225,10 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private final java.util.List<Double> curve = new java.util.ArrayList<>();
+  /** The epoch of the checkpoint in --out, or -1 when none was written. */
+  private int savedEpoch = -1;
+  private int bestEpoch;
+  private double best = Double.NEGATIVE_INFINITY;
 
   /** The negative phase as the run will use it: sampler (tempering's base too) and chains. */
   private String describe(NegativePhase phase, EnergyModel m) {
@@ -443,6 +462,12 @@ final class TrainCommand implements Callable<Integer> {
         metrics.write(e.toJson() + "\n");
         metrics.flush();
         save(trainer);
+        double metric = Double.isFinite(e.logLikelihood()) ? e.logLikelihood() : e.pseudoLogLikelihood();
+        if (keepBest && Double.isFinite(metric) && metric > best) {
+          best = metric;
+          bestEpoch = e.epoch();
+          trainer.checkpoint().put("data", data).write(out.resolve("best"));
+        }
       }
     } catch (IOException ex) {
       throw new java.io.UncheckedIOException(ex);
@@ -452,6 +477,7 @@ final class TrainCommand implements Callable<Integer> {
   private void save(Trainer trainer) throws IOException {
     // The library writes the model and the run's settings; the data specification is the tool's.
     trainer.checkpoint().put("data", data).write(out);
+    savedEpoch = trainer.epoch();
   }
 
   /**
@@ -471,8 +497,32 @@ final class TrainCommand implements Callable<Integer> {
         continue;
       }
       kept.add(line);
+      // The best epoch so far, so --keep-best does not replace best/ with a worse one.
+      double ll = jsonNumber(line, "\"logLikelihood\":");
+      double metric = Double.isFinite(ll) ? ll : jsonNumber(line, "\"pseudoLogLikelihood\":");
+      if (at >= 0 && end > at && Double.isFinite(metric) && metric > best && Files.exists(out.resolve("best").resolve(Checkpoint.FILE))) {
+        best = metric;
+        bestEpoch = Integer.parseInt(line.substring(at + 8, end).trim());
+      }
     }
     Files.write(file, kept, StandardCharsets.UTF_8);
+  }
+
+  private static double jsonNumber(String line, String key) {
+    int at = line.indexOf(key);
+    if (at < 0) {
+      return Double.NaN;
+    }
+    int from = at + key.length();
+    int end = from;
+    while (end < line.length() && line.charAt(end) != ',' && line.charAt(end) != '}') {
+      end++;
+    }
+    try {
+      return Double.parseDouble(line.substring(from, end).trim());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 
   private Writer openMetrics(boolean append) throws IOException {

@@ -2,6 +2,7 @@ package org.ebm4j.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -159,6 +160,49 @@ class CommandLineTest {
       epochs.add(Integer.parseInt(line.substring(line.indexOf("\"epoch\":") + 8, line.indexOf(','))));
     }
     assertEquals(List.of(1, 2, 3, 4), epochs);
+  }
+
+  @Test
+  void aDivergingRunStopsNamingTheEpochAndKeepsOnlyGoodCheckpoints(@TempDir Path dir) throws Exception {
+    // The run: it used to exit 0 at -2 235 147 nats, overwriting the checkpoint every epoch.
+    Path first = dir.resolve("first");
+    Run wrecked = run("train", "--model", "rbm", "--data", "bars-and-stripes:3", "--dims", "hidden=12", "--lr", "1e6", "--epochs", "30", "--batch", "14",
+        "--quiet", "--out", first.toString());
+    assertEquals(1, wrecked.exit());
+    assertTrue(wrecked.err().contains("training diverged in epoch 1: the log-likelihood collapsed")
+        && wrecked.err().contains("No checkpoint was written"), wrecked.err());
+    assertFalse(Files.exists(first.resolve(org.ebm4j.train.Checkpoint.FILE)));
+
+    // Diverging in epoch 2: the directory keeps epoch 1's checkpoint, named in the message, and best/.
+    Path later = dir.resolve("later");
+    Run run = run("train", "--model", "rbm", "--data", "bars-and-stripes:3", "--dims", "hidden=12", "--lr", "20", "--epochs", "30", "--batch", "14",
+        "--quiet", "--keep-best", "--out", later.toString());
+    assertEquals(1, run.exit());
+    assertTrue(run.err().contains("training diverged in epoch 2") && run.err().contains("is of epoch 1, the last good one")
+        && run.err().contains("the best (epoch 1) is in"), run.err());
+    org.ebm4j.train.Checkpoint kept = org.ebm4j.train.Checkpoint.read(later);
+    assertEquals("1", kept.get("epoch"));
+    assertEquals("1", org.ebm4j.train.Checkpoint.read(later.resolve("best")).get("epoch"));
+    assertEquals(1, Files.readAllLines(later.resolve("metrics.jsonl")).size());
+  }
+
+  @Test
+  void keepBestKeepsTheEpochWithTheHighestLikelihood(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    assertEquals(0, run("train", "--model", "rbm", "--dims", "hidden=6", "--lr", "0.5", "--batch", "2", "--negative", "pcd:1", "--epochs", "12", "--quiet",
+        "--keep-best", "--out", out.toString()).exit());
+    int best = -1;
+    double top = Double.NEGATIVE_INFINITY;
+    for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+      double ll = Double.parseDouble(line.replaceAll(".*\"logLikelihood\":([^,}]*).*", "$1"));
+      if (ll > top) {
+        top = ll;
+        best = Integer.parseInt(line.replaceAll(".*\"epoch\":(\\d+).*", "$1"));
+      }
+    }
+    assertEquals(String.valueOf(best), org.ebm4j.train.Checkpoint.read(out.resolve("best")).get("epoch"));
+    assertEquals("12", org.ebm4j.train.Checkpoint.read(out).get("epoch"));
+    assertEquals(1, run("train", "--model", "rbm", "--keep-best", "--epochs", "1").exit());
   }
 
   @Test

@@ -113,6 +113,11 @@ class OptionCoverageTest {
         ok("resuming at epoch 2", "train", "--resume", r, "--epochs", "3", "--lr", "0.1", "--out", dir.resolve("same").toString())));
     m.put("train --plots", List.of(ok("wrote samples.png", "train", "--model", "rbm", "--epochs", "1", "--plots", dir.resolve("plots").toString()),
         fails("a-file", "train", "--model", "rbm", "--epochs", "1", "--plots", file)));
+    m.put("train --keep-best", List.of(ok("exact average", "train", "--model", "rbm", "--epochs", "2", "--keep-best", "--out", dir.resolve("best").toString()),
+        fails("--keep-best needs --out DIR", "train", "--model", "rbm", "--epochs", "1", "--keep-best")));
+    m.put("train --no-divergence-checks", List.of(
+        fails("training diverged in epoch 1", "train", "--model", "rbm", "--lr", "1e6", "--epochs", "2"),
+        ok("exact average", "train", "--model", "rbm", "--lr", "1e6", "--epochs", "2", "--no-divergence-checks")));
     m.put("train --quiet", List.of(new Case(List.of("train", "--model", "rbm", "--epochs", "1", "--quiet"), 0, "exact average log-likelihood")));
     m.put("train --out", List.of(ok("exact average", "train", "--model", "rbm", "--epochs", "1", "--out", dir.resolve("out").toString()),
         fails("a-file", "train", "--model", "rbm", "--epochs", "1", "--out", file)));
