@@ -40,21 +40,14 @@ public final class EnergyModelProcessor extends AbstractProcessor {
   private Set<String> disabledPasses = Set.of();
   private String passesProblem;
 
+  /**
+   * Every annotation type: javac hands a processor only the classes it can see, so to find
+   * {@code @EnergyModel} classes declared inside methods (which it would silently skip) this one
+   * must run on every compilation.
+   */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(
-        ENERGY_MODEL,
-        "org.ebm4j.dsl.Param",
-        "org.ebm4j.dsl.Energy",
-        "org.ebm4j.dsl.LogDensity",
-        "org.ebm4j.dsl.Visible",
-        "org.ebm4j.dsl.Latent",
-        "org.ebm4j.dsl.Binary",
-        "org.ebm4j.dsl.Spin",
-        "org.ebm4j.dsl.Real",
-        "org.ebm4j.dsl.Shape",
-        // Claimed so that -Xlint:processing stays quiet about our own generated classes.
-        "javax.annotation.processing.Generated");
+    return Set.of("*");
   }
 
   @Override
@@ -134,13 +127,19 @@ public final class EnergyModelProcessor extends AbstractProcessor {
     if (marker == null) {
       return false;
     }
+    if (trees != null) {
+      org.ebm4j.processor.frontend.HiddenSpecs.report(trees, round);
+    }
     for (Element element : round.getElementsAnnotatedWith(marker)) {
       if (!(element instanceof TypeElement type)) {
         continue;
       }
       process(type);
     }
-    return true;
+    // Claim the round's annotations (javac's -Xlint:processing warns about unclaimed ones) only
+    // when they are ours or the platform's, so no other processor loses its own to the "*" above.
+    return annotations.stream().map(a -> a.getQualifiedName().toString())
+        .allMatch(name -> name.startsWith("org.ebm4j.dsl.") || name.startsWith("java.lang.") || name.equals("javax.annotation.processing.Generated"));
   }
 
   private void process(TypeElement type) {

@@ -46,6 +46,12 @@ public final class Diagnostics {
     messager.printMessage(Diagnostic.Kind.ERROR, problem.format(args), at == null ? element : at);
   }
 
+  /** Reports an error at an annotation on an element, where javac points at its value. */
+  public void error(Element at, javax.lang.model.element.AnnotationMirror annotation, Problem problem, Object... args) {
+    errors++;
+    messager.printMessage(Diagnostic.Kind.ERROR, problem.format(args), at, annotation);
+  }
+
   public boolean hasErrors() {
     return errors > 0;
   }

@@ -117,7 +117,13 @@ public enum Problem {
   PARAM_MODIFIER(
       "EBM142", "@Param field '%s' is %s; the generated model sets its parameters itself, so drop '%s' (and any initializer: use init = \"...\")"),
   NAME_CLASH(
-      "EBM143", "@Param field '%s' has the name of the energy's variable '%s'; inside the energy the name means the variable, so rename one");
+      "EBM143", "@Param field '%s' has the name of the energy's variable '%s'; inside the energy the name means the variable, so rename one"),
+  BAD_ANNOTATION_VALUE(
+      "EBM144", "the value of '%s' in @%s on %s is not a constant the compiler could read (javac says why on the same line); write a string"
+          + " literal such as \"n\", or a static final String constant"),
+  LOCAL_SPEC(
+      "EBM145", "@EnergyModel class %s is declared inside %s, where annotation processors cannot see it, so no model would be generated;"
+          + " declare it as a top-level class or a static nested class of a top-level class");
 
   private final String code;
   private final String format;

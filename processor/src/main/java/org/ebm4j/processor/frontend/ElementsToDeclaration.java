@@ -55,6 +55,9 @@ public final class ElementsToDeclaration {
       diag.error(type, Problem.ABSTRACT_SPEC, type.getSimpleName());
       return null;
     }
+    if (!annotationValuesResolve(type, diag)) {
+      return null;
+    }
     List<ModelDeclaration.ParamDecl> params = new ArrayList<>();
     Set<String> dims = new LinkedHashSet<>();
     List<ExecutableElement> energies = new ArrayList<>();
@@ -132,6 +135,43 @@ public final class ElementsToDeclaration {
         List.copyOf(dims),
         method,
         method.getAnnotation(LogDensity.class) != null);
+  }
+
+  /**
+   * Whether every value of our annotations on {@code element} and its members and parameters could
+   * be read: javac hands processors a value it could not resolve (a misspelt constant) as a
+   * mismatch that throws when read, and reports the cause itself.
+   */
+  private static boolean annotationValuesResolve(TypeElement type, Diagnostics diag) {
+    List<Element> elements = new ArrayList<>(List.of(type));
+    for (Element member : type.getEnclosedElements()) {
+      elements.add(member);
+      if (member instanceof ExecutableElement method) {
+        elements.addAll(method.getParameters());
+      }
+    }
+    boolean ok = true;
+    for (Element e : elements) {
+      for (Class<? extends java.lang.annotation.Annotation> kind : List.of(EnergyModel.class, Param.class, org.ebm4j.dsl.Shape.class)) {
+        java.lang.annotation.Annotation a = e.getAnnotation(kind);
+        if (a == null) {
+          continue;
+        }
+        for (java.lang.reflect.Method value : kind.getDeclaredMethods()) {
+          try {
+            value.invoke(a);
+          } catch (java.lang.reflect.InvocationTargetException ex) {
+            javax.lang.model.element.AnnotationMirror mirror = e.getAnnotationMirrors().stream()
+                .filter(m -> m.getAnnotationType().toString().equals(kind.getName())).findFirst().orElse(null);
+            diag.error(e, mirror, Problem.BAD_ANNOTATION_VALUE, value.getName(), kind.getSimpleName(), describe(e));
+            ok = false;
+          } catch (IllegalAccessException ex) {
+            throw new IllegalStateException(ex);
+          }
+        }
+      }
+    }
+    return ok;
   }
 
   private static ModelDeclaration.ParamDecl readParam(VariableElement field, Diagnostics diag) {
@@ -289,6 +329,19 @@ public final class ElementsToDeclaration {
       e = e.getEnclosingElement();
     }
     return ((PackageElement) e).getQualifiedName().toString();
+  }
+
+  private static String describe(Element e) {
+    if (e instanceof TypeElement type) {
+      return "class " + type.getSimpleName();
+    }
+    String kind = switch (e.getKind()) {
+      case FIELD -> "field";
+      case METHOD -> "method";
+      case PARAMETER -> "parameter";
+      default -> e.getKind().toString().toLowerCase(java.util.Locale.ROOT);
+    };
+    return kind + " '" + e.getSimpleName() + "'";
   }
 
   private static String describe(TypeElement type) {
