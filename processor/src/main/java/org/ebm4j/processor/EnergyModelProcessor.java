@@ -142,6 +142,39 @@ public final class EnergyModelProcessor extends AbstractProcessor {
         .allMatch(name -> name.startsWith("org.ebm4j.dsl.") || name.startsWith("java.lang.") || name.equals("javax.annotation.processing.Generated"));
   }
 
+  /**
+   * Runs {@code work} on a thread with a deep stack: the analyses recurse along chains of values,
+   * and an energy of thousands of terms chains that deep, beyond javac's thread's stack. The
+   * caller waits, so javac's objects are still used by one thread at a time.
+   */
+  private static <T> T withDeepStack(java.util.function.Supplier<T> work) {
+    Object[] result = new Object[1];
+    Throwable[] failure = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        result[0] = work.get();
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    }, "ebm4j-processor", 1L << 30);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while compiling a model", e);
+    }
+    if (failure[0] instanceof RuntimeException r) {
+      throw r;
+    }
+    if (failure[0] instanceof Error err) {
+      throw err;
+    }
+    @SuppressWarnings("unchecked")
+    T value = (T) result[0];
+    return value;
+  }
+
   private void process(TypeElement type) {
     if (trees == null) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Problem.BUILD_TOOL.format(treesProblem), type);
@@ -155,8 +188,8 @@ public final class EnergyModelProcessor extends AbstractProcessor {
     CompilationUnitTree unit = path == null ? null : path.getCompilationUnit();
     Diagnostics diag = new Diagnostics(processingEnv.getMessager(), trees, unit, type);
     try {
-      Pipeline.Compiled compiled =
-          Pipeline.compile(type, trees, diag, dump, disabledPasses, text -> processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, text));
+      Pipeline.Compiled compiled = withDeepStack(
+          () -> Pipeline.compile(type, trees, diag, dump, disabledPasses, text -> processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, text)));
       if (compiled != null) {
         compiled.source().writeTo(processingEnv.getFiler());
       }

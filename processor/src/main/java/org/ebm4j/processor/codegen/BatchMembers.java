@@ -42,6 +42,25 @@ final class BatchMembers {
     programs.batchStateGradients().forEach((name, g) -> stateGradients.put(name, lower(g, "batch_" + name + "_", false, shared)));
   }
 
+  /**
+   * The members, or null when a batched body would be too large to be JIT-compiled (energies of
+   * hundreds of scalar terms): batching only pays for matrix work, and the per-state code, split
+   * into parts, serves such models. {@code shared} gets the shared scratch only when batching.
+   */
+  static BatchMembers ifSmallEnough(ModelDeclaration model, Derivatives programs, Map<String, JavaLowering.Scratch> shared) {
+    Map<String, JavaLowering.Scratch> mine = new LinkedHashMap<>(shared);
+    BatchMembers batch = new BatchMembers(model, programs, mine);
+    int largest = batch.gradient.size();
+    for (JavaLowering.Lowered g : batch.stateGradients.values()) {
+      largest = Math.max(largest, g.size());
+    }
+    if (largest > JavaLowering.SPLIT_ABOVE) {
+      return null;
+    }
+    shared.putAll(mine);
+    return batch;
+  }
+
   private JavaLowering.Lowered lower(EnergyFunction g, String prefix, boolean paramOutputs, Map<String, JavaLowering.Scratch> shared) {
     JavaLowering.Lowered lowered = JavaLowering.lowerBatched(g, JavaLowering.NumberType.DOUBLE, new Storage("xs", paramOutputs ? "grad" : "gxs", paramOutputs, true), prefix, KERNELS, BLAS);
     for (JavaLowering.Scratch s : lowered.scratch()) {

@@ -66,6 +66,8 @@ public final class ModelEmitter {
   private JavaLowering.Lowered gradientCode;
   private final Map<Set<String>, JavaLowering.Lowered> stateGradientCode = new java.util.HashMap<>();
   private final Map<String, JavaLowering.Scratch> scratch = new java.util.LinkedHashMap<>();
+  /** The parts of split bodies, added to the class after the methods that call them. */
+  private final List<MethodSpec> partMethods = new ArrayList<>();
 
   private ModelEmitter(ModelDeclaration model, EnergyFunction f, Structure structure, Derivatives programs, String energySource) {
     this.model = model;
@@ -155,7 +157,7 @@ public final class ModelEmitter {
     if (!structure.roles().isEmpty()) {
       type.addSuperinterface(PARAMETER_ROLES);
     }
-    BatchMembers batch = batched(f) ? new BatchMembers(model, programs, scratch) : null;
+    BatchMembers batch = batched(f) ? BatchMembers.ifSmallEnough(model, programs, scratch) : null;
     if (batch != null) {
       type.addSuperinterface(BATCH_GRADIENTS);
       type.addFields(batch.fields());
@@ -196,6 +198,7 @@ public final class ModelEmitter {
     if (!structure.roles().isEmpty()) {
       type.addMethods(rolesMethods());
     }
+    type.addMethods(partMethods);
     type.addMethod(describeMethod());
     type.addType(builderType());
     return JavaFile.builder(model.packageName(), type.build())
@@ -284,7 +287,7 @@ public final class ModelEmitter {
     m.addStatement("this.dstate = new double[stateSize]");
     m.addStatement("this.dstate1 = new double[stateSize]");
     for (JavaLowering.Scratch s : scratch.values()) {
-      m.addStatement("this.$L = new double[$L]", s.name(), sizeExpression(s.dims()));
+      m.addStatement("this.$L = new double[$L]", s.name(), s.copies() == 1 ? sizeExpression(s.dims()) : s.copies() + " * " + sizeExpression(s.dims()));
     }
     m.addComment("Initialise θ in declaration order from one seeded stream.");
     m.addStatement("$T rng = new $T(seed)", SPLITTABLE_RANDOM, SPLITTABLE_RANDOM);
@@ -389,8 +392,7 @@ public final class ModelEmitter {
         .addJavadoc("E(x; θ) of {@code $L.$L}, as written there$L:\n<pre>\n$L</pre>\n", model.type().getSimpleName(), model.energyMethod().getSimpleName(), model.logDensity() ? " (negated: it returns log p̃)" : "", doc)
         .addParameter(DOUBLES, "x")
         .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x")
-        .addCode(fieldsAsLocals())
-        .addCode(energyCode.code())
+        .addCode(body("energy", List.of("x"), List.of(DOUBLES), energyCode))
         .addStatement("return $L", energyCode.result())
         .build();
   }
@@ -407,7 +409,7 @@ public final class ModelEmitter {
     if (!active[f.result()]) {
       return m.addComment("The energy does not depend on the parameters.").build();
     }
-    return m.addCode(fieldsAsLocals()).addCode(gradientCode.code()).build();
+    return m.addCode(body("accumulateGradient", List.of("x", "weight", "grad"), List.of(DOUBLES, TypeName.DOUBLE, DOUBLES), gradientCode)).build();
   }
 
   private MethodSpec inputGradientMethod() {
@@ -434,7 +436,31 @@ public final class ModelEmitter {
     if (!active[f.result()]) {
       return m.addComment("The energy does not depend on these variables.").build();
     }
-    return m.addCode(fieldsAsLocals()).addCode(stateGradientCode.get(vars).code()).build();
+    return m.addCode(body(name, List.of("x", "scale", "gx"), List.of(DOUBLES, TypeName.DOUBLE, DOUBLES), stateGradientCode.get(vars))).build();
+  }
+
+  /**
+   * The code of a lowered body in method {@code method}: inline, or for a body too large for one
+   * method (javac's 64 KB limit, HotSpot's 8 KB limit for JIT compilation), calls of its parts,
+   * each a private method {@code method_partK} with the same parameters.
+   */
+  private CodeBlock body(String method, List<String> names, List<TypeName> types, JavaLowering.Lowered lowered) {
+    if (lowered.parts().size() <= 1) {
+      return CodeBlock.builder().add(fieldsAsLocals()).add(lowered.code()).build();
+    }
+    CodeBlock.Builder calls = CodeBlock.builder();
+    int count = lowered.parts().size();
+    for (int k = 0; k < count; k++) {
+      String part = method + "_part" + (k + 1);
+      MethodSpec.Builder m = MethodSpec.methodBuilder(part).addModifiers(Modifier.PRIVATE)
+          .addJavadoc("Part $L of $L of {@code $L}, split so that each part stays small enough to be JIT-compiled.\n", k + 1, count, method);
+      for (int i = 0; i < names.size(); i++) {
+        m.addParameter(types.get(i), names.get(i));
+      }
+      partMethods.add(m.addCode(fieldsAsLocals()).addCode(lowered.parts().get(k)).build());
+      calls.addStatement("$L($L)", part, String.join(", ", names));
+    }
+    return calls.build();
   }
 
   /**

@@ -84,10 +84,36 @@ public final class JavaLowering {
   }
 
   /** A scratch array the method needs, of the product of these dimensions (per row of a batch if {@code perRow}). */
-  public record Scratch(String name, List<String> dims, boolean perRow) {}
+  public record Scratch(String name, List<String> dims, boolean perRow, int copies) {
+    /** One copy: the product of the dimensions. */
+    public Scratch(String name, List<String> dims, boolean perRow) {
+      this(name, dims, perRow, 1);
+    }
+  }
 
-  /** The lowered method body, its scratch arrays, and the expression of the result (or null). */
-  public record Lowered(CodeBlock code, List<Scratch> scratch, String result) {}
+  /**
+   * The lowered method body, its scratch arrays, and the expression of the result (or null). A body
+   * too large for one method comes in {@code parts} (more than one) to run in order, each in a
+   * method of its own with the same parameters; otherwise {@code parts} is just {@code code}.
+   */
+  public record Lowered(CodeBlock code, List<Scratch> scratch, String result, List<CodeBlock> parts) {
+    Lowered(CodeBlock code, List<Scratch> scratch, String result) {
+      this(code, scratch, result, List.of(code));
+    }
+
+    /** The size of the body in characters of Java, about three per byte of bytecode. */
+    public int size() {
+      return code.toString().length();
+    }
+  }
+
+  /**
+   * Bodies longer than this many characters of Java (about 8 000 bytes of bytecode: HotSpot never
+   * JIT-compiles a larger method, and javac refuses one over 64 KB) are split into parts.
+   */
+  public static final int SPLIT_ABOVE = 24_000;
+  /** Characters of Java per part of a split body. */
+  private static final int PART_SIZE = 16_000;
 
   private final EnergyFunction f;
   private final NumberType type;
@@ -103,7 +129,15 @@ public final class JavaLowering {
   private final boolean batched;
   private final boolean[] perRow;
   private boolean runOpen;
-  private final CodeBlock.Builder code = CodeBlock.builder();
+  private CodeBlock.Builder code = CodeBlock.builder();
+  /**
+   * Split mode: scalars defined at the top level live in one scratch array instead of locals, so
+   * the body can be cut between any two top-level statements into methods of their own.
+   */
+  private final boolean split;
+  private final Map<Integer, Integer> spilled = new HashMap<>();
+  private final List<CodeBlock> parts = new ArrayList<>();
+  private int depth;
   private final Map<String, Scratch> scratch = new LinkedHashMap<>();
   private final Map<Integer, Stmt.Loop> loops = new HashMap<>();
   /** Values written at their single use instead of where they are defined. */
@@ -113,6 +147,11 @@ public final class JavaLowering {
   private int fresh;
 
   private JavaLowering(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels, ClassName blas, boolean batched) {
+    this(f, type, storage, prefix, kernels, blas, batched, false);
+  }
+
+  private JavaLowering(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels, ClassName blas, boolean batched, boolean split) {
+    this.split = split;
     this.f = f;
     this.type = type;
     this.storage = storage;
@@ -182,7 +221,40 @@ public final class JavaLowering {
     JavaLowering l = new JavaLowering(f, type, storage, prefix, kernels, null, false);
     l.block(f.body());
     String result = f.hasResult() ? l.scalar(f.result()) : null;
-    return new Lowered(l.code.build(), List.copyOf(l.scratch.values()), result);
+    Lowered whole = new Lowered(l.code.build(), List.copyOf(l.scratch.values()), result);
+    if (whole.size() <= SPLIT_ABOVE) {
+      return whole;
+    }
+    JavaLowering s = new JavaLowering(f, type, storage, prefix, kernels, null, false, true);
+    s.block(f.body());
+    s.cut();
+    List<Scratch> scratch = new ArrayList<>(s.scratch.values());
+    scratch.add(new Scratch(s.spillArray(), List.of(), false, Math.max(1, s.spilled.size())));
+    String splitResult = f.hasResult() ? s.scalar(f.result()) : null;
+    return new Lowered(CodeBlock.join(s.parts, ""), List.copyOf(scratch), splitResult, List.copyOf(s.parts));
+  }
+
+  private String spillArray() {
+    return prefix + "spill_";
+  }
+
+  /** Ends the current part of a split body. */
+  private void cut() {
+    CodeBlock done = code.build();
+    if (!done.isEmpty()) {
+      parts.add(done);
+    }
+    code = CodeBlock.builder();
+  }
+
+  /** Declares scalar {@code id} as {@code expr}: a local, or in split mode at the top level, a spill slot. */
+  private void declare(int id, String expr) {
+    if (split && depth == 0) {
+      spilled.putIfAbsent(id, spilled.size());
+      line("$L = $L", local(id), expr);
+    } else {
+      line("$L $L = $L", type.java(), local(id), expr);
+    }
   }
 
   private void collectLoops(Block block) {
@@ -201,6 +273,9 @@ public final class JavaLowering {
 
   private void block(Block block) {
     for (Stmt s : block.stmts()) {
+      if (split && depth == 0 && code.build().toString().length() > PART_SIZE) {
+        cut();
+      }
       if (s instanceof Stmt.Let let) {
         let(let.value());
       } else if (s instanceof Stmt.Accumulate acc) {
@@ -209,16 +284,20 @@ public final class JavaLowering {
         slots(loop.slots());
         String i = index(loop.loop());
         code.beginControlFlow("for (int $L = $L; $L < $L; $L++)", i, render(loop.start()), i, render(loop.end()), i);
+        depth++;
         block(loop.body());
+        depth--;
         code.endControlFlow();
       } else if (s instanceof Stmt.If branch) {
         slots(branch.slots());
         code.beginControlFlow("if ($L)", cond(branch.cond()));
+        depth++;
         block(branch.then());
         if (!branch.otherwise().stmts().isEmpty()) {
           code.nextControlFlow("else");
           block(branch.otherwise());
         }
+        depth--;
         code.endControlFlow();
       }
     }
@@ -226,7 +305,7 @@ public final class JavaLowering {
 
   private void slots(List<Integer> slots) {
     for (int slot : slots) {
-      line("$L $L = $L", type.java(), local(slot), scalar(f.value(slot).arg(0)));
+      declare(slot, scalar(f.value(slot).arg(0)));
     }
   }
 
@@ -456,7 +535,7 @@ public final class JavaLowering {
       case INT -> define(v.id(), render(v.intValue()));
       case ADJOINT -> {
         if (v.shape().isScalar() && !perRow[v.id()]) {
-          line("$L $L = $L", type.java(), local(v.id()), type.literal(0));
+          declare(v.id(), type.literal(0));
         } else if (perRow[v.id()]) {
           line("java.util.Arrays.fill($L, 0, rows * $L, $L)", scratchOf(v), width(v.id()), type.literal(0));
         } else {
@@ -493,7 +572,9 @@ public final class JavaLowering {
       define(v.id(), template(v.op().kernel(), v, null, null));
       return;
     }
-    String acc = local(v.id());
+    // A spilled sum still runs in a local, stored once at the end.
+    boolean spill = split && depth == 0;
+    String acc = spill ? fresh("acc") : local(v.id());
     String k = fresh("k");
     line("$L $L = $L", type.java(), acc, type.literal(0));
     code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, length(v.arg(0)), k);
@@ -507,7 +588,7 @@ public final class JavaLowering {
       }
     }
     code.endControlFlow();
-    if (perRow[v.id()]) {
+    if (perRow[v.id()] || spill) {
       define(v.id(), acc);
     }
   }
@@ -517,7 +598,7 @@ public final class JavaLowering {
     if (perRow[id]) {
       line("$L[$L] = $L", array(id), offset(id), expr);
     } else {
-      line("$L $L = $L", type.java(), local(id), expr);
+      declare(id, expr);
     }
   }
 
@@ -757,6 +838,10 @@ public final class JavaLowering {
    * the names generated methods use), else t7 for a value, g7 for an adjoint.
    */
   private String local(int id) {
+    Integer slot = spilled.get(id);
+    if (slot != null) {
+      return spillArray() + "[" + slot + "]";
+    }
     String name = names.get(id);
     if (name == null) {
       Value v = f.value(id);
