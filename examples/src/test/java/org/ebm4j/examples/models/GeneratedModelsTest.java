@@ -66,4 +66,30 @@ class GeneratedModelsTest {
     assertTrue(java.util.Arrays.equals(a, b));
     assertFalse(java.util.Arrays.equals(a, c));
   }
+
+  @Test
+  void aGaussianBlockKeepsItsPrecisionUnderLargeFields() {
+    // Fields of 1e17 used to cancel the precision (1 + 1e17) - 1e17 = 0 and the block was called
+    // not normalizable; the precision now comes from the second derivative itself.
+    GaussianBernoulliRbmModel m = GaussianBernoulliRbmModel.builder().visible(2).hidden(1).build();
+    double[] p = m.params();
+    p[0] = 1e17;
+    p[1] = -3e16;
+    double[] x = {0, 0, 1};
+    double[] mean = new double[2];
+    m.conditionalFields("v", x, mean);
+    assertEquals(1e17, mean[0], 1e17 * 1e-12);
+    assertEquals(-3e16, mean[1], 3e16 * 1e-12);
+    m.sample("v", x, new org.ebm4j.random.Rng(1));
+    assertTrue(Math.abs(x[0] - 1e17) < 1e17 * 1e-9, "drawn " + x[0]);
+    // A coefficient of v² that is not positive is refused, naming the term to add.
+    ScaledGaussianModel scaled = ScaledGaussianModel.builder().visible(2).hidden(1).build();
+    scaled.params()[0] = -0.5;
+    ArithmeticException e = org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class, () -> scaled.conditionalFields("v", new double[3], new double[2]));
+    assertTrue(e.getMessage().contains("unit 0 has precision -0.5") && e.getMessage().contains("add a term such as 0.5 * sumSquares(v)"), e.getMessage());
+    System.arraycopy(new double[] {2, 3, -1}, 0, scaled.params(), 0, 3);
+    scaled.conditionalFields("v", new double[] {0, 0, 1}, mean);
+    assertEquals(1.5, mean[0], 1e-15);
+    assertEquals(-0.5, mean[1], 1e-15);
+  }
 }

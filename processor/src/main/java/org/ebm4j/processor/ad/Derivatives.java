@@ -18,15 +18,20 @@ import org.ebm4j.processor.ir.Shape;
  * @param paramGradient {@code OUT[param] += −weight · ∂E/∂param}
  * @param stateGradients per set of variable names, {@code OUT[var] += scale · ∂E/∂var}
  * @param batchStateGradients per variable, {@code OUT[var] += ∂E/∂var}, for energies lowered in batches
+ * @param precisions per Gaussian block variable, {@code OUT[var] += scale · H·x} restricted to the
+ *     block, H its Hessian: forward mode over the block's gradient in the direction of the state
+ *     itself. The block is proven quadratic without cross terms, so at block values of one this is
+ *     the precision ∂²E/∂x_k² exactly, with no difference of two gradients to cancel.
  */
 public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, Map<Set<String>, EnergyFunction> stateGradients,
-    Map<String, EnergyFunction> batchStateGradients) {
+    Map<String, EnergyFunction> batchStateGradients, Map<String, EnergyFunction> precisions) {
 
   /**
-   * Differentiates {@code f} for every variable set in {@code sets} (in order) and, if {@code
-   * batched}, for each variable alone with seed 1 (the batched members overwrite ∂E/∂x).
+   * Differentiates {@code f} for every variable set in {@code sets} (in order), if {@code
+   * batched} for each variable alone with seed 1 (the batched members overwrite ∂E/∂x), and twice
+   * for each variable of {@code gaussianBlocks}.
    */
-  public static Derivatives of(EnergyFunction f, List<Set<String>> sets, boolean batched) {
+  public static Derivatives of(EnergyFunction f, List<Set<String>> sets, boolean batched, List<String> gaussianBlocks) {
     EnergyFunction params = ReverseMode.gradient(f, v -> v.op() == Op.PARAM, b -> b.neg(b.leaf(Op.ARG, "weight", Shape.SCALAR)));
     Map<Set<String>, EnergyFunction> states = new LinkedHashMap<>();
     for (Set<String> vars : sets) {
@@ -41,7 +46,13 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
         }
       }
     }
-    return new Derivatives(f, params, states, batch);
+    Map<String, EnergyFunction> precisions = new LinkedHashMap<>();
+    for (String block : gaussianBlocks) {
+      EnergyFunction g = ReverseMode.gradient(f, v -> v.op() == Op.VAR && v.name().equals(block), b -> b.leaf(Op.ARG, "scale", Shape.SCALAR));
+      // Suffix "": the tangent of OUT[block] is written as OUT[block] (the gradient itself is not kept).
+      precisions.put(block, ForwardMode.jvp(g, Map.of(block, block), "", false));
+    }
+    return new Derivatives(f, params, states, batch, precisions);
   }
 
   /** The same programs after {@code pass}. */
@@ -50,6 +61,8 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
     stateGradients.forEach((k, g) -> states.put(k, pass.apply(g)));
     Map<String, EnergyFunction> batch = new LinkedHashMap<>();
     batchStateGradients.forEach((k, g) -> batch.put(k, pass.apply(g)));
-    return new Derivatives(pass.apply(energy), pass.apply(paramGradient), states, batch);
+    Map<String, EnergyFunction> precision = new LinkedHashMap<>();
+    precisions.forEach((k, g) -> precision.put(k, pass.apply(g)));
+    return new Derivatives(pass.apply(energy), pass.apply(paramGradient), states, batch, precision);
   }
 }

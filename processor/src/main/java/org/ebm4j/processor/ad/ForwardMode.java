@@ -29,9 +29,16 @@ public final class ForwardMode {
   private final Map<Integer, Integer> copy = new HashMap<>();
   /** Primal id → tangent id; absent where the tangent is zero. */
   private final Map<Integer, Integer> dot = new HashMap<>();
+  /**
+   * Values that depend on a moving leaf. Others get no tangent at all: a zero tangent spelled out
+   * would multiply primal values (0 · ∞ is NaN) and cost a kernel call per term.
+   */
+  private final boolean[] active;
 
   private ForwardMode(EnergyFunction f, Map<String, String> directions, String suffix, boolean keepOutputs) {
     this.f = f;
+    this.active = org.ebm4j.processor.analysis.ActivityAnalysis.analyze(
+        f, v -> (v.op() == Op.PARAM || v.op() == Op.VAR) && directions.containsKey(v.name()));
     this.directions = directions;
     this.suffix = suffix;
     this.keepOutputs = keepOutputs;
@@ -100,6 +107,9 @@ public final class ForwardMode {
       int id = b.label(b.accumulator(copy.get(start)), f.value(slot).label());
       copy.put(slot, id);
       out.add(id);
+      if (!active[slot]) {
+        continue;
+      }
       int tangentStart = dot.containsKey(start) ? dot.get(start) : b.constant(0);
       int t = b.accumulator(tangentStart);
       dot.put(slot, t);
@@ -119,7 +129,9 @@ public final class ForwardMode {
       }
       case ADJOINT -> {
         copy.put(v.id(), b.copy(v, args));
-        dot.put(v.id(), b.leaf(Op.ADJOINT, null, v.shape()));
+        if (active[v.id()]) {
+          dot.put(v.id(), b.leaf(Op.ADJOINT, null, v.shape()));
+        }
         return;
       }
       default -> copy.put(v.id(), b.copy(v, args));

@@ -22,7 +22,8 @@ public final class ActivityAnalysis {
    * Marks every value that depends on a leaf accepted by {@code seed}.
    *
    * <p>Assumes a verified function. Guarantees {@code active[id]} for every value id, including
-   * accumulators, which are active when their start value or anything added into them is.
+   * accumulators and buffers (adjoints, outputs), which are active when their start value or
+   * anything added into them (or into a row view of them) is.
    */
   public static boolean[] analyze(EnergyFunction f, Predicate<Value> seed) {
     boolean[] active = new boolean[f.values().size()];
@@ -32,7 +33,7 @@ public final class ActivityAnalysis {
       changed = false;
       for (Value v : f.values()) {
         boolean a = seed.test(v) || v.args().stream().anyMatch(arg -> active[arg]);
-        if (v.op() == Op.ACC) {
+        if (v.op() == Op.ACC || v.op() == Op.ADJOINT || v.op() == Op.OUT) {
           a |= added.getOrDefault(v.id(), List.of()).stream().anyMatch(x -> active[x]);
         }
         if (a && !active[v.id()]) {
@@ -44,22 +45,22 @@ public final class ActivityAnalysis {
     return active;
   }
 
-  /** For each accumulator, the values added into it anywhere. */
+  /** For each accumulator or buffer, the values added into it (or a row view of it) anywhere. */
   public static Map<Integer, List<Integer>> accumulations(EnergyFunction f) {
     Map<Integer, List<Integer>> out = new HashMap<>();
-    collect(f.body(), out);
+    collect(f, f.body(), out);
     return out;
   }
 
-  private static void collect(Block block, Map<Integer, List<Integer>> out) {
+  private static void collect(EnergyFunction f, Block block, Map<Integer, List<Integer>> out) {
     for (Stmt s : block.stmts()) {
       if (s instanceof Stmt.Accumulate a) {
-        out.computeIfAbsent(a.slot(), k -> new ArrayList<>()).add(a.value());
+        out.computeIfAbsent(f.bufferOf(a.slot()), k -> new ArrayList<>()).add(a.value());
       } else if (s instanceof Stmt.Loop loop) {
-        collect(loop.body(), out);
+        collect(f, loop.body(), out);
       } else if (s instanceof Stmt.If branch) {
-        collect(branch.then(), out);
-        collect(branch.otherwise(), out);
+        collect(f, branch.then(), out);
+        collect(f, branch.otherwise(), out);
       }
     }
   }

@@ -65,6 +65,7 @@ public final class ModelEmitter {
   private JavaLowering.Lowered energyCode;
   private JavaLowering.Lowered gradientCode;
   private final Map<Set<String>, JavaLowering.Lowered> stateGradientCode = new java.util.HashMap<>();
+  private final Map<String, JavaLowering.Lowered> precisionCode = new java.util.LinkedHashMap<>();
   private final Map<String, JavaLowering.Scratch> scratch = new java.util.LinkedHashMap<>();
   /** The parts of split bodies, added to the class after the methods that call them. */
   private final List<MethodSpec> partMethods = new ArrayList<>();
@@ -112,6 +113,7 @@ public final class ModelEmitter {
     energyCode = lower(programs.energy(), "energy_", false);
     gradientCode = lower(programs.paramGradient(), "grad_", true);
     gradientMethods.forEach((vars, name) -> stateGradientCode.put(vars, lower(programs.stateGradients().get(vars), name + "_", false)));
+    programs.precisions().forEach((var, p) -> precisionCode.put(var, lower(p, "precision_" + var + "_", false)));
   }
 
   private JavaLowering.Lowered lower(EnergyFunction program, String prefix, boolean paramOutputs) {
@@ -621,19 +623,20 @@ public final class ModelEmitter {
             m.addStatement("gaussian_$L(x)", var.name());
           }
           fields.beginControlFlow("for (int k = 0; k < $L; k++)", n);
-          fields.addStatement("out[k] = -dstate[$L + k] / (dstate1[$L + k] - dstate[$L + k])", off, off, off);
+          fields.addStatement("out[k] = -dstate[$L + k] / dstate1[$L + k]", off, off);
           fields.endControlFlow();
           sample.beginControlFlow("for (int k = 0; k < $L; k++)", n);
-          sample.addStatement("double precision = dstate1[$L + k] - dstate[$L + k]", off, off);
+          sample.addStatement("double precision = dstate1[$L + k]", off);
           sample.addStatement("x[$L + k] = -dstate[$L + k] / precision + rng.nextGaussian() / Math.sqrt(precision)", off, off);
           sample.endControlFlow();
           logSum.addStatement("$L(state)", "gaussian_" + var.name());
           logSum.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, n);
-          logSum.addStatement("double a = 0.5 * (dstate1[k] - dstate[k])");
+          logSum.addStatement("double a = 0.5 * dstate1[k]");
           logSum.addComment("∫ exp(−a x² − b x) dx = sqrt(π / a) exp(b² / 4a)");
           logSum.addStatement("sum += 0.5 * Math.log(Math.PI / a) + dstate[k] * dstate[k] / (4.0 * a)");
           logSum.endControlFlow();
           out.add(gaussianMethod(var, grad));
+          out.add(precisionMethod(var.name()));
         }
         default -> throw new IllegalStateException();
       }
@@ -659,20 +662,35 @@ public final class ModelEmitter {
     String n = size(var);
     return MethodSpec.methodBuilder("gaussian_" + var.name())
         .addModifiers(Modifier.PRIVATE)
-        .addJavadoc("Leaves ∂E/∂$L at $L = 0 in {@code dstate} and at $L = 1 in {@code dstate1}; their difference is the precision.\n", var.name(), var.name(), var.name())
+        .addJavadoc("Leaves ∂E/∂$L at $L = 0 (the linear coefficient) in {@code dstate} and the precision ∂²E/∂$L² in {@code dstate1}.\n", var.name(), var.name(), var.name())
         .addParameter(DOUBLES, "x")
         .addStatement("System.arraycopy(x, 0, state, 0, stateSize)")
         .addStatement("$T.fill(state, $L, $L + $L, 0.0)", ARRAYS, off, off, n)
         .addStatement("$T.fill(dstate, $L, $L + $L, 0.0)", ARRAYS, off, off, n)
         .addStatement("$L(state, 1.0, dstate)", grad)
+        .addComment("The precision from the second derivative itself, not a difference of gradients that large fields cancel.")
         .addStatement("$T.fill(state, $L, $L + $L, 1.0)", ARRAYS, off, off, n)
         .addStatement("$T.fill(dstate1, $L, $L + $L, 0.0)", ARRAYS, off, off, n)
-        .addStatement("$L(state, 1.0, dstate1)", grad)
+        .addStatement("precision_$L(state, 1.0, dstate1)", var.name())
         .beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, n)
-        .beginControlFlow("if (!(dstate1[k] - dstate[k] > 0))")
-        .addStatement("throw new ArithmeticException($S + (k - $L) + $S + (dstate1[k] - dstate[k]))", "the conditional of '" + var.name() + "' is not normalizable: unit ", off, " has precision ")
+        .beginControlFlow("if (!(dstate1[k] > 0))")
+        .addStatement("throw new ArithmeticException($S + (k - $L) + $S + dstate1[k] + $S)", "the conditional of '" + var.name() + "' is not normalizable: unit ", off,
+            " has precision ", " (∂²E/∂" + var.name() + "², at these parameters and the other units); the energy must grow like "
+                + var.name() + "² in every unit: add a term such as 0.5 * sumSquares(" + var.name() + ") or keep its coefficient positive")
         .endControlFlow()
         .endControlFlow()
+        .build();
+  }
+
+  /** {@code gx += scale · ∂²E/∂x_k² · x_k} over the Gaussian block {@code var}: the precision at x_k = 1. */
+  private MethodSpec precisionMethod(String var) {
+    return MethodSpec.methodBuilder("precision_" + var)
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("{@code gx += scale · ∂²E/∂$L_k² · $L_k}: forward mode over the block's gradient (the block is proven quadratic without cross terms).\n", var, var)
+        .addParameter(DOUBLES, "x")
+        .addParameter(TypeName.DOUBLE, "scale")
+        .addParameter(DOUBLES, "gx")
+        .addCode(body("precision_" + var, List.of("x", "scale", "gx"), List.of(DOUBLES, TypeName.DOUBLE, DOUBLES), precisionCode.get(var)))
         .build();
   }
 
