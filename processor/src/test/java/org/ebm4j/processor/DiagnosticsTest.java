@@ -78,6 +78,7 @@ class DiagnosticsTest {
         Arguments.of(Problem.BAD_DIMENSION, "@EnergyModel public class Bad {\n @Param(shape = \"seed\") double[] b; // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "reserved by the generated builder"),
         Arguments.of(Problem.BAD_ANNOTATION_VALUE, "@EnergyModel public class Bad {\n @Param(shape = SIZE) double[] b; // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "the value of 'shape' in @Param on field 'b' is not a constant"),
         Arguments.of(Problem.LOCAL_SPEC, "@EnergyModel public class Bad {\n @Energy double e(@Visible @Binary double v) { return v; }\n void helper() {\n  @EnergyModel\n  class Local { // <-\n   @Energy double e(@Visible @Binary double v) { return v; }\n  }\n }\n}", "class Local is declared inside method helper()"),
+        Arguments.of(Problem.PARAM_INITIALIZER, "@EnergyModel public class Bad {\n @Param double a = 0.5; // <-\n @Energy double e(@Visible @Binary double v) { return a * v; }\n}", "has an initializer (= 0.5), which the generated model never runs: it sets θ from init; drop the initializer and write @Param(init = \"constant(0.5)\")"),
         // Bodies.
         Arguments.of(Problem.UNSUPPORTED_STATEMENT, "double e = 0; int i = 0;\n while (i < v.length) { e += v[i]; } // <-\n return e;", "a while loop is not supported in an energy body; use a for loop over a declared dimension"),
         Arguments.of(Problem.UNSUPPORTED_EXPRESSION, "return v[0] > 0 ? a : 0; // <-", "conditional expression"),

@@ -52,6 +52,11 @@ public final class Diagnostics {
     messager.printMessage(Diagnostic.Kind.ERROR, problem.format(args), at, annotation);
   }
 
+  /** The source tree of a declaration, or null when trees cannot be read. */
+  public Tree tree(Element e) {
+    return trees == null ? null : trees.getTree(e);
+  }
+
   public boolean hasErrors() {
     return errors > 0;
   }

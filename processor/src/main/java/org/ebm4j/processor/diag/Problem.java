@@ -123,7 +123,10 @@ public enum Problem {
           + " literal such as \"n\", or a static final String constant"),
   LOCAL_SPEC(
       "EBM145", "@EnergyModel class %s is declared inside %s, where annotation processors cannot see it, so no model would be generated;"
-          + " declare it as a top-level class or a static nested class of a top-level class");
+          + " declare it as a top-level class or a static nested class of a top-level class"),
+  PARAM_INITIALIZER(
+      "EBM146", "@Param field '%s' has an initializer (= %s), which the generated model never runs: it sets θ from init; drop the initializer"
+          + " and write %s");
 
   private final String code;
   private final String format;

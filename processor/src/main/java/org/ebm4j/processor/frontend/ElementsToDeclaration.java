@@ -184,6 +184,12 @@ public final class ElementsToDeclaration {
         return null;
       }
     }
+    if (diag.tree(field) instanceof com.sun.source.tree.VariableTree tree && tree.getInitializer() != null) {
+      String value = tree.getInitializer().toString();
+      boolean number = tree.getInitializer() instanceof com.sun.source.tree.LiteralTree;
+      diag.error(field, Problem.PARAM_INITIALIZER, name, value, number ? "@Param(init = \"constant(" + value + ")\")" : "@Param(init = \"...\") (zeros, constant(a), normal(std) or uniform(lo,hi))");
+      return null;
+    }
     int rank = rank(field.asType());
     if (rank < 0) {
       diag.error(field, Problem.PARAM_TYPE, name, field.asType());
