@@ -65,4 +65,20 @@ class DivergenceWatchTest {
     String cause = w.check(new EpochMetrics(3, 0, Double.NaN, Double.NaN, 1), null);
     assertTrue(cause != null && cause.contains("parameter norm exploded"), cause);
   }
+
+  @Test
+  void aSteadyTenfoldGrowthOfTheParametersIsAnExplosionToo() {
+    RbmModel model = RbmModel.builder().visible(9).hidden(4).seed(1).build();
+    DivergenceGuard.Watch w = watch(model, Double.NaN, Double.NaN);
+    double[] p = model.params();
+    // Each epoch 20 times the last, never 100 times the largest: caught on the third in a row above one per parameter.
+    double[] scales = {0.05, 1, 20, 400};
+    for (int e = 0; e < scales.length; e++) {
+      java.util.Arrays.fill(p, scales[e]);
+      assertNull(w.check(new EpochMetrics(e + 1, 0, Double.NaN, Double.NaN, 1), null), "epoch " + (e + 1));
+    }
+    java.util.Arrays.fill(p, 8000);
+    String cause = w.check(new EpochMetrics(5, 0, Double.NaN, Double.NaN, 1), null);
+    assertTrue(cause != null && cause.contains("keeps exploding"), cause);
+  }
 }

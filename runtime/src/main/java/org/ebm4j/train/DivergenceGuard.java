@@ -18,7 +18,9 @@ import org.ebm4j.sampling.Chains;
  *       one bit per visible unit (ln 2 nats; ln K for a unit of K values) below its best (a loss no
  *       noisy step explains), or turning non-finite;
  *   <li>the parameter norm growing more than {@link #PARAMETER_GROWTH} times past both its largest
- *       earlier value and one per parameter;
+ *       earlier value and one per parameter in one epoch, or more than {@link #STEADY_GROWTH} times
+ *       in each of {@link #DRIFT_EPOCHS} epochs in a row above one per parameter (a steady
+ *       explosion, which would otherwise reach 1e307 one tenfold step at a time);
  *   <li>the gradient norm growing more than {@link #GRADIENT_GROWTH} times past the median of the
  *       last five epochs;
  *   <li>a persistent chain's real visible unit more than {@link #CHAIN_RANGE} data ranges outside
@@ -37,6 +39,8 @@ import org.ebm4j.sampling.Chains;
 public final class DivergenceGuard {
   /** Growth of the parameter norm, past its history and one per parameter, taken as explosion. */
   public static final double PARAMETER_GROWTH = 100;
+  /** Growth of the parameter norm per epoch that, sustained, is taken as explosion. */
+  public static final double STEADY_GROWTH = 10;
   /** Growth of the gradient norm past the median of recent epochs taken as explosion. */
   public static final double GRADIENT_GROWTH = 1000;
   /** How many data ranges beyond the data's range a chain may wander. */
@@ -79,6 +83,8 @@ public final class DivergenceGuard {
     private double best = Double.NaN;
     private int bestEpoch;
     private double largestNorm;
+    private double lastNorm;
+    private int growing;
     /** Per visible unit: how far beyond the data's range the chains' mean was, and for how many epochs it grew. */
     private double[] beyond;
     private int[] streak;
@@ -116,6 +122,7 @@ public final class DivergenceGuard {
       }
       this.width = w > 0 ? w : 1;
       this.largestNorm = norm(model.params());
+      this.lastNorm = largestNorm;
       this.exact = Double.isFinite(baseline.logLikelihood());
       record(baseline);
     }
@@ -139,7 +146,10 @@ public final class DivergenceGuard {
       String cause = cause(m, chains);
       if (cause == null) {
         record(m);
-        largestNorm = Math.max(largestNorm, norm(model.params()));
+        double norm = norm(model.params());
+        largestNorm = Math.max(largestNorm, norm);
+        growing = norm > STEADY_GROWTH * lastNorm && norm > Math.sqrt(model.params().length) ? growing + 1 : 0;
+        lastNorm = norm;
       }
       return cause;
     }
@@ -164,6 +174,11 @@ public final class DivergenceGuard {
       if (norm > PARAMETER_GROWTH * floor) {
         return String.format(Locale.ROOT, "the parameter norm exploded to %.3g, more than %.0f times its earlier largest (%.3g) and one per parameter",
                 norm, PARAMETER_GROWTH, largestNorm)
+            + tooFast;
+      }
+      if (growing == DRIFT_EPOCHS - 1 && norm > STEADY_GROWTH * lastNorm && norm > Math.sqrt(p.length)) {
+        return String.format(Locale.ROOT, "the parameter norm keeps exploding: more than %.0f times larger in each of the last %d epochs, now %.3g",
+                STEADY_GROWTH, DRIFT_EPOCHS, norm)
             + tooFast;
       }
       if (gradientNorms.size() >= 3 && Double.isFinite(m.gradientNorm())) {
