@@ -6,13 +6,15 @@ import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
+import org.ebm4j.model.PartialSum;
 import org.ebm4j.model.Variables;
 
 /**
- * Exact sums over all states of a small discrete model, enumerating the cheapest side the model's
- * capabilities allow: every visible state with the latents summed out ({@link FreeEnergy}), every
- * latent state with the visible block summed out ({@link BlockConditionals#logSumOverBlock}), or
- * every joint state.
+ * Exact sums over all states of a small discrete model, enumerating the fewest units the model's
+ * proven structure allows: every visible state with the latents summed out ({@link FreeEnergy}),
+ * or the states of some variables with the rest — blocks no two of which interact — summed out
+ * given them ({@link PartialSum}): for an RBM the visible block given the latents, for a deep
+ * Boltzmann machine one layer's neighbours given it, with no block summed the joint states.
  *
  * <p>Gives log Z, the model expectation of ∇θ log p̃ (the exact negative phase) and log p̃(v) of
  * visible data. Not thread-safe: it uses the model's scratch space.
@@ -28,20 +30,22 @@ public final class Enumeration {
     /** Latent states, the visible block summed out. */
     LATENT,
     /** Every unit. */
-    JOINT
+    JOINT,
+    /** Some variables, blocks that do not interact summed out given them. */
+    PARTIAL
   }
 
   private final EnergyModel model;
   private final Side side;
   private final List<Integer> units;
-  private final String visibleBlock;
+  private final PartialSum sum;
   private final double[] x;
 
-  private Enumeration(EnergyModel model, Side side, List<Integer> units, String visibleBlock) {
+  private Enumeration(EnergyModel model, Side side, List<Integer> units, PartialSum sum) {
     this.model = model;
     this.side = side;
     this.units = units;
-    this.visibleBlock = visibleBlock;
+    this.sum = sum;
     this.x = new double[model.stateSize()];
   }
 
@@ -58,27 +62,28 @@ public final class Enumeration {
     List<Integer> visibleUnits = unitsOf(vars, true);
     List<Integer> latentUnits = unitsOf(vars, false);
     boolean visibleDiscrete = allDiscrete(vars, true);
-    boolean latentDiscrete = allDiscrete(vars, false);
-    if (visibleDiscrete && (latentUnits.isEmpty() || model.capability(FreeEnergy.class).isPresent())) {
-      options.add(new Enumeration(model, latentUnits.isEmpty() ? Side.JOINT : Side.VISIBLE, visibleUnits, null));
+    if (visibleDiscrete && !latentUnits.isEmpty() && model.capability(FreeEnergy.class).isPresent()) {
+      options.add(new Enumeration(model, Side.VISIBLE, visibleUnits, null));
     }
-    List<Variables.Variable> visible = vars.all().stream().filter(Variables.Variable::visible).toList();
-    var blocks = model.capability(BlockConditionals.class);
-    if (latentDiscrete && !latentUnits.isEmpty() && visible.size() == 1 && blocks.isPresent()
-        && blocks.get().blocks().contains(visible.get(0).name())
-        && (!forGradient || visible.get(0).domain().isDiscrete())) {
-      options.add(new Enumeration(model, Side.LATENT, latentUnits, visible.get(0).name()));
-    }
-    if (visibleDiscrete && latentDiscrete) {
-      List<Integer> all = new ArrayList<>(visibleUnits);
-      all.addAll(latentUnits);
-      options.add(new Enumeration(model, Side.JOINT, all, null));
+    List<String> summed = PartialSum.bestBlocks(model, vars.all(), forGradient);
+    if (summed != null) {
+      List<Integer> rest = new ArrayList<>();
+      for (Variables.Variable v : vars.all()) {
+        if (!summed.contains(v.name())) {
+          for (int k = 0; k < v.size(); k++) {
+            rest.add(v.offset() + k);
+          }
+        }
+      }
+      List<String> visibleNames = vars.all().stream().filter(Variables.Variable::visible).map(Variables.Variable::name).toList();
+      Side side = summed.isEmpty() ? Side.JOINT : summed.equals(visibleNames) ? Side.LATENT : Side.PARTIAL;
+      options.add(new Enumeration(model, side, rest, PartialSum.of(model, summed)));
     }
     Enumeration best = options.stream().min(java.util.Comparator.comparingInt(e -> e.units.size())).orElse(null);
     if (best == null) {
       throw new IllegalArgumentException(
           "exact enumeration needs discrete units on one side with the other summed out; this model has "
-              + (visibleDiscrete ? "" : "real visible units ") + (latentDiscrete ? "" : "real latent units ")
+              + (visibleDiscrete ? "" : "real visible units ") + (allDiscrete(vars, false) ? "" : "real latent units ")
               + "and no such structure. Use a sampling-based estimate instead");
     }
     if (best.units.size() > MAX_UNITS) {
@@ -119,9 +124,18 @@ public final class Enumeration {
   public String describe() {
     return switch (side) {
       case VISIBLE -> "2^" + units.size() + " visible states, latents summed out";
-      case LATENT -> "2^" + units.size() + " latent states, visible block '" + visibleBlock + "' summed out";
+      case LATENT -> "2^" + units.size() + " latent states, visible block " + quotedList(sum.blocks()) + " summed out";
       case JOINT -> "2^" + units.size() + " joint states";
+      case PARTIAL -> "2^" + units.size() + " states of " + enumeratedNames() + ", " + quotedList(sum.blocks()) + " summed out";
     };
+  }
+
+  private static String quotedList(List<String> names) {
+    return String.join(", ", names.stream().map(n -> "'" + n + "'").toList());
+  }
+
+  private String enumeratedNames() {
+    return quotedList(model.variables().all().stream().map(Variables.Variable::name).filter(n -> !sum.blocks().contains(n)).toList());
   }
 
   /** Loads state {@code index} into {@code x}; returns its log weight. */
@@ -132,8 +146,7 @@ public final class Enumeration {
     }
     return switch (side) {
       case VISIBLE -> -model.capability(FreeEnergy.class).orElseThrow().freeEnergy(java.util.Arrays.copyOf(x, model.visibleSize()));
-      case LATENT -> model.capability(BlockConditionals.class).orElseThrow().logSumOverBlock(visibleBlock, x);
-      case JOINT -> -model.energy(x);
+      default -> sum.logSum(x);
     };
   }
 
@@ -176,18 +189,8 @@ public final class Enumeration {
       switch (side) {
         case VISIBLE -> model.capability(FreeEnergy.class).orElseThrow()
             .accumulateMarginalGradient(java.util.Arrays.copyOf(x, model.visibleSize()), weight * p, grad);
-        case LATENT -> {
-          // E is affine in the visible block, so E_v|h[∇θ log p̃(v, h)] = ∇θ log p̃(E[v|h], h).
-          Variables.Variable v = model.variables().get(visibleBlock);
-          double[] fields = new double[v.size()];
-          model.capability(BlockConditionals.class).orElseThrow().conditionalFields(visibleBlock, x, fields);
-          for (int k = 0; k < v.size(); k++) {
-            x[v.offset() + k] = v.domain().mean(fields[k]);
-          }
-          model.accumulateGradient(x, weight * p, grad);
-        }
-        case JOINT -> model.accumulateGradient(x, weight * p, grad);
-        default -> throw new IllegalStateException();
+        // E is affine in the summed blocks jointly: the expectation is the gradient at their means.
+        default -> sum.accumulateGradient(x, weight * p, grad);
       }
     }
     return logZ;
@@ -209,24 +212,54 @@ public final class Enumeration {
     if (fe.isPresent()) {
       return -fe.get().freeEnergy(v);
     }
-    List<Variables.Variable> latent = model.variables().all().stream().filter(x -> !x.visible()).toList();
-    var blocks = model.capability(BlockConditionals.class);
-    if (latent.size() == 1 && blocks.isPresent() && blocks.get().blocks().contains(latent.get(0).name())) {
-      return blocks.get().logSumOverBlock(latent.get(0).name(), state);
-    }
-    List<Integer> units = unitsOf(model.variables(), false);
-    if (!allDiscrete(model.variables(), false) || units.size() > 24) {
-      throw new IllegalArgumentException("log p̃(v) needs the latents summed out; this model's latents can be neither summed analytically nor enumerated");
+    LatentPlan plan = LatentPlan.of(model);
+    if (plan == null || plan.units.size() > 24) {
+      throw new IllegalArgumentException("log p̃(v) needs the latents summed out; " + (plan == null
+          ? "this model's latents can be neither summed analytically nor enumerated"
+          : "that would enumerate 2^" + plan.units.size() + " latent states per example"));
     }
     double logSum = Double.NEGATIVE_INFINITY;
-    for (long i = 0; i < (1L << units.size()); i++) {
-      for (int j = 0; j < units.size(); j++) {
-        int site = units.get(j);
+    for (long i = 0; i < (1L << plan.units.size()); i++) {
+      for (int j = 0; j < plan.units.size(); j++) {
+        int site = plan.units.get(j);
         state[site] = model.variables().domainAt(site).value((int) ((i >> j) & 1));
       }
-      logSum = Kernels.logAddExp(logSum, -model.energy(state));
+      logSum = Kernels.logAddExp(logSum, plan.sum.logSum(state));
     }
     return logSum;
+  }
+
+  /**
+   * How many latent states {@link #logPTildeVisible} visits per example: 1 when the latents are
+   * summed out analytically, 2^k when k latent units are enumerated with the other latents summed
+   * out given them, or -1 when the latents can be neither.
+   */
+  public static long logPTildeCost(EnergyModel model) {
+    if (model.latentSize() == 0 || model.capability(FreeEnergy.class).isPresent()) {
+      return 1;
+    }
+    LatentPlan plan = LatentPlan.of(model);
+    return plan == null ? -1 : plan.units.size() >= 62 ? Long.MAX_VALUE : 1L << plan.units.size();
+  }
+
+  /** The latent units to enumerate for log p̃(v), and the latent blocks summed out given them. */
+  private record LatentPlan(List<Integer> units, PartialSum sum) {
+    static LatentPlan of(EnergyModel model) {
+      List<Variables.Variable> latents = model.variables().all().stream().filter(x -> !x.visible()).toList();
+      List<String> summed = PartialSum.bestBlocks(model, latents, false);
+      if (summed == null) {
+        return null;
+      }
+      List<Integer> units = new ArrayList<>();
+      for (Variables.Variable h : latents) {
+        if (!summed.contains(h.name())) {
+          for (int k = 0; k < h.size(); k++) {
+            units.add(h.offset() + k);
+          }
+        }
+      }
+      return new LatentPlan(units, PartialSum.of(model, summed));
+    }
   }
 
   /** Average log p(v) in nats over a data set, given log Z. */

@@ -115,6 +115,10 @@ public final class TemperedModel implements EnergyModel {
       SiteConditionals sc = model.capability(SiteConditionals.class).get();
       return Optional.of(type.cast((SiteConditionals) (x, site) -> beta * sc.conditionalLogit(x, site) + (1 - beta) * baseLogit(site)));
     }
+    if (type == Interactions.class) {
+      // The base distribution is a product over units: tempering adds no interaction.
+      return model.capability(Interactions.class).map(type::cast);
+    }
     if (type == FreeEnergy.class && freeEnergySupported()) {
       return Optional.of(type.cast(new TemperedFreeEnergy()));
     }

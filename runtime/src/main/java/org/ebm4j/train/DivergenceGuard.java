@@ -15,7 +15,7 @@ import org.ebm4j.sampling.Chains;
  *
  * <ul>
  *   <li>the monitored metric (exact log-likelihood, else pseudo-log-likelihood) falling more than
- *       one bit per visible unit (ln 2 nats; ln K for a unit of K values) below its best (a loss no
+ *       one bit per visible unit (ln 2 nats, also for a real unit; ln K for a unit of K values) below its best (a loss no
  *       noisy step explains), or turning non-finite;
  *   <li>the parameter norm growing more than {@link #PARAMETER_GROWTH} times past both its largest
  *       earlier value and one per parameter in one epoch, or more than {@link #STEADY_GROWTH} times
@@ -95,8 +95,9 @@ public final class DivergenceGuard {
       this.tooFast = "; lower the learning rate (the optimizer is " + optimizer + ") or add weight decay";
       double nats = 0;
       for (Variables.Variable v : model.variables().all()) {
-        if (v.visible() && v.domain().isDiscrete()) {
-          nats += v.size() * Math.log(v.domain().size());
+        if (v.visible()) {
+          // A real unit has no count of values: one bit of its density per unit, as for a binary one.
+          nats += v.size() * Math.log(v.domain().isDiscrete() ? v.domain().size() : 2);
         }
       }
       this.collapseNats = nats;

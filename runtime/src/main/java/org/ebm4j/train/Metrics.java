@@ -16,9 +16,18 @@ import org.ebm4j.random.Rng;
  * for discrete visibles. Draws from generators of its own, so measuring never changes training.
  */
 public final class Metrics {
+  /**
+   * Most work per epoch for a metric, in states visited times parameters (each state's weight
+   * costs about one pass over θ): 2^32, a few seconds.
+   */
+  static final double MAX_WORK = Math.pow(2, 32);
+
   private final boolean likelihoods;
   private Enumeration evaluation;
   private boolean planned;
+  private boolean pseudoPlanned;
+  private boolean pseudoAffordable;
+  private final List<String> skipped = new java.util.ArrayList<>();
 
   private Metrics(boolean likelihoods) {
     this.likelihoods = likelihoods;
@@ -42,15 +51,34 @@ public final class Metrics {
     return new EpochMetrics(epoch, seconds, exactLogLikelihood(model, data), pseudoLogLikelihood(model, data, epoch), gradientNorm);
   }
 
+  /**
+   * What the metrics leave out for this model and data because it would cost too much (each
+   * costed before anything is enumerated), e.g. "exact log-likelihood: log Z would enumerate 2^40
+   * joint states"; empty when nothing is skipped. Known after the first measurement.
+   */
+  public List<String> skipped() {
+    return List.copyOf(skipped);
+  }
+
   /** Exact average log-likelihood of {@code data}, or NaN when the model is too large. */
   public double exactLogLikelihood(EnergyModel model, Dataset data) {
     if (!planned) {
       planned = true;
       try {
         Enumeration plan = Enumeration.plan(model, false);
-        evaluation = plan.states() <= (1L << 20) ? plan : null;
+        long perExample = Enumeration.logPTildeCost(model);
+        // Sums over interacting layers cost a pass over θ per state; the older sides have fast paths.
+        double perState = plan.side() == Enumeration.Side.PARTIAL ? Math.max(1, model.params().length) : 1;
+        if (plan.states() > (1L << 20) || plan.states() * perState > MAX_WORK) {
+          skipped.add("exact log-likelihood: log Z would enumerate " + plan.describe());
+        } else if (perExample < 0 || (perExample > 1 && (double) perExample * data.size() * Math.max(1, model.params().length) > MAX_WORK)) {
+          skipped.add("exact log-likelihood: log p̃(v) would visit " + (perExample < 0 ? "every latent state" : perExample + " latent states")
+              + " for each of " + data.size() + " examples");
+        } else {
+          evaluation = plan;
+        }
       } catch (IllegalArgumentException e) {
-        evaluation = null;
+        skipped.add("exact log-likelihood: " + e.getMessage());
       }
     }
     if (evaluation == null) {
@@ -68,6 +96,18 @@ public final class Metrics {
   public double pseudoLogLikelihood(EnergyModel model, Dataset data, int seed) {
     List<Variables.Variable> visible = model.variables().all().stream().filter(Variables.Variable::visible).toList();
     if (visible.stream().anyMatch(v -> !v.domain().isDiscrete())) {
+      return Double.NaN;
+    }
+    if (!pseudoPlanned) {
+      pseudoPlanned = true;
+      long cost = Enumeration.logPTildeCost(model);
+      // Two log p̃(v) for each of up to 200 examples.
+      pseudoAffordable = cost >= 0 && 400.0 * cost * Math.max(1, model.params().length) <= MAX_WORK;
+      if (!pseudoAffordable) {
+        skipped.add("pseudo-log-likelihood: log p̃(v) would visit " + (cost < 0 ? "every latent state" : cost + " latent states") + " per example");
+      }
+    }
+    if (!pseudoAffordable) {
       return Double.NaN;
     }
     Rng local = new Rng(seed);

@@ -7,14 +7,17 @@ import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
+import org.ebm4j.model.PartialSum;
 import org.ebm4j.model.SiteConditionals;
 import org.ebm4j.model.Variables;
 
 /**
  * The data term of the gradient, ∇θ log p̃(v) for a visible example: the free energy's exact
  * marginal gradient where the model has one; the joint gradient when there are no latents; an
- * exact sum over the posterior of a few discrete latents; else the joint gradient at latents drawn
- * from their conditionals given v (one clamped Gibbs sweep).
+ * exact sum over the posterior where few discrete latent units are left once the latent blocks
+ * that do not interact are summed out given them ({@link PartialSum}: for a small DBM, one layer
+ * enumerated and the next summed); else the joint gradient at latents drawn from their
+ * conditionals given v (one clamped Gibbs sweep).
  */
 final class PositivePhase {
   private static final int MAX_ENUMERATED = 12;
@@ -26,6 +29,9 @@ final class PositivePhase {
   private final double[] state;
   private final List<Variables.Variable> latents = new ArrayList<>();
   private final List<Integer> latentUnits = new ArrayList<>();
+  /** The latent blocks summed out given the enumerated latents, or null when not enumerating. */
+  private final PartialSum summed;
+  private final List<Integer> enumerated = new ArrayList<>();
 
   PositivePhase(EnergyModel model) {
     this.model = model;
@@ -46,6 +52,17 @@ final class PositivePhase {
         }
       }
     }
+    List<String> sum = free == null && !latents.isEmpty() ? PartialSum.bestBlocks(model, latents, true) : null;
+    if (sum != null) {
+      for (Variables.Variable h : latents) {
+        if (!sum.contains(h.name())) {
+          for (int k = 0; k < h.size(); k++) {
+            enumerated.add(h.offset() + k);
+          }
+        }
+      }
+    }
+    this.summed = sum != null && enumerated.size() <= MAX_ENUMERATED ? PartialSum.of(model, sum) : null;
   }
 
   /** {@code grad += weight · ∇θ log p̃(v)} (an unbiased estimate when latents are sampled). */
@@ -59,8 +76,7 @@ final class PositivePhase {
       model.accumulateGradient(state, weight, grad);
       return;
     }
-    boolean discrete = latents.stream().allMatch(x -> x.domain().isDiscrete());
-    if (discrete && latentUnits.size() <= MAX_ENUMERATED) {
+    if (summed != null) {
       enumerate(weight, grad);
       return;
     }
@@ -76,23 +92,26 @@ final class PositivePhase {
     model.accumulateGradient(state, weight, grad);
   }
 
-  /** ∇θ log p̃(v) = Σ_h p(h|v) ∇θ log p̃(v, h), in two passes over the latent states. */
+  /**
+   * ∇θ log p̃(v) = Σ_s p(s|v) ∇θ log Σ_c p̃(v, s, c), s the enumerated latents and c the summed
+   * ones, in two passes over the states of s.
+   */
   private void enumerate(double weight, double[] grad) {
-    double[] logWeights = new double[1 << latentUnits.size()];
+    double[] logWeights = new double[1 << enumerated.size()];
     for (int i = 0; i < logWeights.length; i++) {
       load(i);
-      logWeights[i] = -model.energy(state);
+      logWeights[i] = summed.logSum(state);
     }
     double logSum = Kernels.logSumExp(logWeights, 0, logWeights.length);
     for (int i = 0; i < logWeights.length; i++) {
       load(i);
-      model.accumulateGradient(state, weight * Math.exp(logWeights[i] - logSum), grad);
+      summed.accumulateGradient(state, weight * Math.exp(logWeights[i] - logSum), grad);
     }
   }
 
   private void load(int index) {
-    for (int j = 0; j < latentUnits.size(); j++) {
-      int site = latentUnits.get(j);
+    for (int j = 0; j < enumerated.size(); j++) {
+      int site = enumerated.get(j);
       state[site] = model.variables().domainAt(site).value((index >> j) & 1);
     }
   }

@@ -252,7 +252,14 @@ public final class Trainer {
         throw fail(e.getMessage());
       }
       epoch++;
-      EpochMetrics m = metrics.measure(model, data, epoch, (System.nanoTime() - start) / 1e9, norm);
+      EpochMetrics m;
+      try {
+        m = metrics.measure(model, data, epoch, (System.nanoTime() - start) / 1e9, norm);
+      } catch (ArithmeticException e) {
+        // A real block whose precision turned non-positive: the model is no distribution any more.
+        epoch--;
+        throw fail("training diverged in epoch " + (epoch + 1) + ": " + e.getMessage());
+      }
       String cause = watch == null ? null : watch.check(m, negativePhase() == null ? null : negativePhase().chains());
       if (cause != null) {
         epoch--;
@@ -330,6 +337,11 @@ public final class Trainer {
   /** Exact average log-likelihood of {@code data}, or NaN when the model is too large. */
   public double exactLogLikelihood(Dataset data) {
     return metrics.exactLogLikelihood(model, data);
+  }
+
+  /** What the per-epoch metrics skip as too costly for this model ({@link Metrics#skipped}). */
+  public List<String> metricsSkipped() {
+    return metrics.skipped();
   }
 
   /** The pseudo-log-likelihood estimate of {@link Metrics#pseudoLogLikelihood}. */

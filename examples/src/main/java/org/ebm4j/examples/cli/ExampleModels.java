@@ -2,6 +2,7 @@ package org.ebm4j.examples.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ebm4j.examples.models.Dbm;
 import org.ebm4j.examples.models.FullyVisibleBm;
 import org.ebm4j.examples.models.GaussianBernoulliRbm;
 import org.ebm4j.examples.models.Rbm;
@@ -19,6 +20,7 @@ final class ExampleModels {
     ALL.put("spin-rbm", new Example(SpinRbm.class, Map.of("hidden", 8), "RBM with ±1 hidden units"));
     ALL.put("fvbm", new Example(FullyVisibleBm.class, Map.of(), "fully visible Boltzmann machine (loops)"));
     ALL.put("gb-rbm", new Example(GaussianBernoulliRbm.class, Map.of("hidden", 8), "Gaussian–Bernoulli RBM"));
+    ALL.put("dbm", new Example(Dbm.class, Map.of("h1", 8, "h2", 4), "two-layer deep Boltzmann machine"));
     ALL.put("tanh", new Example(TanhEnergy.class, Map.of("hidden", 16), "neural energy over real vectors"));
   }
 

@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "bars-and-stripes:3", description = "Training data: " + DataSpec.FORMS + ". Default: ${DEFAULT-VALUE}.")
   String data;
 
-  @Option(names = "--negative", defaultValue = "exact", description = "Negative phase: exact (enumeration, small models), cd:K, pcd:K or tempered:K (K sweeps per update). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--negative", defaultValue = "auto", description = "Negative phase: exact (enumeration, small models), cd:K, pcd:K or tempered:K (K sweeps per update); auto is exact where the model's structure makes it cheap (at most 2^20 states), else pcd:1. Default: ${DEFAULT-VALUE}.")
   String negative;
 
   @Option(names = "--sampler", description = "Sampler for cd/pcd (the base sampler for tempered): gibbs, block-gibbs, metropolis, langevin, mala, hmc, tempering or any registered one. Default: block-gibbs where the model has block conditionals, else gibbs (discrete) or langevin (real).")
@@ -151,6 +151,9 @@ final class TrainCommand implements Callable<Integer> {
     Dataset dataset = DataSpec.load(data);
     EnergyModel m = newModel(dataset);
     dataset.validate(m.variables());
+    if (negative.equals("auto")) {
+      negative = automaticNegative(m);
+    }
     if (sampler != null) {
       Samplers.provider(sampler);
     }
@@ -194,6 +197,8 @@ final class TrainCommand implements Callable<Integer> {
     say("update: %s", trainer.updatePlan());
     estimateCosts(m, dataset, phase);
     double initial = trainer.exactLogLikelihood(dataset);
+    trainer.pseudoLogLikelihood(dataset, 0);
+    trainer.metricsSkipped().forEach(note -> say("metrics skip the %s", note));
     if (trainer.epoch() == 0 && Double.isFinite(initial)) {
       say("epoch %4d  log-likelihood %9.4f nats", 0, initial);
     }
@@ -281,6 +286,15 @@ final class TrainCommand implements Callable<Integer> {
 
   private static String number(double d) {
     return Double.toString(d);
+  }
+
+  /** Exact where enumeration is cheap and gives the exact gradient, else PCD-1. */
+  private static String automaticNegative(EnergyModel m) {
+    try {
+      return Enumeration.plan(m, true).states() <= (1L << 20) ? "exact" : "pcd:1";
+    } catch (IllegalArgumentException e) {
+      return "pcd:1";
+    }
   }
 
   private NegativePhase newNegativePhase() {

@@ -76,7 +76,10 @@ class OptionCoverageTest {
         fails("no-such.csv", "train", "--model", "rbm", "--data", "csv:" + dir.resolve("no-such.csv"), "--epochs", "1")));
     m.put("train --negative", List.of(ok("cd:2", "train", "--model", "rbm", "--negative", "cd:2", "--epochs", "1"),
         fails("unknown negative phase 'pcx:1'", "train", "--model", "rbm", "--negative", "pcx:1", "--epochs", "1"),
-        fails("K must be positive", "train", "--model", "rbm", "--negative", "pcd:0", "--epochs", "1")));
+        fails("K must be positive", "train", "--model", "rbm", "--negative", "pcd:0", "--epochs", "1"),
+        // auto: exact for a small binary model, PCD-1 where real visibles leave no exact gradient.
+        ok("negative phase exact", "train", "--model", "rbm", "--epochs", "1"),
+        ok("negative phase pcd:1", "train", "--model", "gb-rbm", "--epochs", "1")));
     m.put("train --sampler", List.of(ok("with metropolis", "train", "--model", "rbm", "--negative", "pcd:1", "--sampler", "metropolis", "--epochs", "1"),
         fails("unknown sampler 'nope'", "train", "--model", "rbm", "--negative", "pcd:1", "--sampler", "nope", "--epochs", "1")));
     m.put("train --sampler-options", List.of(

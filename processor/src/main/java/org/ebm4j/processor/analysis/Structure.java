@@ -13,6 +13,8 @@ import java.util.Map;
  * @param blocks variables with a product conditional, by name, in state order
  * @param sites binary and spin variables
  * @param roles parameters proven to enter the energy only as a coupling or a bias
+ * @param neighbours per variable, the variables it shares a term of the energy with ({@link
+ *     InteractionAnalysis}); blocks that are not neighbours are independent given the rest
  */
 public record Structure(
     Map<String, Integer> degrees,
@@ -20,7 +22,17 @@ public record Structure(
     boolean freeEnergy,
     Map<String, BlockKind> blocks,
     List<String> sites,
-    Roles roles) {
+    Roles roles,
+    Map<String, List<String>> neighbours) {
+
+  /** Pairs of interacting variables, each once, as "a–b", in state order. */
+  public List<String> interactions() {
+    List<String> out = new java.util.ArrayList<>();
+    List<String> order = List.copyOf(neighbours.keySet());
+    neighbours.forEach((a, ns) -> ns.stream().filter(b -> order.indexOf(b) > order.indexOf(a)).forEach(b -> out.add(a + "–" + b)));
+    return out;
+  }
+
 
   /** The conditional distribution of a block's units. */
   public enum BlockKind {

@@ -89,7 +89,7 @@ public final class StructureAnalysis {
         !latents.isEmpty() && latentDegree <= 1 && latents.stream().allMatch(v -> v.domain().isDiscrete());
     List<String> sites =
         f.variables().stream().filter(v -> v.domain().isDiscrete()).map(Variable::name).toList();
-    return new Structure(degrees, latentDegree, freeEnergy, blocks, sites, Roles.of(f));
+    return new Structure(degrees, latentDegree, freeEnergy, blocks, sites, Roles.of(f), InteractionAnalysis.neighbours(f));
   }
 
   private Info info(int id) {

@@ -38,6 +38,7 @@ public final class ModelEmitter {
   private static final ClassName BLOCK_CONDITIONALS = ClassName.get(PKG_MODEL, "BlockConditionals");
   private static final ClassName SITE_CONDITIONALS = ClassName.get(PKG_MODEL, "SiteConditionals");
   private static final ClassName PARAMETER_ROLES = ClassName.get(PKG_MODEL, "ParameterRoles");
+  private static final ClassName INTERACTIONS = ClassName.get(PKG_MODEL, "Interactions");
   private static final ClassName BATCH_GRADIENTS = ClassName.get(PKG_MODEL, "BatchGradients");
   private static final ClassName PARAM_LAYOUT = ClassName.get(PKG_MODEL, "ParamLayout");
   private static final ClassName VARIABLES = ClassName.get(PKG_MODEL, "Variables");
@@ -69,6 +70,7 @@ public final class ModelEmitter {
   private final Map<String, JavaLowering.Scratch> scratch = new java.util.LinkedHashMap<>();
   /** The parts of split bodies, added to the class after the methods that call them. */
   private final List<MethodSpec> partMethods = new ArrayList<>();
+  private boolean batchedMembers;
 
   private ModelEmitter(ModelDeclaration model, EnergyFunction f, Structure structure, Derivatives programs, String energySource) {
     this.model = model;
@@ -159,7 +161,11 @@ public final class ModelEmitter {
     if (!structure.roles().isEmpty()) {
       type.addSuperinterface(PARAMETER_ROLES);
     }
+    if (model.variables().size() > 1) {
+      type.addSuperinterface(INTERACTIONS);
+    }
     BatchMembers batch = batched(f) ? BatchMembers.ifSmallEnough(model, programs, scratch) : null;
+    batchedMembers = batch != null;
     if (batch != null) {
       type.addSuperinterface(BATCH_GRADIENTS);
       type.addFields(batch.fields());
@@ -199,6 +205,9 @@ public final class ModelEmitter {
     }
     if (!structure.roles().isEmpty()) {
       type.addMethods(rolesMethods());
+    }
+    if (model.variables().size() > 1) {
+      type.addMethod(neighboursMethod());
     }
     type.addMethods(partMethods);
     type.addMethod(describeMethod());
@@ -749,6 +758,42 @@ public final class ModelEmitter {
             .build());
   }
 
+  private MethodSpec neighboursMethod() {
+    MethodSpec.Builder m = override("neighbours", ParameterizedTypeName.get(LIST, ClassName.get(String.class)))
+        .addParameter(String.class, "variable")
+        .beginControlFlow("switch (variable)");
+    structure.neighbours().forEach((v, ns) -> m.addStatement("case $S: return $T.of($L)", v, LIST, quoted(ns)));
+    return m.addStatement("default: throw new IllegalArgumentException($S + variable + $S + variables.names())", "no variable '", "'; the model has ")
+        .endControlFlow()
+        .build();
+  }
+
+  /** The variables in groups no two members of which interact, when two groups do (a layered model), else null. */
+  private List<List<String>> twoLayers() {
+    Map<String, Integer> colour = new java.util.LinkedHashMap<>();
+    for (String start : structure.neighbours().keySet()) {
+      if (colour.containsKey(start)) {
+        continue;
+      }
+      colour.put(start, 0);
+      java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(start));
+      while (!queue.isEmpty()) {
+        String a = queue.poll();
+        for (String b : structure.neighbours().get(a)) {
+          if (!colour.containsKey(b)) {
+            colour.put(b, 1 - colour.get(a));
+            queue.add(b);
+          } else if (colour.get(b).equals(colour.get(a))) {
+            return null;
+          }
+        }
+      }
+    }
+    List<List<String>> layers = List.of(new ArrayList<>(), new ArrayList<>());
+    colour.forEach((v, c) -> layers.get(c).add(v));
+    return layers.get(1).isEmpty() ? null : layers;
+  }
+
   private MethodSpec describeMethod() {
     StringBuilder text = new StringBuilder();
     text.append(model.generatedName()).append(" (from ").append(model.type().getSimpleName()).append(")\n");
@@ -774,7 +819,15 @@ public final class ModelEmitter {
       structure.roles().biases().forEach(b -> roles.add(b.param() + " is a bias of " + b.variable()));
       text.append("  parameter roles: ").append(String.join(", ", roles)).append('\n');
     }
-    text.append("  batched gradients: ").append(batched(f) ? "yes (matrix products through BLAS)" : "no (loops or ifs: per state)").append('\n');
+    if (model.variables().size() > 1) {
+      List<String> pairs = structure.interactions();
+      List<List<String>> layers = twoLayers();
+      text.append("  interactions: ").append(pairs.isEmpty() ? "none (every variable independent of the others)" : String.join(", ", pairs))
+          .append(layers == null ? "" : "; independent given the other group: " + String.join(", ", layers.get(0)) + " | " + String.join(", ", layers.get(1)))
+          .append('\n');
+    }
+    text.append("  batched gradients: ").append(batchedMembers ? "yes (matrix products through BLAS)"
+        : batched(f) ? "no (too large a body to JIT-compile batched; per state)" : "no (loops or ifs: per state)").append('\n');
     return override("describe", ClassName.get(String.class))
         .addStatement("StringBuilder dims = new StringBuilder()")
         .beginControlFlow("for (String d : DIMENSIONS)")
