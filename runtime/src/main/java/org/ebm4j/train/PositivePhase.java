@@ -21,6 +21,8 @@ import org.ebm4j.model.Variables;
  */
 final class PositivePhase {
   private static final int MAX_ENUMERATED = 12;
+  /** Most enumerated states times parameters per example for the exact positive phase. */
+  private static final double MAX_WORK = 1 << 17;
 
   private final EnergyModel model;
   private final FreeEnergy free;
@@ -62,7 +64,9 @@ final class PositivePhase {
         }
       }
     }
-    this.summed = sum != null && enumerated.size() <= MAX_ENUMERATED ? PartialSum.of(model, sum) : null;
+    // Exact only where it is cheap: each enumerated state costs a gradient, a pass over θ.
+    boolean cheap = enumerated.size() <= MAX_ENUMERATED && (double) (1L << enumerated.size()) * model.params().length <= MAX_WORK;
+    this.summed = sum != null && cheap ? PartialSum.of(model, sum) : null;
   }
 
   /** {@code grad += weight · ∇θ log p̃(v)} (an unbiased estimate when latents are sampled). */
