@@ -16,14 +16,21 @@ import org.ebm4j.model.EnergyModel;
  */
 public final class MaximumLikelihood implements Objective {
   private final NegativePhase negative;
+  private final LatentInference inference;
   private EnergyModel model;
   private PositivePhase positive;
   private boolean batched;
   private double[] states = new double[0];
   private double[] scratch = new double[0];
 
-  MaximumLikelihood(NegativePhase negative) {
+  MaximumLikelihood(NegativePhase negative, LatentInference inference) {
     this.negative = negative;
+    this.inference = inference;
+  }
+
+  /** How the data term treats latents that cannot be summed out analytically. */
+  public LatentInference positivePhase() {
+    return inference;
   }
 
   /** How the model term is estimated. */
@@ -35,7 +42,7 @@ public final class MaximumLikelihood implements Objective {
   void bind(EnergyModel m) {
     if (model != m) {
       model = m;
-      positive = new PositivePhase(m);
+      positive = new PositivePhase(m, inference);
       batched = Batches.marginalSupported(m);
     }
   }
@@ -70,6 +77,6 @@ public final class MaximumLikelihood implements Objective {
 
   @Override
   public String describe() {
-    return "maximum likelihood, negative phase " + negative.describe();
+    return "maximum likelihood, " + (positive == null ? "positive phase " + inference.spec() : "positive phase " + positive.describe()) + ", negative phase " + negative.describe();
   }
 }

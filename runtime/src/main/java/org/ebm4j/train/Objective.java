@@ -22,6 +22,11 @@ public interface Objective {
 
   /** Maximum likelihood: ∇θ log p̃ at the data minus its expectation under the model, by {@code negative}. */
   static MaximumLikelihood maximumLikelihood(NegativePhase negative) {
-    return new MaximumLikelihood(negative);
+    return new MaximumLikelihood(negative, LatentInference.auto());
+  }
+
+  /** Maximum likelihood with the data term's latents treated by {@code positive}. */
+  static MaximumLikelihood maximumLikelihood(NegativePhase negative, LatentInference positive) {
+    return new MaximumLikelihood(negative, positive);
   }
 }

@@ -35,8 +35,17 @@ final class PositivePhase {
   private final PartialSum summed;
   private final List<Integer> enumerated = new ArrayList<>();
 
+  private final LatentInference inference;
+  private final org.ebm4j.estimate.MeanField meanField;
+  private final String how;
+
   PositivePhase(EnergyModel model) {
+    this(model, LatentInference.auto());
+  }
+
+  PositivePhase(EnergyModel model, LatentInference inference) {
     this.model = model;
+    this.inference = inference;
     this.free = model.capability(FreeEnergy.class).orElse(null);
     this.blocks = model.capability(BlockConditionals.class).orElse(null);
     this.sites = model.capability(SiteConditionals.class).orElse(null);
@@ -66,7 +75,31 @@ final class PositivePhase {
     }
     // Exact only where it is cheap: each enumerated state costs a gradient, a pass over θ.
     boolean cheap = enumerated.size() <= MAX_ENUMERATED && (double) (1L << enumerated.size()) * model.params().length <= MAX_WORK;
-    this.summed = sum != null && cheap ? PartialSum.of(model, sum) : null;
+    boolean discreteBlocks = latents.stream().allMatch(h -> h.domain().isDiscrete() && blocks != null && blocks.blocks().contains(h.name()));
+    LatentInference.Kind kind = inference.kind();
+    if (free != null || latents.isEmpty()) {
+      kind = LatentInference.Kind.EXACT;
+    } else if (kind == LatentInference.Kind.AUTO) {
+      kind = sum != null && cheap ? LatentInference.Kind.EXACT : discreteBlocks ? LatentInference.Kind.MEAN_FIELD : LatentInference.Kind.SAMPLED;
+    }
+    if (kind == LatentInference.Kind.EXACT && free == null && !latents.isEmpty() && (sum == null || enumerated.size() > 20)) {
+      throw new IllegalArgumentException("the exact positive phase would enumerate " + (sum == null ? "real latent units" : "2^" + enumerated.size() + " latent states")
+          + " per example; choose meanfield or sampled:K");
+    }
+    this.summed = kind == LatentInference.Kind.EXACT && sum != null && free == null ? PartialSum.of(model, sum) : null;
+    this.meanField = kind == LatentInference.Kind.MEAN_FIELD
+        ? new org.ebm4j.estimate.MeanField(model, inference.kind() == LatentInference.Kind.AUTO ? 50 : inference.iterations(), inference.tolerance(), inference.damping())
+        : null;
+    this.how = free != null ? "free energy (exact)" : latents.isEmpty() ? "no latents" : switch (kind) {
+      case EXACT -> "exact (" + (1L << enumerated.size()) + " latent states, " + sum + " summed out)";
+      case MEAN_FIELD -> "mean-field (" + (inference.kind() == LatentInference.Kind.AUTO ? LatentInference.meanField() : inference).spec() + ")";
+      default -> "sampled (" + Math.max(1, inference.sweeps()) + " clamped Gibbs sweeps)";
+    };
+  }
+
+  /** How the latents are treated, for logs. */
+  String describe() {
+    return how;
   }
 
   /** {@code grad += weight · ∇θ log p̃(v)} (an unbiased estimate when latents are sampled). */
@@ -84,12 +117,21 @@ final class PositivePhase {
       enumerate(weight, grad);
       return;
     }
+    if (meanField != null) {
+      model.accumulateGradient(meanField.fit(v), weight, grad);
+      return;
+    }
     for (Variables.Variable h : latents) {
-      if (blocks != null && blocks.blocks().contains(h.name())) {
-        blocks.sample(h.name(), state, rng);
-      } else {
-        for (int site = h.offset(); site < h.offset() + h.size(); site++) {
-          state[site] = h.domain().draw(sites.conditionalLogit(state, site), rng.nextDouble());
+      java.util.Arrays.fill(state, h.offset(), h.offset() + h.size(), h.domain().isDiscrete() ? h.domain().mean(0) : 0);
+    }
+    for (int sweep = 0; sweep < Math.max(1, inference.sweeps()); sweep++) {
+      for (Variables.Variable h : latents) {
+        if (blocks != null && blocks.blocks().contains(h.name())) {
+          blocks.sample(h.name(), state, rng);
+        } else {
+          for (int site = h.offset(); site < h.offset() + h.size(); site++) {
+            state[site] = h.domain().draw(sites.conditionalLogit(state, site), rng.nextDouble());
+          }
         }
       }
     }

@@ -48,6 +48,10 @@ public final class Trainer {
     this.batchProgress = batchProgress;
     this.metrics = metrics;
     this.rng = new Rng(config.seed());
+    if (config.objective() instanceof MaximumLikelihood ml) {
+      // Decides how the data term treats the latents now, so the plan can say so.
+      ml.bind(model);
+    }
     this.reparam = config.centeringRate() > 0 ? new Centering(model, config.centeringRate()) : Reparameterisation.NONE;
     this.plan = UpdatePlan.choose(model, config.objective(), config.optimizer(), reparam, new UpdatePlan.Guard() {
       @Override
@@ -112,9 +116,18 @@ public final class Trainer {
       return this;
     }
 
-    /** Maximum likelihood with this estimate of the model term. */
+    /** Maximum likelihood with this estimate of the model term (keeping the positive phase's setting). */
     public Builder negativePhase(NegativePhase negative) {
-      this.objective = Objective.maximumLikelihood(negative);
+      this.objective = Objective.maximumLikelihood(negative, objective instanceof MaximumLikelihood ml ? ml.positivePhase() : LatentInference.auto());
+      return this;
+    }
+
+    /**
+     * Maximum likelihood whose data term treats latents that cannot be summed out this way
+     * (default {@link LatentInference#auto()}), keeping the negative phase.
+     */
+    public Builder positivePhase(LatentInference inference) {
+      this.objective = Objective.maximumLikelihood(objective instanceof MaximumLikelihood ml ? ml.negativePhase() : NegativePhase.exact(), inference);
       return this;
     }
 

@@ -34,6 +34,7 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
     c.put("objective", objective instanceof MaximumLikelihood ? "maximum-likelihood" : objective.describe());
     if (objective instanceof MaximumLikelihood ml) {
       NegativePhase.Settings n = ml.negativePhase().settings();
+      c.put("positiveSpec", ml.positivePhase().spec());
       c.put("negativeSpec", n.spec())
           .put("sampler", n.sampler() == null ? "" : n.sampler())
           .put("samplerOptions", n.options().format());
@@ -77,7 +78,8 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
     Optimizer optimizer = Optimizer.of(new Optimizer.Settings(c.get("optimizerKind", "sgd"), Double.parseDouble(c.get("lr")),
         Double.parseDouble(c.get("momentum", "0")), Double.parseDouble(c.get("weightDecay", "0")),
         Double.parseDouble(c.get("beta1", "0.9")), Double.parseDouble(c.get("beta2", "0.999")), Double.parseDouble(c.get("epsilon", "1e-8"))));
-    return new TrainingConfig(Objective.maximumLikelihood(negative), optimizer, batch, Long.parseLong(c.get("seed", "0")),
+    LatentInference positive = LatentInference.parse(c.get("positiveSpec", "auto"));
+    return new TrainingConfig(Objective.maximumLikelihood(negative, positive), optimizer, batch, Long.parseLong(c.get("seed", "0")),
         Schedule.parse(spec), Double.parseDouble(c.get("centering", "0")));
   }
 

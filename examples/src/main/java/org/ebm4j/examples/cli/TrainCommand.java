@@ -47,6 +47,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--negative", defaultValue = "auto", description = "Negative phase: exact (enumeration, small models), cd:K, pcd:K or tempered:K (K sweeps per update); auto is exact where the model's structure makes it cheap (at most 2^20 states), else pcd:1. Default: ${DEFAULT-VALUE}.")
   String negative;
 
+  @Option(names = "--positive", defaultValue = "auto", description = "How the data term treats latents that cannot be summed out (models whose latents interact, such as DBMs): exact (enumerate the latents left once non-interacting blocks are summed out), meanfield[:iterations=N,tolerance=T,damping=D] (variational, biased to a unimodal posterior), sampled:K (K clamped Gibbs sweeps) or auto (exact where cheap, else mean-field for discrete latent blocks, else sampled). Default: ${DEFAULT-VALUE}.")
+  String positive;
+
   @Option(names = "--sampler", description = "Sampler for cd/pcd (the base sampler for tempered): gibbs, block-gibbs, metropolis, langevin, mala, hmc, tempering or any registered one. Default: block-gibbs where the model has block conditionals, else gibbs (discrete) or langevin (real).")
   String sampler;
 
@@ -122,6 +125,7 @@ final class TrainCommand implements Callable<Integer> {
       dims = Runs.parseDims(saved.get("dims"));
       data = saved.get("data");
       negative = saved.get("negativeSpec");
+      positive = saved.get("positiveSpec", "auto");
       sampler = saved.get("sampler").isEmpty() ? null : saved.get("sampler");
       samplerOptions = saved.get("samplerOptions");
       chains = Integer.parseInt(saved.get("chains", saved.get("batch")));
@@ -177,6 +181,7 @@ final class TrainCommand implements Callable<Integer> {
               }
             })
             .negativePhase(phase)
+            .positivePhase(org.ebm4j.train.LatentInference.parse(positive))
             .optimizer(opt)
             .batchSize(batch)
             .schedule(Schedule.parse(schedule))
@@ -259,6 +264,7 @@ final class TrainCommand implements Callable<Integer> {
   private void refuseConflicts(Checkpoint saved) {
     java.util.Map<String, String[]> given = new java.util.LinkedHashMap<>();
     given.put("--negative", new String[] {negative, saved.get("negativeSpec", "exact")});
+    given.put("--positive", new String[] {org.ebm4j.train.LatentInference.parse(positive).spec(), org.ebm4j.train.LatentInference.parse(saved.get("positiveSpec", "auto")).spec()});
     given.put("--sampler", new String[] {sampler == null ? "" : sampler, saved.get("sampler", "")});
     given.put("--sampler-options", new String[] {SamplerOptions.parse(samplerOptions).format(), SamplerOptions.parse(saved.get("samplerOptions", "")).format()});
     given.put("--chains", new String[] {String.valueOf(chains), saved.get("chains", saved.get("batch"))});
@@ -429,6 +435,7 @@ final class TrainCommand implements Callable<Integer> {
     System.arraycopy(m.params(), 0, copy.params(), 0, m.params().length);
     Trainer probe = Trainer.builder(copy)
         .negativePhase(newNegativePhase())
+        .positivePhase(org.ebm4j.train.LatentInference.parse(positive))
         .optimizer(newOptimizer())
         .batchSize(batch)
         .centering(centering)

@@ -116,6 +116,13 @@ class OptionCoverageTest {
         ok("resuming at epoch 2", "train", "--resume", r, "--epochs", "3", "--lr", "0.1", "--out", dir.resolve("same").toString())));
     m.put("train --plots", List.of(ok("wrote samples.png", "train", "--model", "rbm", "--epochs", "1", "--plots", dir.resolve("plots").toString()),
         fails("a-file", "train", "--model", "rbm", "--epochs", "1", "--plots", file)));
+    m.put("train --positive", List.of(
+        ok("positive phase mean-field (meanfield:iterations=20", "train", "--model", "dbm", "--positive", "meanfield:iterations=20,damping=0.5", "--epochs", "1"),
+        ok("positive phase sampled (3 clamped Gibbs sweeps)", "train", "--model", "dbm", "--positive", "sampled:3", "--epochs", "1"),
+        fails("unknown positive phase 'guess'", "train", "--model", "dbm", "--positive", "guess", "--epochs", "1"),
+        fails("unknown mean-field setting 'steps'", "train", "--model", "dbm", "--positive", "meanfield:steps=3", "--epochs", "1"),
+        fails("the exact positive phase would enumerate 2^24 latent states", "train", "--model", "dbm", "--dims", "h1=24,h2=24", "--positive", "exact",
+            "--negative", "pcd:1", "--epochs", "1")));
     m.put("train --keep-best", List.of(ok("exact average", "train", "--model", "rbm", "--epochs", "2", "--keep-best", "--out", dir.resolve("best").toString()),
         fails("--keep-best needs --out DIR", "train", "--model", "rbm", "--epochs", "1", "--keep-best")));
     m.put("train --no-divergence-checks", List.of(

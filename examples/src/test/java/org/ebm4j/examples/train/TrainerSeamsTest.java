@@ -71,7 +71,7 @@ class TrainerSeamsTest {
     Trainer pcd = Trainer.builder(model).negativePhase(NegativePhase.pcd(1, 10, null, SamplerOptions.defaults())).build();
     assertTrue(pcd.updatePlan().startsWith("combined: data and chain rows in one batched gradient"), pcd.updatePlan());
     Trainer exact = Trainer.builder(model).build();
-    assertEquals("gradient of maximum likelihood, negative phase exact, then the optimizer's step", exact.updatePlan());
+    assertEquals("gradient of maximum likelihood, positive phase free energy (exact), negative phase exact, then the optimizer's step", exact.updatePlan());
     List<EpochMetrics> history = exact.fit(DATA, 1);
     assertTrue(Double.isFinite(history.get(0).logLikelihood()), "standard metrics enumerate a small model");
   }
