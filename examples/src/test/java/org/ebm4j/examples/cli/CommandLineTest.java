@@ -206,6 +206,22 @@ class CommandLineTest {
   }
 
   @Test
+  void evaluateReportsAMeanFieldBoundWhereLogPTildeCannotBeEnumerated(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("dbm");
+    assertEquals(0, run("train", "--model", "dbm", "--dims", "h1=40,h2=40", "--negative", "pcd:1", "--epochs", "1", "--quiet", "--out", out.toString()).exit());
+    Run eval = run("evaluate", "--checkpoint", out.toString(), "--logz", "ais", "--temperatures", "200", "--runs", "10");
+    assertEquals(0, eval.exit(), eval.err());
+    assertTrue(eval.out().contains("reporting the mean-field lower bound instead") && eval.out().contains("at least"), eval.out());
+    String json = eval.out().lines().reduce((a, b) -> b).orElseThrow();
+    assertTrue(json.contains("\"logLikelihood\":null") && json.matches(".*\"logLikelihoodLowerBound\":-[0-9.]+.*") && json.contains("\"bound\":\"mean-field\""), json);
+    // A small DBM gets the exact log-likelihood, no bound.
+    Path small = dir.resolve("small");
+    assertEquals(0, run("train", "--model", "dbm", "--dims", "h1=4,h2=3", "--epochs", "1", "--quiet", "--out", small.toString()).exit());
+    String exact = run("evaluate", "--checkpoint", small.toString(), "--quiet").out().trim();
+    assertTrue(exact.matches(".*\"logLikelihood\":-[0-9.]+.*") && !exact.contains("Bound"), exact);
+  }
+
+  @Test
   void badInputsGiveMessagesAndExitCodes(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("bad.csv");
     Files.writeString(data, "0,1,0,1\n1,1,x,0\n");
