@@ -2,6 +2,7 @@ package org.ebm4j.estimate;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ebm4j.model.BatchGradients;
 import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
@@ -25,6 +26,7 @@ public final class MeanField {
   private final double tolerance;
   private final double damping;
   private int used;
+  private double[] gxs = new double[0];
 
   /**
    * @throws IllegalArgumentException if a latent is not a discrete block
@@ -77,7 +79,49 @@ public final class MeanField {
     return state;
   }
 
-  /** Iterations the last {@link #fit} took. */
+  /**
+   * {@link #fit} for {@code rows} states at once (rows of {@code xs}, visible units filled in),
+   * through the model's batched block gradients: each update is one matrix product for all rows
+   * (a block's field is ∂E/∂h_b, free of h_b itself). Leaves the latent means in {@code xs}; all
+   * rows iterate until none moves more than the tolerance.
+   *
+   * @throws IllegalStateException if the model has no batched gradients
+   */
+  public void fitBatch(double[] xs, int rows) {
+    BatchGradients batch = model.capability(BatchGradients.class)
+        .orElseThrow(() -> new IllegalStateException("the model has no batched gradients"));
+    int width = model.stateSize();
+    if (gxs.length < rows * width) {
+      gxs = new double[rows * width];
+    }
+    for (int r = 0; r < rows; r++) {
+      for (Variables.Variable h : latents) {
+        java.util.Arrays.fill(xs, r * width + h.offset(), r * width + h.offset() + h.size(), h.domain().mean(0));
+      }
+    }
+    used = 0;
+    while (used < iterations) {
+      used++;
+      double moved = 0;
+      for (Variables.Variable h : latents) {
+        batch.energyGradientBatch(h.name(), xs, rows, gxs);
+        Domain d = h.domain();
+        for (int r = 0; r < rows; r++) {
+          int at = r * width + h.offset();
+          for (int k = 0; k < h.size(); k++) {
+            double next = damping * xs[at + k] + (1 - damping) * d.meanOfField(gxs[at + k]);
+            moved = Math.max(moved, Math.abs(next - xs[at + k]));
+            xs[at + k] = next;
+          }
+        }
+      }
+      if (moved <= tolerance) {
+        break;
+      }
+    }
+  }
+
+  /** Iterations the last {@link #fit} or {@link #fitBatch} took. */
   public int iterationsUsed() {
     return used;
   }

@@ -68,6 +68,21 @@ public final class MaximumLikelihood implements Objective {
       Batches.accumulateMarginalGradient(m, states, batch.size(), weight, grad, scratch);
       return;
     }
+    var batches = m.capability(org.ebm4j.model.BatchGradients.class);
+    if (positive.meanField() != null && batches.isPresent()) {
+      // Mean-field for the whole minibatch: every block update is one matrix product.
+      int width = m.stateSize();
+      if (states.length < batch.size() * width) {
+        states = new double[batch.size() * width];
+        scratch = new double[batch.size() * width];
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
+      }
+      positive.meanField().fitBatch(states, batch.size());
+      batches.get().accumulateGradientBatch(states, batch.size(), weight, grad);
+      return;
+    }
     double[] v = new double[batch.width()];
     for (int i = 0; i < batch.size(); i++) {
       batch.row(i, v);

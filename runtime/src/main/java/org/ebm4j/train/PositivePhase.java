@@ -97,6 +97,11 @@ final class PositivePhase {
     };
   }
 
+  /** The mean-field inference, when that is how latents are treated, for the batched path. */
+  org.ebm4j.estimate.MeanField meanField() {
+    return meanField;
+  }
+
   /** How the latents are treated, for logs. */
   String describe() {
     return how;

@@ -73,4 +73,30 @@ class MeanFieldTest {
     double ll = t.exactLogLikelihood(data);
     assertTrue(ll > -2.8, "log-likelihood " + ll);
   }
+
+  @org.junit.jupiter.api.Test
+  void theBatchedFixedPointIsTheSameAsOneExampleAtATime() {
+    DbmModel m = DbmModel.builder().visible(6).h1(5).h2(4).seed(4).build();
+    Rng rng = new Rng(3);
+    for (int k = 0; k < m.params().length; k++) {
+      m.params()[k] = rng.nextGaussian();
+    }
+    int rows = 7;
+    int width = m.stateSize();
+    double[] xs = new double[rows * width];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < 6; i++) {
+        xs[r * width + i] = rng.nextInt(2);
+      }
+    }
+    MeanField batched = new MeanField(m, 200, 1e-12, 0.3);
+    batched.fitBatch(xs, rows);
+    MeanField single = new MeanField(m, 200, 1e-12, 0.3);
+    for (int r = 0; r < rows; r++) {
+      double[] state = single.fit(java.util.Arrays.copyOfRange(xs, r * width, r * width + 6));
+      for (int j = 6; j < width; j++) {
+        assertEquals(state[j], xs[r * width + j], 1e-9, "row " + r + ", unit " + j);
+      }
+    }
+  }
 }
