@@ -195,11 +195,12 @@ public final class ExactLogZ {
           sum += Math.exp(term - max);
         }
         if (progress != null && ((i + 1 - reported) >= (1 << 20) || i + 1 == to)) {
-          long all = done.addAndGet(i + 1 - reported);
-          reported = i + 1;
+          // Counted and reported under one lock, so the reports never go backwards.
           synchronized (this) {
+            long all = done.addAndGet(i + 1 - reported);
             progress.accept((double) all / total);
           }
+          reported = i + 1;
         }
       }
       return new double[] {max, sum};
