@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** Options that pick a model and its sizes, shared by commands. */
 final class ModelOptions {
-  @Option(names = "--model", required = true, description = "An example's short name (rbm, spin-rbm, fvbm, gb-rbm, tanh) or the class name of an @EnergyModel spec or generated class on the class path.")
+  @Option(names = "--model", required = true, description = "An example's short name (rbm, spin-rbm, fvbm, gb-rbm, dbm, tanh) or the class name of an @EnergyModel spec or generated class on the class path.")
   String model;
 
   @Option(names = "--dims", split = ",", description = "Dimension sizes, e.g. hidden=16,visible=9. The visible dimension defaults to the data's width; examples have default sizes for the others.")

@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", description = "An example's short name (rbm, spin-rbm, fvbm, gb-rbm, tanh) or the class name of an @EnergyModel spec or generated class on the class path. Required unless --resume.")
+  @Option(names = "--model", description = "An example's short name (rbm, spin-rbm, fvbm, gb-rbm, dbm, tanh) or the class name of an @EnergyModel spec or generated class on the class path. Required unless --resume.")
   String model;
 
   @Option(names = "--dims", split = ",", description = "Dimension sizes, e.g. hidden=16. The visible dimension defaults to the data's width; examples have default sizes for the others.")
