@@ -52,7 +52,7 @@ public final class Trainer {
       // Decides how the data term treats the latents now, so the plan can say so.
       ml.bind(model);
     }
-    this.reparam = config.centeringRate() > 0 ? new Centering(model, config.centeringRate()) : Reparameterisation.NONE;
+    this.reparam = config.centeringRate() > 0 ? centering(model, config.centeringRate()) : Reparameterisation.NONE;
     this.plan = UpdatePlan.choose(model, config.objective(), config.optimizer(), reparam, new UpdatePlan.Guard() {
       @Override
       public void checkGradient(double[] grad, int update) {
@@ -71,6 +71,19 @@ public final class Trainer {
         }
       }
     });
+  }
+
+  /** The RBM form's fast centering (steps on shifted states), else centering of every layer. */
+  private static Reparameterisation centering(EnergyModel model, double rate) {
+    try {
+      return new Centering(model, rate);
+    } catch (IllegalArgumentException rbmForm) {
+      try {
+        return new LayerCentering(model, rate);
+      } catch (IllegalArgumentException layers) {
+        throw new IllegalArgumentException(layers.getMessage() + " (nor the RBM form: " + rbmForm.getMessage().substring(rbmForm.getMessage().indexOf("fit: ") + 5) + ")");
+      }
+    }
   }
 
   /** Settings for training {@code model}, whose parameters the trainer updates in place. */
@@ -160,9 +173,10 @@ public final class Trainer {
 
     /**
      * Trains with centering (Melchior et al. 2016), offsets moving at {@code rate} per update (0:
-     * off). Needs an energy −vᵀWh − bᵀv − cᵀh between a binary visible and a binary latent
-     * variable, with W, b, c proven by the processor ({@code ParameterRoles}); parameters stay the
-     * plain ones. A fresh run starts b at the data's logits.
+     * off). Needs couplings x_aᵀW x_b and biases θᵀx_a between discrete variables, proven by the
+     * processor ({@code ParameterRoles}): an RBM's −vᵀWh − bᵀv − cᵀh, or every layer of a DBM
+     * (offsets of latents from their mean-field means); parameters stay the plain ones. A fresh
+     * run starts the visible biases at the data's logits.
      *
      * @throws IllegalArgumentException at {@link #build} for a model of another form
      */
@@ -467,6 +481,11 @@ public final class Trainer {
   /** How each minibatch update is carried out, as chosen for this model and objective. */
   public String updatePlan() {
     return plan.describe();
+  }
+
+  /** The training-only change of parameters (centering), for tests in this package. */
+  Reparameterisation reparameterisation() {
+    return reparam;
   }
 
   /** The model being trained. */
