@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--schedule", defaultValue = "constant", description = "Learning-rate schedule: constant, exp:GAMMA or inverse:HALFLIFE (epochs). Default: ${DEFAULT-VALUE}.")
   String schedule;
 
-  @Option(names = "--centering", defaultValue = "0", description = "Centering offset rate (Melchior et al. 2016), e.g. 0.01, for energies -v'Wh - b'v - c'h; 0 is off. Parameters stay uncentered. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--centering", defaultValue = "0", description = "Centering offset rate (Melchior et al. 2016), e.g. 0.01, for energies with couplings -x'Wy and biases -b'x between discrete variables (RBMs, every layer of a DBM); 0 is off. Parameters stay uncentered. Default: ${DEFAULT-VALUE}.")
   double centering;
 
   @Option(names = "--batch", defaultValue = "10", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
