@@ -42,6 +42,9 @@ class InteractingLatentsTest {
     EnergyModel m = Models.create(spec, dims, 7);
     Interactions interactions = m.capability(Interactions.class).orElseThrow();
     graph.forEach((v, ns) -> assertEquals(ns, interactions.neighbours(v), v));
+    // A chain of layers is shown as one; a triangle has none.
+    assertEquals(spec == ThreeLayerDbm.class, m.describe().contains("layers: v | h1 | h2 | h3"), m.describe());
+    assertEquals(spec != Triangle.class, m.describe().contains("layers: "), m.describe());
 
     Enumeration plan = Enumeration.plan(m, false);
     assertEquals(1L << enumerated, plan.states(), plan.describe());

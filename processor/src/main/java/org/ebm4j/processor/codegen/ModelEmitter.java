@@ -768,6 +768,33 @@ public final class ModelEmitter {
         .build();
   }
 
+  /** The variables in chain order when the interactions form one chain (a layered model such as a DBM), else null. */
+  private List<String> chain() {
+    Map<String, List<String>> g = structure.neighbours();
+    if (g.size() < 3 || g.values().stream().anyMatch(n -> n.size() > 2 || n.isEmpty())) {
+      return null;
+    }
+    // Start from an end, a visible one where there is one.
+    String start = g.keySet().stream().filter(v -> g.get(v).size() == 1).findFirst().orElse(null);
+    if (start == null) {
+      return null;
+    }
+    List<String> order = new ArrayList<>(List.of(start));
+    String previous = null;
+    String at = start;
+    while (true) {
+      String from = previous;
+      String next = g.get(at).stream().filter(n -> !n.equals(from)).findFirst().orElse(null);
+      if (next == null) {
+        break;
+      }
+      order.add(next);
+      previous = at;
+      at = next;
+    }
+    return order.size() == g.size() ? order : null;
+  }
+
   /** The variables in groups no two members of which interact, when two groups do (a layered model), else null. */
   private List<List<String>> twoLayers() {
     Map<String, Integer> colour = new java.util.LinkedHashMap<>();
@@ -825,6 +852,10 @@ public final class ModelEmitter {
       text.append("  interactions: ").append(pairs.isEmpty() ? "none (every variable independent of the others)" : String.join(", ", pairs))
           .append(layers == null ? "" : "; independent given the other group: " + String.join(", ", layers.get(0)) + " | " + String.join(", ", layers.get(1)))
           .append('\n');
+      List<String> chain = chain();
+      if (chain != null) {
+        text.append("  layers: ").append(String.join(" | ", chain)).append('\n');
+      }
     }
     text.append("  batched gradients: ").append(batchedMembers ? "yes (matrix products through BLAS)"
         : batched(f) ? "no (too large a body to JIT-compile batched; per state)" : "no (loops or ifs: per state)").append('\n');
