@@ -68,4 +68,34 @@ class RolesTest {
       assertThat(g[cOff + j]).isWithin(1e-12).of(-0.5 * x[3 + j]);
     }
   }
+
+  @Test
+  void couplingsWrittenWithMatvecOrVecmatAreProvenToo() throws Exception {
+    String source = """
+        package roles;
+        import static org.ebm4j.dsl.Ops.*;
+        import org.ebm4j.dsl.*;
+        @EnergyModel
+        public class Products {
+          @Param(shape = {"m", "n"}) double[][] w;
+          @Param(shape = {"n", "m"}) double[][] u;
+          @Param(shape = {"n", "m"}) double[][] shared;
+          @Energy
+          double energy(@Visible @Binary @Shape("n") double[] v, @Latent @Spin @Shape("m") double[] s) {
+            return -dot(s, matvec(w, v)) + 3 * dot(vecmat(v, u), s) - dot(matvec(shared, s), v) + sum(matvec(shared, s));
+          }
+        }
+        """;
+    Compilation c = Compile.compile(List.of(), Compile.source("roles.Products", source));
+    assertThat(c).succeededWithoutWarnings();
+    Class<?> generated = Compile.load(c).loadClass("roles.ProductsModel");
+    Object builder = generated.getMethod("builder").invoke(null);
+    builder.getClass().getMethod("n", int.class).invoke(builder, 3);
+    builder.getClass().getMethod("m", int.class).invoke(builder, 2);
+    EnergyModel model = (EnergyModel) builder.getClass().getMethod("build").invoke(builder);
+    // shared appears in two terms: no role.
+    assertThat(model.capability(ParameterRoles.class).orElseThrow().couplings()).containsExactly(
+        new ParameterRoles.Coupling("u", "v", "s", -3.0),
+        new ParameterRoles.Coupling("w", "s", "v", 1.0));
+  }
 }

@@ -52,6 +52,9 @@ public record Roles(List<Coupling> couplings, List<Bias> biases) {
       }
       if (v.op() == Op.BILINEAR && is(f, v.arg(0), Op.VAR) && is(f, v.arg(1), Op.PARAM) && is(f, v.arg(2), Op.VAR) && uses[v.arg(1)] == 1) {
         couplings.add(new Coupling(f.value(v.arg(1)).name(), f.value(v.arg(0)).name(), f.value(v.arg(2)).name(), c));
+      } else if (v.op() == Op.DOT && coupling(f, v, uses) != null) {
+        Coupling found = coupling(f, v, uses);
+        couplings.add(new Coupling(found.param(), found.left(), found.right(), c));
       } else if (v.op() == Op.DOT) {
         for (int i = 0; i < 2; i++) {
           if (is(f, v.arg(i), Op.PARAM) && is(f, v.arg(1 - i), Op.VAR) && uses[v.arg(i)] == 1) {
@@ -63,6 +66,27 @@ public record Roles(List<Coupling> couplings, List<Bias> biases) {
     couplings.sort(java.util.Comparator.comparing(Coupling::param));
     biases.sort(java.util.Comparator.comparing(Bias::param));
     return new Roles(couplings, biases);
+  }
+
+  /**
+   * aᵀWb written as {@code dot(a, matvec(W, b))} or {@code dot(vecmat(a, W), b)} (either order),
+   * W a parameter used there alone: the coupling (coefficient 1), else null.
+   */
+  private static Coupling coupling(EnergyFunction f, Value dot, int[] uses) {
+    for (int i = 0; i < 2; i++) {
+      Value inner = f.value(dot.arg(i));
+      int other = dot.arg(1 - i);
+      if (!is(f, other, Op.VAR) || uses[inner.id()] != 1) {
+        continue;
+      }
+      if (inner.op() == Op.MATVEC && is(f, inner.arg(0), Op.PARAM) && is(f, inner.arg(1), Op.VAR) && uses[inner.arg(0)] == 1) {
+        return new Coupling(f.value(inner.arg(0)).name(), f.value(other).name(), f.value(inner.arg(1)).name(), 1);
+      }
+      if (inner.op() == Op.VECMAT && is(f, inner.arg(0), Op.VAR) && is(f, inner.arg(1), Op.PARAM) && uses[inner.arg(1)] == 1) {
+        return new Coupling(f.value(inner.arg(1)).name(), f.value(inner.arg(0)).name(), f.value(other).name(), 1);
+      }
+    }
+    return null;
   }
 
   /** Splits value {@code id} into terms with coefficients; a shared value is a term of its own. */
