@@ -25,6 +25,7 @@ public final class MeanField {
   private final int iterations;
   private final double tolerance;
   private final double damping;
+  private final boolean upward;
   private int used;
   private double[] gxs = new double[0];
 
@@ -32,6 +33,16 @@ public final class MeanField {
    * @throws IllegalArgumentException if a latent is not a discrete block
    */
   public MeanField(EnergyModel model, int iterations, double tolerance, double damping) {
+    this(model, iterations, tolerance, damping, false);
+  }
+
+  /**
+   * @param upward start from one upward pass (each latent block's mean given the visibles and the
+   *     blocks before it, later blocks absent: at 0) instead of the zero-field means
+   * @throws IllegalArgumentException if a latent is not a discrete block
+   */
+  public MeanField(EnergyModel model, int iterations, double tolerance, double damping, boolean upward) {
+    this.upward = upward;
     this.model = model;
     this.blocks = model.capability(BlockConditionals.class).orElse(null);
     for (Variables.Variable v : model.variables().all()) {
@@ -51,13 +62,22 @@ public final class MeanField {
 
   /**
    * Runs the fixed-point updates for visible example {@code v} from the zero-field means (0.5 for
-   * binary units, 0 for spins) and returns the state: v, then the latent means (shared; copy to
+   * binary units, 0 for spins) or the upward pass, and returns the state: v, then the latent means (shared; copy to
    * keep).
    */
   public double[] fit(double[] v) {
     System.arraycopy(v, 0, state, 0, v.length);
     for (Variables.Variable h : latents) {
-      java.util.Arrays.fill(state, h.offset(), h.offset() + h.size(), h.domain().mean(0));
+      java.util.Arrays.fill(state, h.offset(), h.offset() + h.size(), upward ? 0 : h.domain().mean(0));
+    }
+    if (upward) {
+      for (int b = 0; b < latents.size(); b++) {
+        Variables.Variable h = latents.get(b);
+        blocks.conditionalFields(h.name(), state, fields[b]);
+        for (int k = 0; k < h.size(); k++) {
+          state[h.offset() + k] = h.domain().mean(fields[b][k]);
+        }
+      }
     }
     used = 0;
     while (used < iterations) {
@@ -96,7 +116,18 @@ public final class MeanField {
     }
     for (int r = 0; r < rows; r++) {
       for (Variables.Variable h : latents) {
-        java.util.Arrays.fill(xs, r * width + h.offset(), r * width + h.offset() + h.size(), h.domain().mean(0));
+        java.util.Arrays.fill(xs, r * width + h.offset(), r * width + h.offset() + h.size(), upward ? 0 : h.domain().mean(0));
+      }
+    }
+    if (upward) {
+      for (Variables.Variable h : latents) {
+        batch.energyGradientBatch(h.name(), xs, rows, gxs);
+        for (int r = 0; r < rows; r++) {
+          int at = r * width + h.offset();
+          for (int k = 0; k < h.size(); k++) {
+            xs[at + k] = h.domain().meanOfField(gxs[at + k]);
+          }
+        }
       }
     }
     used = 0;

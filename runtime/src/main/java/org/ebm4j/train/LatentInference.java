@@ -19,7 +19,8 @@ import java.util.Locale;
  * </ul>
  *
  * Specification strings: {@code auto}, {@code exact}, {@code sampled:K},
- * {@code meanfield[:iterations=N,tolerance=T,damping=D]} (defaults 50, 1e-6, 0).
+ * {@code meanfield[:iterations=N,tolerance=T,damping=D,init=half|upward]} (defaults 50, 1e-6, 0,
+ * half: the zero-field means).
  */
 public final class LatentInference {
   /** The kind of inference. */
@@ -35,8 +36,14 @@ public final class LatentInference {
   private final double tolerance;
   private final double damping;
   private final int sweeps;
+  private final boolean upward;
 
   private LatentInference(Kind kind, int iterations, double tolerance, double damping, int sweeps) {
+    this(kind, iterations, tolerance, damping, sweeps, false);
+  }
+
+  private LatentInference(Kind kind, int iterations, double tolerance, double damping, int sweeps, boolean upward) {
+    this.upward = upward;
     if (iterations <= 0 || sweeps <= 0) {
       throw new IllegalArgumentException("mean-field iterations and sampled sweeps must be positive");
     }
@@ -63,6 +70,15 @@ public final class LatentInference {
   /** Mean-field with at most {@code iterations} sweeps of block updates, stopping when no mean moves more than {@code tolerance}; each update keeps {@code damping} of the old mean. */
   public static LatentInference meanField(int iterations, double tolerance, double damping) {
     return new LatentInference(Kind.MEAN_FIELD, iterations, tolerance, damping, 1);
+  }
+
+  /**
+   * Mean-field as {@link #meanField(int, double, double)}, started from one upward pass ({@code
+   * init=upward}: each latent block given the visibles and the blocks before it) instead of the
+   * zero-field means ({@code init=half}).
+   */
+  public static LatentInference meanField(int iterations, double tolerance, double damping, boolean upward) {
+    return new LatentInference(Kind.MEAN_FIELD, iterations, tolerance, damping, 1, upward);
   }
 
   /** Mean-field with the defaults: 50 iterations, tolerance 1e-6, no damping. */
@@ -92,6 +108,7 @@ public final class LatentInference {
         int iterations = 50;
         double tolerance = 1e-6;
         double damping = 0;
+        boolean upward = false;
         if (s.startsWith("meanfield:")) {
           for (String kv : s.substring(10).split(",")) {
             String[] p = kv.split("=", 2);
@@ -102,11 +119,18 @@ public final class LatentInference {
               case "iterations" -> iterations = Integer.parseInt(p[1].trim());
               case "tolerance" -> tolerance = Double.parseDouble(p[1].trim());
               case "damping" -> damping = Double.parseDouble(p[1].trim());
-              default -> throw new IllegalArgumentException("unknown mean-field setting '" + p[0].trim() + "'; the settings are iterations, tolerance and damping");
+              case "init" -> {
+                String init = p[1].trim();
+                if (!init.equals("half") && !init.equals("upward")) {
+                  throw new IllegalArgumentException("mean-field init '" + init + "' is not half or upward");
+                }
+                upward = init.equals("upward");
+              }
+              default -> throw new IllegalArgumentException("unknown mean-field setting '" + p[0].trim() + "'; the settings are iterations, tolerance, damping and init");
             }
           }
         }
-        return meanField(iterations, tolerance, damping);
+        return meanField(iterations, tolerance, damping, upward);
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("positive phase '" + spec + "' has an invalid number: " + e.getMessage());
@@ -120,7 +144,7 @@ public final class LatentInference {
       case AUTO -> "auto";
       case EXACT -> "exact";
       case SAMPLED -> "sampled:" + sweeps;
-      case MEAN_FIELD -> "meanfield:iterations=" + iterations + ",tolerance=" + tolerance + ",damping=" + damping;
+      case MEAN_FIELD -> "meanfield:iterations=" + iterations + ",tolerance=" + tolerance + ",damping=" + damping + ",init=" + (upward ? "upward" : "half");
     };
   }
 
@@ -142,6 +166,11 @@ public final class LatentInference {
 
   public int sweeps() {
     return sweeps;
+  }
+
+  /** Whether mean-field starts from an upward pass rather than the zero-field means. */
+  public boolean upward() {
+    return upward;
   }
 
   @Override

@@ -88,7 +88,8 @@ final class PositivePhase {
     }
     this.summed = kind == LatentInference.Kind.EXACT && sum != null && free == null ? PartialSum.of(model, sum) : null;
     this.meanField = kind == LatentInference.Kind.MEAN_FIELD
-        ? new org.ebm4j.estimate.MeanField(model, inference.kind() == LatentInference.Kind.AUTO ? 50 : inference.iterations(), inference.tolerance(), inference.damping())
+        ? new org.ebm4j.estimate.MeanField(model, inference.kind() == LatentInference.Kind.AUTO ? 50 : inference.iterations(), inference.tolerance(), inference.damping(),
+            inference.upward())
         : null;
     this.how = free != null ? "free energy (exact)" : latents.isEmpty() ? "no latents" : switch (kind) {
       case EXACT -> "exact (" + (1L << enumerated.size()) + " latent states, " + sum + " summed out)";

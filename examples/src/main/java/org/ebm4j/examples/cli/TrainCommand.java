@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--negative", defaultValue = "auto", description = "Negative phase: exact (enumeration, small models), cd:K, pcd:K or tempered:K (K sweeps per update); auto is exact where the model's structure makes it cheap (at most 2^20 states), else pcd:1. Default: ${DEFAULT-VALUE}.")
   String negative;
 
-  @Option(names = "--positive", defaultValue = "auto", description = "How the data term treats latents that cannot be summed out (models whose latents interact, such as DBMs): exact (enumerate the latents left once non-interacting blocks are summed out), meanfield[:iterations=N,tolerance=T,damping=D] (variational, biased to a unimodal posterior), sampled:K (K clamped Gibbs sweeps) or auto (exact where cheap, else mean-field for discrete latent blocks, else sampled). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--positive", defaultValue = "auto", description = "How the data term treats latents that cannot be summed out (models whose latents interact, such as DBMs): exact (enumerate the latents left once non-interacting blocks are summed out), meanfield[:iterations=N,tolerance=T,damping=D,init=half|upward] (variational, biased to a unimodal posterior), sampled:K (K clamped Gibbs sweeps) or auto (exact where cheap, else mean-field for discrete latent blocks, else sampled). Default: ${DEFAULT-VALUE}.")
   String positive;
 
   @Option(names = "--sampler", description = "Sampler for cd/pcd (the base sampler for tempered): gibbs, block-gibbs, metropolis, langevin, mala, hmc, tempering or any registered one. Default: block-gibbs where the model has block conditionals, else gibbs (discrete) or langevin (real).")

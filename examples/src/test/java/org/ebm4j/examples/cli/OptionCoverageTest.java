@@ -118,6 +118,8 @@ class OptionCoverageTest {
         fails("a-file", "train", "--model", "rbm", "--epochs", "1", "--plots", file)));
     m.put("train --positive", List.of(
         ok("positive phase mean-field (meanfield:iterations=20", "train", "--model", "dbm", "--positive", "meanfield:iterations=20,damping=0.5", "--epochs", "1"),
+        ok("init=upward", "train", "--model", "dbm", "--positive", "meanfield:init=upward", "--epochs", "1"),
+        fails("mean-field init 'top' is not half or upward", "train", "--model", "dbm", "--positive", "meanfield:init=top", "--epochs", "1"),
         ok("positive phase sampled (3 clamped Gibbs sweeps)", "train", "--model", "dbm", "--positive", "sampled:3", "--epochs", "1"),
         fails("unknown positive phase 'guess'", "train", "--model", "dbm", "--positive", "guess", "--epochs", "1"),
         fails("unknown mean-field setting 'steps'", "train", "--model", "dbm", "--positive", "meanfield:steps=3", "--epochs", "1"),

@@ -36,9 +36,10 @@ class MeanFieldTest {
     for (int k = 0; k < m.params().length; k++) {
       m.params()[k] = 1.5 * rng.nextGaussian();
     }
-    MeanField mf = new MeanField(m, 500, 1e-12, 0);
     BlockConditionals blocks = m.capability(BlockConditionals.class).orElseThrow();
     for (int trial = 0; trial < 10; trial++) {
+      // Both starts: the zero-field means and the upward pass.
+      MeanField mf = new MeanField(m, 500, 1e-12, 0, trial % 2 == 1);
       double[] v = new double[m.visibleSize()];
       for (int i = 0; i < v.length; i++) {
         v[i] = m.variables().domainAt(i).value(rng.nextInt(2));
@@ -89,9 +90,9 @@ class MeanFieldTest {
         xs[r * width + i] = rng.nextInt(2);
       }
     }
-    MeanField batched = new MeanField(m, 200, 1e-12, 0.3);
+    MeanField batched = new MeanField(m, 200, 1e-12, 0.3, true);
     batched.fitBatch(xs, rows);
-    MeanField single = new MeanField(m, 200, 1e-12, 0.3);
+    MeanField single = new MeanField(m, 200, 1e-12, 0.3, true);
     for (int r = 0; r < rows; r++) {
       double[] state = single.fit(java.util.Arrays.copyOfRange(xs, r * width, r * width + 6));
       for (int j = 6; j < width; j++) {
