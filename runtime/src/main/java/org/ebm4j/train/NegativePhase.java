@@ -153,6 +153,22 @@ public abstract class NegativePhase {
     return new Sampled("cd:" + k, k, 0, sampler, options).withSettings(new Settings("cd:" + k, sampler, 0, options.copy()));
   }
 
+  /**
+   * The exact negative phase where the model's structure makes it cheap (at most 2^20 enumerated
+   * states, with an exact gradient), else PCD-1 with {@code chains} chains and the model's default
+   * sampler.
+   */
+  public static NegativePhase auto(EnergyModel model, int chains) {
+    try {
+      if (org.ebm4j.estimate.Enumeration.plan(model, true).states() <= (1L << 20)) {
+        return exact();
+      }
+    } catch (IllegalArgumentException e) {
+      // no exact enumeration: sample
+    }
+    return pcd(1, chains, null, SamplerOptions.defaults());
+  }
+
   /** Persistent contrastive divergence: k sweeps of {@code chains} persistent chains per update. */
   public static NegativePhase pcd(int k, int chains, String sampler, SamplerOptions options) {
     return new Sampled("pcd:" + k, k, chains, sampler, options).withSettings(new Settings("pcd:" + k, sampler, chains, options.copy()));

@@ -92,12 +92,15 @@ public final class Trainer {
   }
 
   /**
-   * Settings of a {@link Trainer}; defaults: maximum likelihood with the exact negative phase, SGD
-   * lr 0.1, batch 10, constant schedule, seed 0, standard metrics.
+   * Settings of a {@link Trainer}; defaults: maximum likelihood with the negative phase of {@link
+   * NegativePhase#auto} (exact where cheap, else PCD-1 with batch-size chains), SGD lr 0.1, batch
+   * 10, constant schedule, seed 0, standard metrics.
    */
   public static final class Builder {
     private final EnergyModel model;
     private Objective objective = Objective.maximumLikelihood(NegativePhase.exact());
+    /** Whether the negative phase was chosen; if not, {@link #build} picks it from the model. */
+    private boolean negativeChosen;
     private Optimizer optimizer = new Sgd(0.1);
     private int batchSize = 10;
     private long seed;
@@ -114,6 +117,7 @@ public final class Trainer {
 
     /** All settings at once. */
     public Builder config(TrainingConfig config) {
+      this.negativeChosen = true;
       this.objective = config.objective();
       this.optimizer = config.optimizer();
       this.batchSize = config.batchSize();
@@ -125,12 +129,14 @@ public final class Trainer {
 
     /** What each minibatch contributes (default: maximum likelihood, exact negative phase). */
     public Builder objective(Objective objective) {
+      this.negativeChosen = true;
       this.objective = objective;
       return this;
     }
 
     /** Maximum likelihood with this estimate of the model term (keeping the positive phase's setting). */
     public Builder negativePhase(NegativePhase negative) {
+      this.negativeChosen = true;
       this.objective = Objective.maximumLikelihood(negative, objective instanceof MaximumLikelihood ml ? ml.positivePhase() : LatentInference.auto());
       return this;
     }
@@ -217,6 +223,9 @@ public final class Trainer {
 
     /** A trainer with these settings. */
     public Trainer build() {
+      if (!negativeChosen && objective instanceof MaximumLikelihood ml) {
+        objective = Objective.maximumLikelihood(NegativePhase.auto(model, batchSize), ml.positivePhase());
+      }
       return new Trainer(model, new TrainingConfig(objective, optimizer, batchSize, seed, schedule, centeringRate), listeners, batchProgress, metrics, guard);
     }
   }

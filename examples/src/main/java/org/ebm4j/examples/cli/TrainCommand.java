@@ -294,13 +294,9 @@ final class TrainCommand implements Callable<Integer> {
     return Double.toString(d);
   }
 
-  /** Exact where enumeration is cheap and gives the exact gradient, else PCD-1. */
+  /** Exact where enumeration is cheap and gives the exact gradient, else PCD-1 (the library's rule). */
   private static String automaticNegative(EnergyModel m) {
-    try {
-      return Enumeration.plan(m, true).states() <= (1L << 20) ? "exact" : "pcd:1";
-    } catch (IllegalArgumentException e) {
-      return "pcd:1";
-    }
+    return NegativePhase.auto(m, 1).settings().spec();
   }
 
   private NegativePhase newNegativePhase() {

@@ -142,4 +142,15 @@ class TrainerSeamsTest {
     assertEquals("centering rate must be in [0, 1], got 2.0",
         assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(config.objective(), config.optimizer(), 5, 0, Schedule.constant(), 2)).getMessage());
   }
+
+  @Test
+  void theDefaultNegativePhaseIsExactWhereCheapElsePcd() {
+    assertEquals("exact", Trainer.builder(RbmModel.builder().visible(9).hidden(4).build()).build().negativePhase().describe());
+    // Real visibles leave no exact gradient: PCD-1 with as many chains as the batch.
+    var gb = org.ebm4j.examples.models.GaussianBernoulliRbmModel.builder().visible(9).hidden(4).build();
+    Trainer t = Trainer.builder(gb).batchSize(7).build();
+    assertTrue(t.negativePhase().describe().startsWith("pcd:1") && t.negativePhase().describe().contains("7 persistent chains"), t.negativePhase().describe());
+    t.fit(DATA, 2);
+    assertEquals(2, t.epoch());
+  }
 }
