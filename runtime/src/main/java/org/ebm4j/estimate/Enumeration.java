@@ -203,20 +203,31 @@ public final class Enumeration {
    *     enumerated
    */
   public static double logPTildeVisible(EnergyModel model, double[] v) {
-    double[] state = new double[model.stateSize()];
-    System.arraycopy(v, 0, state, 0, v.length);
-    if (model.latentSize() == 0) {
-      return -model.energy(state);
-    }
-    var fe = model.capability(FreeEnergy.class);
-    if (fe.isPresent()) {
-      return -fe.get().freeEnergy(v);
+    return logPTilde(model, v, latentPlan(model));
+  }
+
+  /** The plan for log p̃(v): null where no enumeration is needed (no latents, or a free energy). */
+  private static LatentPlan latentPlan(EnergyModel model) {
+    if (model.latentSize() == 0 || model.capability(FreeEnergy.class).isPresent()) {
+      return null;
     }
     LatentPlan plan = LatentPlan.of(model);
     if (plan == null || plan.units.size() > 24) {
       throw new IllegalArgumentException("log p̃(v) needs the latents summed out; " + (plan == null
           ? "this model's latents can be neither summed analytically nor enumerated"
           : "that would enumerate 2^" + plan.units.size() + " latent states per example"));
+    }
+    return plan;
+  }
+
+  private static double logPTilde(EnergyModel model, double[] v, LatentPlan plan) {
+    double[] state = new double[model.stateSize()];
+    System.arraycopy(v, 0, state, 0, v.length);
+    if (model.latentSize() == 0) {
+      return -model.energy(state);
+    }
+    if (plan == null) {
+      return -model.capability(FreeEnergy.class).orElseThrow().freeEnergy(v);
     }
     double logSum = Double.NEGATIVE_INFINITY;
     for (long i = 0; i < (1L << plan.units.size()); i++) {
@@ -266,9 +277,11 @@ public final class Enumeration {
   public static double averageLogLikelihood(EnergyModel model, org.ebm4j.data.Dataset data, double logZ) {
     double[] v = new double[data.width()];
     double total = 0;
+    // One plan for the whole data set: which latents to enumerate and which to sum out.
+    LatentPlan plan = latentPlan(model);
     for (int i = 0; i < data.size(); i++) {
       data.row(i, v);
-      total += logPTildeVisible(model, v);
+      total += logPTilde(model, v, plan);
     }
     return total / data.size() - logZ;
   }

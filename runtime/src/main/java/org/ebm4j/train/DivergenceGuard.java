@@ -144,10 +144,10 @@ public final class DivergenceGuard {
      * null when the epoch looks like training; a good epoch joins the history.
      */
     String check(EpochMetrics m, Chains chains) {
-      String cause = cause(m, chains);
+      double norm = norm(model.params());
+      String cause = cause(m, chains, norm);
       if (cause == null) {
         record(m);
-        double norm = norm(model.params());
         largestNorm = Math.max(largestNorm, norm);
         growing = norm > STEADY_GROWTH * lastNorm && norm > Math.sqrt(model.params().length) ? growing + 1 : 0;
         lastNorm = norm;
@@ -155,7 +155,7 @@ public final class DivergenceGuard {
       return cause;
     }
 
-    private String cause(EpochMetrics m, Chains chains) {
+    private String cause(EpochMetrics m, Chains chains, double norm) {
       double metric = metric(m);
       String name = exact ? "log-likelihood" : "pseudo-log-likelihood";
       if (Double.isFinite(best)) {
@@ -170,7 +170,6 @@ public final class DivergenceGuard {
         }
       }
       double[] p = model.params();
-      double norm = norm(p);
       double floor = Math.max(largestNorm, Math.sqrt(p.length));
       if (norm > PARAMETER_GROWTH * floor) {
         return String.format(Locale.ROOT, "the parameter norm exploded to %.3g, more than %.0f times its earlier largest (%.3g) and one per parameter",

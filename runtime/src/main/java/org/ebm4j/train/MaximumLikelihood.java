@@ -57,28 +57,14 @@ public final class MaximumLikelihood implements Objective {
   void accumulatePositive(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
     bind(m);
     if (batched) {
-      int width = m.stateSize();
-      if (states.length < batch.size() * width) {
-        states = new double[batch.size() * width];
-        scratch = new double[batch.size() * width];
-      }
-      for (int i = 0; i < batch.size(); i++) {
-        System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
-      }
+      loadRows(m, batch);
       Batches.accumulateMarginalGradient(m, states, batch.size(), weight, grad, scratch);
       return;
     }
     var batches = m.capability(org.ebm4j.model.BatchGradients.class);
     if (positive.meanField() != null && batches.isPresent()) {
       // Mean-field for the whole minibatch: every block update is one matrix product.
-      int width = m.stateSize();
-      if (states.length < batch.size() * width) {
-        states = new double[batch.size() * width];
-        scratch = new double[batch.size() * width];
-      }
-      for (int i = 0; i < batch.size(); i++) {
-        System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
-      }
+      loadRows(m, batch);
       positive.meanField().fitBatch(states, batch.size());
       batches.get().accumulateGradientBatch(states, batch.size(), weight, grad);
       return;
@@ -87,6 +73,18 @@ public final class MaximumLikelihood implements Objective {
     for (int i = 0; i < batch.size(); i++) {
       batch.row(i, v);
       positive.accumulate(v, weight, grad, rng);
+    }
+  }
+
+  /** The minibatch's rows as full states (latents left for the caller) in {@code states}. */
+  private void loadRows(EnergyModel m, MiniBatch batch) {
+    int width = m.stateSize();
+    if (states.length < batch.size() * width) {
+      states = new double[batch.size() * width];
+      scratch = new double[batch.size() * width];
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
     }
   }
 

@@ -52,16 +52,30 @@ public final class Metrics {
   }
 
   /**
-   * What the metrics leave out for this model and data because it would cost too much (each
-   * costed before anything is enumerated), e.g. "exact log-likelihood: log Z would enumerate 2^40
-   * joint states"; empty when nothing is skipped. Known after the first measurement.
+   * What the metrics leave out for this model and data because it would cost too much, costed
+   * without enumerating anything, e.g. "exact log-likelihood: log Z would enumerate 2^40 joint
+   * states"; empty when nothing is skipped.
    */
-  public List<String> skipped() {
+  public List<String> skipped(EnergyModel model, Dataset data) {
+    if (likelihoods) {
+      planExact(model, data);
+      planPseudo(model);
+    }
     return List.copyOf(skipped);
   }
 
   /** Exact average log-likelihood of {@code data}, or NaN when the model is too large. */
   public double exactLogLikelihood(EnergyModel model, Dataset data) {
+    planExact(model, data);
+    if (evaluation == null) {
+      return Double.NaN;
+    }
+    double logZ = ExactLogZ.compute(model, Runtime.getRuntime().availableProcessors(), null);
+    return Enumeration.averageLogLikelihood(model, data, logZ);
+  }
+
+  /** Decides once whether the exact log-likelihood is affordable. */
+  private void planExact(EnergyModel model, Dataset data) {
     if (!planned) {
       planned = true;
       try {
@@ -81,11 +95,20 @@ public final class Metrics {
         skipped.add("exact log-likelihood: " + e.getMessage());
       }
     }
-    if (evaluation == null) {
-      return Double.NaN;
+  }
+
+  /** Decides once whether the pseudo-log-likelihood is affordable (discrete visibles only). */
+  private void planPseudo(EnergyModel model) {
+    if (pseudoPlanned || model.variables().all().stream().anyMatch(v -> v.visible() && !v.domain().isDiscrete())) {
+      return;
     }
-    double logZ = ExactLogZ.compute(model, Runtime.getRuntime().availableProcessors(), null);
-    return Enumeration.averageLogLikelihood(model, data, logZ);
+    pseudoPlanned = true;
+    long cost = Enumeration.logPTildeCost(model);
+    // Two log p̃(v) for each of up to 200 examples.
+    pseudoAffordable = cost >= 0 && 400.0 * cost * Math.max(1, model.params().length) <= MAX_WORK;
+    if (!pseudoAffordable) {
+      skipped.add("pseudo-log-likelihood: log p̃(v) would visit " + (cost < 0 ? "every latent state" : cost + " latent states") + " per example");
+    }
   }
 
   /**
@@ -98,15 +121,7 @@ public final class Metrics {
     if (visible.stream().anyMatch(v -> !v.domain().isDiscrete())) {
       return Double.NaN;
     }
-    if (!pseudoPlanned) {
-      pseudoPlanned = true;
-      long cost = Enumeration.logPTildeCost(model);
-      // Two log p̃(v) for each of up to 200 examples.
-      pseudoAffordable = cost >= 0 && 400.0 * cost * Math.max(1, model.params().length) <= MAX_WORK;
-      if (!pseudoAffordable) {
-        skipped.add("pseudo-log-likelihood: log p̃(v) would visit " + (cost < 0 ? "every latent state" : cost + " latent states") + " per example");
-      }
-    }
+    planPseudo(model);
     if (!pseudoAffordable) {
       return Double.NaN;
     }

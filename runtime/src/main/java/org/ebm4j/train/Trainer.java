@@ -48,10 +48,6 @@ public final class Trainer {
     this.batchProgress = batchProgress;
     this.metrics = metrics;
     this.rng = new Rng(config.seed());
-    if (config.objective() instanceof MaximumLikelihood ml) {
-      // Decides how the data term treats the latents now, so the plan can say so.
-      ml.bind(model);
-    }
     this.reparam = config.centeringRate() > 0 ? centering(model, config.centeringRate()) : Reparameterisation.NONE;
     this.plan = UpdatePlan.choose(model, config.objective(), config.optimizer(), reparam, new UpdatePlan.Guard() {
       @Override
@@ -375,9 +371,9 @@ public final class Trainer {
     return metrics.exactLogLikelihood(model, data);
   }
 
-  /** What the per-epoch metrics skip as too costly for this model ({@link Metrics#skipped}). */
-  public List<String> metricsSkipped() {
-    return metrics.skipped();
+  /** What the per-epoch metrics skip as too costly for this model and {@code data} ({@link Metrics#skipped}). */
+  public List<String> metricsSkipped(Dataset data) {
+    return metrics.skipped(model, data);
   }
 
   /** The pseudo-log-likelihood estimate of {@link Metrics#pseudoLogLikelihood}. */

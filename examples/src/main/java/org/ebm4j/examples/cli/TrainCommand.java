@@ -201,9 +201,8 @@ final class TrainCommand implements Callable<Integer> {
         saved == null ? "" : "; resuming at epoch " + trainer.epoch());
     say("update: %s", trainer.updatePlan());
     estimateCosts(m, dataset, phase);
+    trainer.metricsSkipped(dataset).forEach(note -> say("metrics skip the %s", note));
     double initial = trainer.exactLogLikelihood(dataset);
-    trainer.pseudoLogLikelihood(dataset, 0);
-    trainer.metricsSkipped().forEach(note -> say("metrics skip the %s", note));
     if (trainer.epoch() == 0 && Double.isFinite(initial)) {
       say("epoch %4d  log-likelihood %9.4f nats", 0, initial);
     }

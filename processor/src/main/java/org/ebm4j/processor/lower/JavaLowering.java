@@ -138,6 +138,8 @@ public final class JavaLowering {
   private final Map<Integer, Integer> spilled = new HashMap<>();
   private final List<CodeBlock> parts = new ArrayList<>();
   private int depth;
+  /** Characters of statements in the current part (loop headers aside): counted, not re-rendered. */
+  private int partChars;
   private final Map<String, Scratch> scratch = new LinkedHashMap<>();
   private final Map<Integer, Stmt.Loop> loops = new HashMap<>();
   /** Values written at their single use instead of where they are defined. */
@@ -245,6 +247,7 @@ public final class JavaLowering {
       parts.add(done);
     }
     code = CodeBlock.builder();
+    partChars = 0;
   }
 
   /** Declares scalar {@code id} as {@code expr}: a local, or in split mode at the top level, a spill slot. */
@@ -273,7 +276,7 @@ public final class JavaLowering {
 
   private void block(Block block) {
     for (Stmt s : block.stmts()) {
-      if (split && depth == 0 && code.build().toString().length() > PART_SIZE) {
+      if (split && depth == 0 && partChars > PART_SIZE) {
         cut();
       }
       if (s instanceof Stmt.Let let) {
@@ -653,6 +656,7 @@ public final class JavaLowering {
   /** Adds a statement; the kernel class is referenced through JavaPoet, so it is imported. */
   private void line(String format, Object... args) {
     String text = CodeBlock.of(format, args).toString();
+    partChars += text.length();
     StringBuilder fmt = new StringBuilder();
     List<Object> classes = new ArrayList<>();
     for (char c : text.toCharArray()) {
