@@ -82,6 +82,29 @@ class LayerCenteringTest {
     assertTrue(lc.mu[9] != 0.5 && lc.mu[17] != 0.5);
   }
 
+  /** The mean-field positive phase hands its means to the offsets: the same move as fitting them again. */
+  @Test
+  void offsetsFollowThePositivePhasesMeansWithoutRefitting() {
+    DbmModel m = DbmModel.builder().visible(9).h1(8).h2(4).seed(1).build();
+    Rng rng = new Rng(2);
+    for (int k = 0; k < m.params().length; k++) {
+      m.params()[k] = rng.nextGaussian();
+    }
+    var data = BarsAndStripes.generate(3);
+    MiniBatch batch = MiniBatch.of(data, new int[] {0, 3, 5, 8, 13}, 0, 5);
+    LayerCentering handed = new LayerCentering(m, 0.3);
+    LayerCentering refit = new LayerCentering(m, 0.3);
+    MaximumLikelihood ml = Objective.maximumLikelihood(NegativePhase.exact(), LatentInference.meanField(50, 1e-9, 0));
+    ml.accumulate(m, batch, new double[m.params().length], rng);
+    assertTrue(ml.measurePositive(handed));
+    handed.moveOffsets();
+    refit.updateOffsets(batch);
+    for (int k = 0; k < handed.mu.length; k++) {
+      assertEquals(refit.mu[k], handed.mu[k], 1e-6, "offset " + k);
+    }
+    assertTrue(handed.mu[9] != 0.5, "the latent offsets moved");
+  }
+
   private static double dot(double[] a, double[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {

@@ -4,12 +4,15 @@ import dev.ludovic.netlib.blas.BLAS;
 
 /**
  * Row-major matrix products through {@code dev.ludovic.netlib:blas}: native OpenBLAS through JNI
- * where installed ({@code libopenblas0}), else the JDK's vector instructions or plain Java. Which
- * backend runs is reported by {@link #backend()}, never hidden.
+ * (the one bundled from {@code org.bytedeco:openblas} by default, see {@link NativeBlas}; the
+ * system's with {@code -Debm4j.blas=system}), else the JDK's vector instructions or plain Java.
+ * Which backend runs is reported by {@link #backend()} and {@link #description()}, never hidden.
  */
 public final class Blas {
   /** netlib logs every backend it could not load; which one runs is reported by backend(). */
   private static final java.util.logging.Logger NETLIB_LOG = quiet();
+  /** Runs before netlib's first lookup, which is final for the JVM's life. */
+  private static final String CHOSEN = NativeBlas.configure();
   private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
 
   private static java.util.logging.Logger quiet() {
@@ -224,6 +227,23 @@ public final class Blas {
   /** The implementation in use, e.g. {@code JNIBLAS} (native) or {@code Java11BLAS}. */
   public static String backend() {
     return BLAS_INSTANCE.getClass().getSimpleName();
+  }
+
+  /** True when products run in native code. */
+  public static boolean isNative() {
+    return backend().equals("JNIBLAS");
+  }
+
+  /**
+   * For people: which library runs and why, e.g. "native (JNIBLAS): OpenBLAS 0.3.31-1.5.13 from
+   * org.bytedeco:openblas (…)", or "Java11BLAS, plain Java: …" when the native library did not load.
+   */
+  public static String description() {
+    if (isNative()) {
+      return "native (JNIBLAS): " + CHOSEN;
+    }
+    return CHOSEN.startsWith("plain Java") ? backend() + ", " + CHOSEN
+        : backend() + ", plain Java (tried: " + CHOSEN + "; set -Debm4j.blas=bundled|system to choose)";
   }
 
   /**

@@ -30,6 +30,8 @@ final class LayerCentering implements Reparameterisation {
   private final Map<String, Variables.Variable> centered = new LinkedHashMap<>();
   /** Offsets μ, indexed like the state. */
   final double[] mu;
+  /** The means {@link #moveOffsets} moves towards. */
+  private final double[] measured;
   private final MeanField meanField;
 
   LayerCentering(EnergyModel model, double rate) {
@@ -58,6 +60,7 @@ final class LayerCentering implements Reparameterisation {
       biases.put(v.name(), model.layout().find(bias.param()).orElseThrow());
     }
     this.mu = new double[model.stateSize()];
+    this.measured = new double[model.stateSize()];
     for (Variables.Variable v : centered.values()) {
       java.util.Arrays.fill(mu, v.offset(), v.offset() + v.size(), v.domain().mean(0));
     }
@@ -122,21 +125,44 @@ final class LayerCentering implements Reparameterisation {
     }
   }
 
-  /** Moves the offsets towards the minibatch's visible means and latent mean-field means. */
+  /**
+   * Moves the offsets towards the minibatch's visible means and latent mean-field means, fitting
+   * them here; the mean-field positive phase hands over its own through {@link #measure} instead.
+   */
   @Override
   public void updateOffsets(MiniBatch batch) {
-    double[] sum = new double[mu.length];
+    int width = model.stateSize();
+    double[] states = new double[batch.size() * width];
     double[] v = new double[batch.width()];
     for (int r = 0; r < batch.size(); r++) {
       batch.row(r, v);
-      double[] state = meanField.fit(v);
-      for (int k = 0; k < sum.length; k++) {
-        sum[k] += state[k];
+      System.arraycopy(meanField.fit(v), 0, states, r * width, width);
+    }
+    measure(states, batch.size());
+    moveOffsets();
+  }
+
+  @Override
+  public void measure(double[] states, int b) {
+    int width = model.stateSize();
+    java.util.Arrays.fill(measured, 0);
+    for (int r = 0; r < b; r++) {
+      for (Variables.Variable x : centered.values()) {
+        for (int k = x.offset(); k < x.offset() + x.size(); k++) {
+          measured[k] += states[r * width + k];
+        }
       }
     }
+    for (int k = 0; k < measured.length; k++) {
+      measured[k] /= b;
+    }
+  }
+
+  @Override
+  public void moveOffsets() {
     for (Variables.Variable x : centered.values()) {
       for (int k = x.offset(); k < x.offset() + x.size(); k++) {
-        mu[k] = (1 - rate) * mu[k] + rate * sum[k] / batch.size();
+        mu[k] = (1 - rate) * mu[k] + rate * measured[k];
       }
     }
   }
@@ -150,12 +176,6 @@ final class LayerCentering implements Reparameterisation {
   public boolean shiftable() {
     return false;
   }
-
-  @Override
-  public void measure(double[] states, int b) {}
-
-  @Override
-  public void moveOffsets() {}
 
   @Override
   public void accumulateShifted(org.ebm4j.model.BatchGradients gradients, double[] states, int rows, double[] weights, double[] buffer) {

@@ -22,6 +22,8 @@ public final class MaximumLikelihood implements Objective {
   private boolean batched;
   private double[] states = new double[0];
   private double[] scratch = new double[0];
+  /** Rows of {@code states} whose latents hold the last minibatch's mean-field means; 0 when none do. */
+  private int meanRows;
 
   MaximumLikelihood(NegativePhase negative, LatentInference inference) {
     this.negative = negative;
@@ -56,6 +58,7 @@ public final class MaximumLikelihood implements Objective {
   /** {@code grad += weight · Σ_{v in batch} ∇θ log p̃(v)}. */
   void accumulatePositive(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
     bind(m);
+    meanRows = 0;
     if (batched) {
       loadRows(m, batch);
       Batches.accumulateMarginalGradient(m, states, batch.size(), weight, grad, scratch);
@@ -67,6 +70,7 @@ public final class MaximumLikelihood implements Objective {
       loadRows(m, batch);
       positive.meanField().fitBatch(states, batch.size());
       batches.get().accumulateGradientBatch(states, batch.size(), weight, grad);
+      meanRows = batch.size();
       return;
     }
     double[] v = new double[batch.width()];
@@ -74,6 +78,15 @@ public final class MaximumLikelihood implements Objective {
       batch.row(i, v);
       positive.accumulate(v, weight, grad, rng);
     }
+  }
+
+  /** Hands the last minibatch's mean-field states to {@code reparam.measure}; false when there are none. */
+  boolean measurePositive(Reparameterisation reparam) {
+    if (meanRows == 0) {
+      return false;
+    }
+    reparam.measure(states, meanRows);
+    return true;
   }
 
   /** The minibatch's rows as full states (latents left for the caller) in {@code states}. */

@@ -69,11 +69,18 @@ abstract class UpdatePlan {
 
   /** Checks the gradient, steps the optimizer through the reparameterisation, checks θ; returns |g|. */
   double step(MiniBatch batch, int index, boolean offsets) {
+    return step(batch, index, offsets, false);
+  }
+
+  /** As {@link #step(MiniBatch, int, boolean)}; {@code measured}: the offsets move to what was measured. */
+  double step(MiniBatch batch, int index, boolean offsets, boolean measured) {
     guard.checkGradient(grad, index);
     double norm = Math.sqrt(Kernels.sumOfSquares(grad));
     reparam.transform(grad);
     optimizer.step(model.params(), grad);
-    if (offsets) {
+    if (measured) {
+      reparam.moveOffsets();
+    } else if (offsets) {
       reparam.updateOffsets(batch);
     }
     guard.checkParams(index);
@@ -90,7 +97,9 @@ abstract class UpdatePlan {
     double update(MiniBatch batch, Rng rng, int index, boolean measure) {
       java.util.Arrays.fill(grad, 0.0);
       objective.accumulate(model, batch, grad, rng);
-      return step(batch, index, true);
+      // A mean-field positive phase has just computed the latent means the offsets follow.
+      boolean measured = objective instanceof MaximumLikelihood ml && ml.measurePositive(reparam);
+      return step(batch, index, true, measured);
     }
 
     @Override

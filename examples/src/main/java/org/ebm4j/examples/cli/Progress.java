@@ -46,8 +46,10 @@ final class Progress {
     }
     lastDecile = decile;
     double elapsed = (now - start) / 1e9;
-    double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : Double.NaN;
-    String rate = elapsed > 0 && fraction > 0 ? shortNumber(fraction * total / elapsed) + " " + unit + "/s" : "";
+    // Rates from the first fraction of a second are one timer tick over one item: noise.
+    boolean settled = elapsed >= 0.5 && fraction > 0;
+    double left = settled ? elapsed * (1 - fraction) / fraction : Double.NaN;
+    String rate = settled ? shortNumber(fraction * total / elapsed) + " " + unit + "/s" : "";
     int width = 30;
     int filled = (int) Math.round(width * Math.min(1, fraction));
     err.printf(Locale.ROOT, "%s%s [%s%s] %5.1f%%  %s  %.0fs elapsed, %s left %s", terminal ? "\r" : "", label, "#".repeat(filled),

@@ -194,9 +194,9 @@ final class TrainCommand implements Callable<Integer> {
     if (saved != null) {
       trainer.restore(saved);
     }
-    say("model %s: %d visible, %d latent units, %d parameters; %s; BLAS backend %s", m.getClass().getSimpleName(), m.visibleSize(), m.latentSize(),
+    say("model %s: %d visible, %d latent units, %d parameters; %s; BLAS %s", m.getClass().getSimpleName(), m.visibleSize(), m.latentSize(),
         m.params().length, m.capability(org.ebm4j.model.BatchGradients.class).isPresent() ? "batched gradients" : "per-state gradients",
-        org.ebm4j.kernel.Blas.backend());
+        org.ebm4j.kernel.Blas.description());
     say("data %s: %d examples; negative phase %s; %s, batch %d%s", dataset.name(), dataset.size(), describe(phase, m), opt.describe(), batch,
         saved == null ? "" : "; resuming at epoch " + trainer.epoch());
     say("update: %s", trainer.updatePlan());
