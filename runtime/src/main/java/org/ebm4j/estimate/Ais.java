@@ -8,7 +8,7 @@ import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
-import org.ebm4j.model.FreeEnergy;
+import org.ebm4j.model.PartialSum;
 import org.ebm4j.model.TemperedModel;
 import org.ebm4j.model.Variables;
 import org.ebm4j.random.Rng;
@@ -23,17 +23,25 @@ import org.ebm4j.sampling.Samplers;
  * model; and reverse AIS (Burda, Grosse &amp; Salakhutdinov 2015), which anneals from the data back
  * to the base and errs the other way, so the two bracket the truth.
  *
- * <p>Where the model sums its latents out ({@link FreeEnergy}) and they are blocks, chains move in
- * the visible units only and the weights use the exact marginal at every β (the fast path, as in
- * Salakhutdinov &amp; Murray 2008); otherwise they move in the joint state with any sampler on the
- * tempered view.
+ * <p>Where the structure allows, AIS runs on a reduced state space: the blocks that leave the fewest
+ * units when summed out ({@link PartialSum#bestBlocks}: an RBM's larger side, a DBM's odd layers
+ * given the even ones) are summed out in closed form at every β, and the runs move only in the
+ * rest, by block Gibbs (Salakhutdinov &amp; Murray 2008; Salakhutdinov &amp; Hinton 2009). Otherwise runs
+ * move in the joint state with any sampler on the tempered view.
+ *
+ * <p>{@link #clamped} anneals over the latents with the visible units fixed at each of a set of
+ * examples: log Σ_h p̃(v, h) per example, so log p(v) is estimated rather than bounded.
  */
 public final class Ais {
   private final EnergyModel model;
   private final double[] baseLogits;
-  private final boolean marginal;
-  private final List<Variables.Variable> latents = new ArrayList<>();
-  private final Variables.Variable visibleBlock;
+  /** Blocks summed out in closed form at every β (the reduced path), in state order. */
+  private final List<Variables.Variable> summed;
+  /** Blocks the runs move in on the reduced path; empty when everything free is summed. */
+  private final List<Variables.Variable> moving;
+  /** Visible units held at data (clamped AIS). */
+  private final List<Variables.Variable> fixed;
+  private final boolean reduced;
   private final BlockConditionals blocks;
   private final String samplerName;
   private final SamplerOptions samplerOptions;
@@ -45,27 +53,48 @@ public final class Ais {
 
   /**
    * @param baseLogits per state unit, the base's logit (see {@link TemperedModel}); latent units
-   *     should be 0 for the fast path's closed forms to stay simple
+   *     are usually 0 (fair coins)
    * @param sampler transitions for the joint path (null: the default for each tempered view)
    */
   public Ais(EnergyModel model, double[] baseLogits, String sampler, SamplerOptions options) {
+    this(model, baseLogits, sampler, options, false);
+  }
+
+  private Ais(EnergyModel model, double[] baseLogits, String sampler, SamplerOptions options, boolean clamp) {
     this.model = model;
     this.baseLogits = baseLogits.clone();
     this.samplerName = sampler;
     this.samplerOptions = options;
     this.blocks = model.capability(BlockConditionals.class).orElse(null);
-    model.variables().all().stream().filter(v -> !v.visible()).forEach(latents::add);
-    List<Variables.Variable> visible = model.variables().all().stream().filter(Variables.Variable::visible).toList();
-    this.visibleBlock = visible.size() == 1 ? visible.get(0) : null;
-    this.marginal = !latents.isEmpty()
-        && model.capability(FreeEnergy.class).isPresent()
-        && blocks != null
-        && visibleBlock != null
-        && visibleBlock.domain().isDiscrete()
-        && blocks.blocks().contains(visibleBlock.name())
-        && latents.stream().allMatch(h -> blocks.blocks().contains(h.name()));
-    this.batched = model.capability(org.ebm4j.model.BatchGradients.class).isPresent()
-        && latents.stream().allMatch(h -> h.domain().isDiscrete());
+    List<Variables.Variable> free = new ArrayList<>();
+    List<Variables.Variable> held = new ArrayList<>();
+    for (Variables.Variable v : model.variables().all()) {
+      (clamp && v.visible() ? held : free).add(v);
+    }
+    this.fixed = List.copyOf(held);
+    // Discrete blocks only are summed (forGradient = true), so every β has a closed form.
+    List<String> sum = blocks == null ? null : PartialSum.bestBlocks(model, free, true);
+    List<Variables.Variable> out = new ArrayList<>();
+    List<Variables.Variable> rest = new ArrayList<>();
+    for (Variables.Variable v : free) {
+      (sum != null && sum.contains(v.name()) ? out : rest).add(v);
+    }
+    this.summed = List.copyOf(out);
+    this.moving = List.copyOf(rest);
+    this.reduced = !summed.isEmpty() && moving.stream().allMatch(v -> v.domain().isDiscrete() && blocks.blocks().contains(v.name()));
+    this.batched = model.capability(org.ebm4j.model.BatchGradients.class).isPresent();
+    if (clamp && !reduced) {
+      throw new IllegalArgumentException("AIS with the visible units clamped needs latents in blocks (units independent given the rest)"
+          + " of which some can be summed out; " + model.getClass().getSimpleName() + " has none");
+    }
+  }
+
+  /**
+   * AIS over the latents with the visible units clamped: {@link #forwardClamped} estimates
+   * log Σ_h p̃(v, h) for each example. The base is uniform over the latents.
+   */
+  public static Ais clamped(EnergyModel model) {
+    return new Ais(model, new double[model.stateSize()], null, SamplerOptions.defaults(), true);
   }
 
   /**
@@ -117,21 +146,50 @@ public final class Ais {
    * @param progress called with the number of temperatures done, every 1 % or so
    */
   public Result forward(int temperatures, int runs, Rng rng, IntConsumer progress) {
-    double[] betas = schedule(temperatures);
-    Chains chains = baseSamples(runs, rng);
-    double[] logW = new double[runs];
-    Stats[] stats = stats(chains);
+    if (!fixed.isEmpty()) {
+      throw new IllegalStateException("clamped AIS estimates log p~(v) per example: call forwardClamped");
+    }
+    double[] logW = anneal(baseSamples(runs, null, 1, rng), schedule(temperatures), rng, progress);
+    return result("ais", Kernels.logSumExp(logW, 0, runs) - Math.log(runs), logW, schedule(temperatures).length - 1);
+  }
+
+  /**
+   * Clamped AIS ({@link #clamped}): for each of the first {@code examples} rows of {@code data},
+   * {@code runs} runs anneal from the uniform base over the latents to p(h | v) ∝ p̃(v, h), and
+   * log Σ_h p̃(v, h) is estimated by the log mean weight of its runs (an unbiased estimate of the sum,
+   * so in log it tends to fall short: log p(v) from it errs low, unlike forward AIS of log Z).
+   *
+   * @return per example, the estimate of log Σ_h p̃(v, h)
+   */
+  public double[] forwardClamped(Dataset data, int examples, int runs, int temperatures, Rng rng, IntConsumer progress) {
+    if (fixed.isEmpty()) {
+      throw new IllegalStateException("forwardClamped needs an Ais made by Ais.clamped(model)");
+    }
+    int n = Math.min(examples, data.size());
+    double[] logW = anneal(baseSamples(n * runs, data, runs, rng), schedule(temperatures), rng, progress);
+    double[] out = new double[n];
+    for (int e = 0; e < n; e++) {
+      out[e] = Kernels.logSumExp(logW, e * runs, runs) - Math.log(runs);
+    }
+    return out;
+  }
+
+  /** The log weight of every run annealed from the base (its start) along {@code betas}. */
+  private double[] anneal(Chains chains, double[] betas, Rng rng, IntConsumer progress) {
+    double[] logW = new double[chains.count()];
+    double[] fixedEnergy = reduced ? fixedEnergies(chains) : null;
+    Stats[] stats = stats(chains, fixedEnergy);
     for (int k = 1; k < betas.length; k++) {
-      for (int r = 0; r < runs; r++) {
+      for (int r = 0; r < logW.length; r++) {
         logW[r] += stats[r].logDensity(betas[k]) - stats[r].logDensity(betas[k - 1]);
       }
       if (k < betas.length - 1) {
         transition(chains, betas[k], rng);
-        stats = stats(chains);
+        stats = stats(chains, fixedEnergy);
       }
       report(progress, k, betas.length - 1);
     }
-    return result("ais", Kernels.logSumExp(logW, 0, runs) - Math.log(runs), logW, betas.length - 1);
+    return logW;
   }
 
   /**
@@ -143,12 +201,16 @@ public final class Ais {
    * effective −mean(log w): the average log-likelihood it gives is the RAISE estimate.
    */
   public Result reverse(Dataset data, int temperatures, int runs, Rng rng, IntConsumer progress) {
+    if (!fixed.isEmpty()) {
+      throw new IllegalStateException("reverse AIS is not offered clamped");
+    }
     double[] betas = schedule(temperatures);
     Chains chains = dataSamples(data, runs, rng);
     transition(chains, 1.0, rng);
     double[] logW = new double[runs];
+    double[] fixedEnergy = reduced ? fixedEnergies(chains) : null;
     for (int k = betas.length - 1; k >= 1; k--) {
-      Stats[] stats = stats(chains);
+      Stats[] stats = stats(chains, fixedEnergy);
       for (int r = 0; r < runs; r++) {
         logW[r] += stats[r].logDensity(betas[k - 1]) - stats[r].logDensity(betas[k]);
       }
@@ -206,14 +268,15 @@ public final class Ais {
     double[] fields;
 
     /**
-     * log p̃_β. Joint: −β E(x) + (1 − β) log p_base(x). Marginal: log Σ_h exp(−β E(v, h) + (1 − β)
-     * log p_base(v, h)), with E(v, h) = E(v, 0) − Σ_j ℓ_j h_j (ℓ/2 for spins).
+     * log p̃_β. Joint: −β E(x) + (1 − β) log p_base(x). Reduced: the summed blocks S out of it in
+     * closed form, with E(x) = E(x⁰) − Σ_{j ∈ S} ℓ_j x_j (ℓ/2 for spins; x⁰ has S at 0):
+     * −β E(x⁰) + (1 − β) log p_base(x_rest) + Σ_{j ∈ S} [A(β ℓ_j + (1 − β) a_j) − (1 − β) A(a_j)].
      */
     double logDensity(double beta) {
       double s = -beta * energy + (1 - beta) * baseLog;
       if (fields != null) {
         int j = 0;
-        for (Variables.Variable h : latents) {
+        for (Variables.Variable h : summed) {
           for (int k = 0; k < h.size(); k++, j++) {
             double a = baseLogits[h.offset() + k];
             double m = beta * fields[j] + (1 - beta) * a;
@@ -225,26 +288,64 @@ public final class Ais {
     }
   }
 
-  private Stats[] stats(Chains chains) {
-    Stats[] out = new Stats[chains.count()];
-    if (marginal && batched) {
-      return batchedStats(chains);
+  private int summedSize() {
+    return summed.stream().mapToInt(Variables.Variable::size).sum();
+  }
+
+  /** log p_base of the moving units of state row {@code r} (the base is a product over units). */
+  private double movingBaseLog(double[] states, int r) {
+    int width = model.stateSize();
+    double s = 0;
+    for (Variables.Variable v : moving) {
+      Domain d = v.domain();
+      for (int k = 0; k < v.size(); k++) {
+        double a = baseLogits[v.offset() + k];
+        s += d.naturalParameter(a) * states[r * width + v.offset() + k] - d.logNormalizer(a);
+      }
     }
+    return s;
+  }
+
+  /**
+   * E at each run's state with the moving and summed blocks at 0: with one moving block R the
+   * energy is affine in it, E(x⁰) = this + ∂E/∂x_R · x_R, so one batched gradient per temperature
+   * replaces an energy per run. Fixed over a run (the clamped units never move).
+   */
+  private double[] fixedEnergies(Chains chains) {
+    int width = model.stateSize();
+    double[] out = new double[chains.count()];
+    double[] x = new double[width];
+    for (int r = 0; r < chains.count(); r++) {
+      chains.get(r, x);
+      for (Variables.Variable v : model.variables().all()) {
+        if (!fixed.contains(v)) {
+          java.util.Arrays.fill(x, v.offset(), v.offset() + v.size(), 0.0);
+        }
+      }
+      out[r] = model.energy(x);
+    }
+    return out;
+  }
+
+  private Stats[] stats(Chains chains, double[] fixedEnergy) {
+    if (reduced && batched) {
+      return batchedStats(chains, fixedEnergy);
+    }
+    Stats[] out = new Stats[chains.count()];
     double[] x = new double[model.stateSize()];
     TemperedModel base = new TemperedModel(model, 0, baseLogits);
     for (int c = 0; c < chains.count(); c++) {
       chains.get(c, x);
       Stats s = new Stats();
-      if (marginal) {
-        for (Variables.Variable h : latents) {
+      if (reduced) {
+        for (Variables.Variable h : summed) {
           java.util.Arrays.fill(x, h.offset(), h.offset() + h.size(), 0.0);
         }
         s.energy = model.energy(x);
-        // The base's latent part is handled in logDensity: here only the visible units count.
-        s.baseLog = base.baseLogDensity(x) - latentBaseLogAtZero();
-        s.fields = new double[model.latentSize()];
+        s.baseLog = movingBaseLog(chains.states(), c);
+        s.fields = new double[summedSize()];
         int j = 0;
-        for (Variables.Variable h : latents) {
+        for (Variables.Variable h : summed) {
           double[] f = new double[h.size()];
           blocks.conditionalFields(h.name(), x, f);
           System.arraycopy(f, 0, s.fields, j, f.length);
@@ -259,31 +360,44 @@ public final class Ais {
     return out;
   }
 
-  /** The marginal statistics of all runs at once: the latent fields as one matrix product. */
-  private Stats[] batchedStats(Chains chains) {
+  /** The reduced statistics of all runs at once: the summed blocks' fields as matrix products. */
+  private Stats[] batchedStats(Chains chains, double[] fixedEnergy) {
     int rows = chains.count();
     int width = model.stateSize();
     double[] states = chains.states().clone();
     for (int r = 0; r < rows; r++) {
-      for (Variables.Variable h : latents) {
+      for (Variables.Variable h : summed) {
         java.util.Arrays.fill(states, r * width + h.offset(), r * width + h.offset() + h.size(), 0.0);
       }
     }
     double[] scratch = new double[states.length];
     Stats[] out = new Stats[rows];
-    double[] x = new double[width];
-    TemperedModel base = new TemperedModel(model, 0, baseLogits);
-    double latentBase = latentBaseLogAtZero();
+    int summedSize = summedSize();
     for (int r = 0; r < rows; r++) {
-      System.arraycopy(states, r * width, x, 0, width);
       Stats s = new Stats();
-      s.energy = model.energy(x);
-      s.baseLog = base.baseLogDensity(x) - latentBase;
-      s.fields = new double[model.latentSize()];
+      s.baseLog = movingBaseLog(states, r);
+      s.fields = new double[summedSize];
       out[r] = s;
     }
+    if (moving.size() == 1) {
+      Variables.Variable m = moving.get(0);
+      model.capability(org.ebm4j.model.BatchGradients.class).orElseThrow().energyGradientBatch(m.name(), states, rows, scratch);
+      for (int r = 0; r < rows; r++) {
+        double e = fixedEnergy[r];
+        for (int k = m.offset(); k < m.offset() + m.size(); k++) {
+          e += scratch[r * width + k] * states[r * width + k];
+        }
+        out[r].energy = e;
+      }
+    } else {
+      double[] x = new double[width];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(states, r * width, x, 0, width);
+        out[r].energy = moving.isEmpty() ? fixedEnergy[r] : model.energy(x);
+      }
+    }
     int j = 0;
-    for (Variables.Variable h : latents) {
+    for (Variables.Variable h : summed) {
       double[] logits = new double[rows * h.size()];
       org.ebm4j.model.Batches.blockLogits(model, h, states, rows, scratch, logits);
       for (int r = 0; r < rows; r++) {
@@ -300,8 +414,8 @@ public final class Ais {
     int width = model.stateSize();
     double[] states = chains.states();
     double[] scratch = new double[states.length];
-    List<Variables.Variable> order = new ArrayList<>(latents);
-    order.add(visibleBlock);
+    List<Variables.Variable> order = new ArrayList<>(summed);
+    order.addAll(moving);
     for (Variables.Variable v : order) {
       double[] logits = new double[rows * v.size()];
       org.ebm4j.model.Batches.blockLogits(model, v, states, rows, scratch, logits);
@@ -315,25 +429,30 @@ public final class Ais {
     }
   }
 
-  /** log p_base(h = 0) summed over latent units (so it can be taken out of the joint base). */
-  private double latentBaseLogAtZero() {
-    double s = 0;
-    for (Variables.Variable h : latents) {
-      for (int k = 0; k < h.size(); k++) {
-        double a = baseLogits[h.offset() + k];
-        s -= h.domain().logNormalizer(a);
-      }
-    }
-    return s;
-  }
-
-  /** Exact draws from the base: independent units. */
-  private Chains baseSamples(int runs, Rng rng) {
+  /**
+   * Exact draws from the base: independent units. With {@code data}, runs are clamped: run r holds
+   * the visible units of example r / {@code perExample}.
+   */
+  private Chains baseSamples(int runs, Dataset data, int perExample, Rng rng) {
     Chains c = new Chains(runs, model.stateSize());
+    double[] s = c.states();
+    int width = model.stateSize();
     for (int r = 0; r < runs; r++) {
-      for (int k = 0; k < model.stateSize(); k++) {
-        Domain d = model.variables().domainAt(k);
-        c.states()[r * model.stateSize() + k] = d.isDiscrete() ? d.draw(baseLogits[k], rng.nextDouble()) : rng.nextGaussian();
+      if (data != null) {
+        for (Variables.Variable v : fixed) {
+          for (int k = v.offset(); k < v.offset() + v.size(); k++) {
+            s[r * width + k] = data.values()[(r / perExample) * data.width() + k];
+          }
+        }
+      }
+      for (Variables.Variable v : model.variables().all()) {
+        if (fixed.contains(v)) {
+          continue;
+        }
+        Domain d = v.domain();
+        for (int k = v.offset(); k < v.offset() + v.size(); k++) {
+          s[r * width + k] = d.isDiscrete() ? d.draw(baseLogits[k], rng.nextDouble()) : rng.nextGaussian();
+        }
       }
     }
     return c;
@@ -346,8 +465,8 @@ public final class Ais {
     for (int r = 0; r < runs; r++) {
       data.row(r % data.size(), x);
       if (blocks != null) {
-        for (Variables.Variable h : latents) {
-          if (blocks.blocks().contains(h.name())) {
+        for (Variables.Variable h : model.variables().all()) {
+          if (!h.visible() && blocks.blocks().contains(h.name())) {
             blocks.sample(h.name(), x, rng);
           }
         }
@@ -357,22 +476,24 @@ public final class Ais {
     return c;
   }
 
-  /** One transition leaving p_β invariant: block Gibbs h | v, v | h on the fast path. */
+  /** One transition leaving p_β invariant: on the reduced path block Gibbs, summed blocks first. */
   private void transition(Chains chains, double beta, Rng rng) {
-    if (marginal && batched) {
+    if (reduced && batched) {
       batchedTransition(chains, beta, rng);
       return;
     }
     TemperedModel view = new TemperedModel(model, beta, baseLogits);
-    if (marginal) {
+    if (reduced) {
       BlockConditionals tempered = view.capability(BlockConditionals.class).orElseThrow();
       double[] x = new double[model.stateSize()];
       for (int c = 0; c < chains.count(); c++) {
         chains.get(c, x);
-        for (Variables.Variable h : latents) {
+        for (Variables.Variable h : summed) {
           tempered.sample(h.name(), x, rng);
         }
-        tempered.sample(visibleBlock.name(), x, rng);
+        for (Variables.Variable v : moving) {
+          tempered.sample(v.name(), x, rng);
+        }
         chains.set(c, x);
       }
       return;
@@ -381,8 +502,19 @@ public final class Ais {
     sampler.sweep(chains, 1, rng);
   }
 
-  /** Whether the fast path (latents summed out, visible block Gibbs) is used. */
+  /** Whether AIS runs on the reduced state space (some blocks summed out in closed form). */
   public boolean marginal() {
-    return marginal;
+    return reduced;
+  }
+
+  /** For people: what the runs move in and what is summed out. */
+  public String describe() {
+    if (!reduced) {
+      return "runs move in the joint state";
+    }
+    String sum = String.join(", ", summed.stream().map(v -> "'" + v.name() + "'").toList());
+    String move = moving.isEmpty() ? "nothing (exact)" : String.join(", ", moving.stream().map(v -> "'" + v.name() + "'").toList());
+    String held = fixed.isEmpty() ? "" : "; " + String.join(", ", fixed.stream().map(v -> "'" + v.name() + "'").toList()) + " clamped";
+    return "runs move in " + move + " with " + sum + " summed out" + held;
   }
 }
