@@ -28,6 +28,8 @@ import picocli.CommandLine;
 class OptionCoverageTest {
   @TempDir static Path dir;
   static Path run;
+  /** A DBM too wide for an exact log p~(v): evaluate reports a bound. */
+  static Path wideDbm;
   static Path csv;
 
   /** One invocation: what it must exit with and what must appear in its output or errors. */
@@ -50,6 +52,10 @@ class OptionCoverageTest {
     run = dir.resolve("run");
     CommandLineTest.Run r = CommandLineTest.run("train", "--model", "rbm", "--dims", "hidden=4", "--epochs", "2", "--quiet",
         "--out", run.toString());
+    assertEquals(0, r.exit(), r.err());
+    wideDbm = dir.resolve("wide-dbm");
+    r = CommandLineTest.run("train", "--model", "dbm", "--dims", "h1=40,h2=40", "--negative", "pcd:1", "--epochs", "1", "--quiet",
+        "--out", wideDbm.toString());
     assertEquals(0, r.exit(), r.err());
     csv = dir.resolve("data.csv");
     Files.writeString(csv, "0,1,0,1\n1,1,0,0\n0,0,1,1\n1,0,1,0\n");
@@ -151,6 +157,17 @@ class OptionCoverageTest {
         fails("--threads must be positive", "evaluate", "--checkpoint", r, "--threads", "0")));
     m.put("evaluate --seed", List.of(ok("\"method\":\"ais\"", "evaluate", "--checkpoint", r, "--logz", "ais", "--temperatures", "50", "--runs", "3", "--seed", "5"),
         usage("'x' is not a long", "evaluate", "--checkpoint", r, "--seed", "x")));
+    String w = wideDbm.toString();
+    m.put("evaluate --clamped", List.of(ok("\"clampedExamples\":3", "evaluate", "--checkpoint", w, "--logz", "ais", "--temperatures", "50", "--runs", "3",
+            "--clamped", "3", "--clamped-runs", "2", "--clamped-temperatures", "20"),
+        ok("--clamped is not needed", "evaluate", "--checkpoint", r, "--clamped", "3"),
+        fails("--clamped needs N >= 0", "evaluate", "--checkpoint", w, "--clamped", "-1")));
+    m.put("evaluate --clamped-runs", List.of(ok("2 runs each", "evaluate", "--checkpoint", w, "--logz", "ais", "--temperatures", "50", "--runs", "3",
+            "--clamped", "1", "--clamped-runs", "2", "--clamped-temperatures", "20"),
+        fails("--clamped-runs >= 1", "evaluate", "--checkpoint", w, "--clamped", "1", "--clamped-runs", "0")));
+    m.put("evaluate --clamped-temperatures", List.of(ok("20 temperatures", "evaluate", "--checkpoint", w, "--logz", "ais", "--temperatures", "50", "--runs", "3",
+            "--clamped", "1", "--clamped-runs", "2", "--clamped-temperatures", "20"),
+        fails("--clamped-temperatures >= 3", "evaluate", "--checkpoint", w, "--clamped", "1", "--clamped-temperatures", "2")));
     m.put("evaluate --quiet", List.of(ok("{\"logZ\":", "evaluate", "--checkpoint", r, "--quiet")));
     // sample
     m.put("sample --checkpoint", List.of(ok(",", "sample", "--checkpoint", r, "--count", "2", "--steps", "5"),
