@@ -184,7 +184,7 @@ public final class Ais {
         logW[r] += stats[r].logDensity(betas[k]) - stats[r].logDensity(betas[k - 1]);
       }
       if (k < betas.length - 1) {
-        transition(chains, betas[k], rng);
+        transition(chains, betas[k], rng, stats);
         stats = stats(chains, fixedEnergy);
       }
       report(progress, k, betas.length - 1);
@@ -206,7 +206,7 @@ public final class Ais {
     }
     double[] betas = schedule(temperatures);
     Chains chains = dataSamples(data, runs, rng);
-    transition(chains, 1.0, rng);
+    transition(chains, 1.0, rng, null);
     double[] logW = new double[runs];
     double[] fixedEnergy = reduced ? fixedEnergies(chains) : null;
     for (int k = betas.length - 1; k >= 1; k--) {
@@ -215,7 +215,7 @@ public final class Ais {
         logW[r] += stats[r].logDensity(betas[k - 1]) - stats[r].logDensity(betas[k]);
       }
       if (k > 1) {
-        transition(chains, betas[k - 1], rng);
+        transition(chains, betas[k - 1], rng, stats);
       }
       report(progress, betas.length - k, betas.length - 1);
     }
@@ -409,16 +409,24 @@ public final class Ais {
   }
 
   /** Block Gibbs at β for all runs at once: untempered logits as matrix products, then mixed. */
-  private void batchedTransition(Chains chains, double beta, Rng rng) {
+  private void batchedTransition(Chains chains, double beta, Rng rng, Stats[] current) {
     int rows = chains.count();
     int width = model.stateSize();
     double[] states = chains.states();
     double[] scratch = new double[states.length];
     List<Variables.Variable> order = new ArrayList<>(summed);
     order.addAll(moving);
+    int field = 0;
     for (Variables.Variable v : order) {
       double[] logits = new double[rows * v.size()];
-      org.ebm4j.model.Batches.blockLogits(model, v, states, rows, scratch, logits);
+      if (current != null && summed.contains(v)) {
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(current[r].fields, field, logits, r * v.size(), v.size());
+        }
+        field += v.size();
+      } else {
+        org.ebm4j.model.Batches.blockLogits(model, v, states, rows, scratch, logits);
+      }
       Domain d = v.domain();
       for (int r = 0; r < rows; r++) {
         for (int k = 0; k < v.size(); k++) {
@@ -476,10 +484,14 @@ public final class Ais {
     return c;
   }
 
-  /** One transition leaving p_β invariant: on the reduced path block Gibbs, summed blocks first. */
-  private void transition(Chains chains, double beta, Rng rng) {
+  /**
+   * One transition leaving p_β invariant: on the reduced path block Gibbs, summed blocks first.
+   * {@code current}: the statistics of the chains as they are, whose fields are the summed blocks'
+   * logits already (they depend only on the blocks that are not summed), or null.
+   */
+  private void transition(Chains chains, double beta, Rng rng, Stats[] current) {
     if (reduced && batched) {
-      batchedTransition(chains, beta, rng);
+      batchedTransition(chains, beta, rng, current);
       return;
     }
     TemperedModel view = new TemperedModel(model, beta, baseLogits);
