@@ -25,6 +25,16 @@ public interface Objective {
     return new MaximumLikelihood(negative, LatentInference.auto());
   }
 
+  /** Pseudo-likelihood over every visible site (discrete visible units; latents summed out by a free energy). */
+  static PseudoLikelihood pseudoLikelihood() {
+    return new PseudoLikelihood(0);
+  }
+
+  /** Pseudo-likelihood over {@code sites} random visible sites per example (0: all), scaled to be unbiased. */
+  static PseudoLikelihood pseudoLikelihood(int sites) {
+    return new PseudoLikelihood(sites);
+  }
+
   /** Maximum likelihood with the data term's latents treated by {@code positive}. */
   static MaximumLikelihood maximumLikelihood(NegativePhase negative, LatentInference positive) {
     return new MaximumLikelihood(negative, positive);

@@ -31,7 +31,8 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
    * command line has always used, so older checkpoints restore too).
    */
   public void save(Checkpoint c) {
-    c.put("objective", objective instanceof MaximumLikelihood ? "maximum-likelihood" : objective.describe());
+    c.put("objective", objective instanceof MaximumLikelihood ? "maximum-likelihood"
+        : objective instanceof PseudoLikelihood pl ? pl.spec() : objective.describe());
     if (objective instanceof MaximumLikelihood ml) {
       NegativePhase.Settings n = ml.negativePhase().settings();
       c.put("positiveSpec", ml.positivePhase().spec());
@@ -64,7 +65,7 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
    */
   public static TrainingConfig restore(Checkpoint c) {
     String objective = c.get("objective", "maximum-likelihood");
-    if (!objective.equals("maximum-likelihood")) {
+    if (!objective.equals("maximum-likelihood") && !objective.startsWith("pseudo-likelihood")) {
       throw new IllegalArgumentException("the checkpoint was trained with the objective '" + objective + "', which only its own code can rebuild");
     }
     String spec = c.get("schedule", "constant");
@@ -79,7 +80,8 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
         Double.parseDouble(c.get("momentum", "0")), Double.parseDouble(c.get("weightDecay", "0")),
         Double.parseDouble(c.get("beta1", "0.9")), Double.parseDouble(c.get("beta2", "0.999")), Double.parseDouble(c.get("epsilon", "1e-8"))));
     LatentInference positive = LatentInference.parse(c.get("positiveSpec", "auto"));
-    return new TrainingConfig(Objective.maximumLikelihood(negative, positive), optimizer, batch, Long.parseLong(c.get("seed", "0")),
+    Objective chosen = objective.startsWith("pseudo-likelihood") ? PseudoLikelihood.parse(objective) : Objective.maximumLikelihood(negative, positive);
+    return new TrainingConfig(chosen, optimizer, batch, Long.parseLong(c.get("seed", "0")),
         Schedule.parse(spec), Double.parseDouble(c.get("centering", "0")));
   }
 
