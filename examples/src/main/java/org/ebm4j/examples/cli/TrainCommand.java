@@ -44,6 +44,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "bars-and-stripes:3", description = "Training data: " + DataSpec.FORMS + ". Default: ${DEFAULT-VALUE}.")
   String data;
 
+  @Option(names = "--objective", defaultValue = "maximum-likelihood", description = "What training maximises: maximum-likelihood (positive minus negative phase; --negative and --positive choose how) or pseudo-likelihood[:sites=K] (Σ_i log p(v_i | v_-i) over discrete visible units, no partition function and no sampling; sites=K: K random sites per example, unbiased, for wide data). Default: ${DEFAULT-VALUE}.")
+  String objective;
+
   @Option(names = "--negative", defaultValue = "auto", description = "Negative phase: exact (enumeration, small models), cd:K, pcd:K or tempered:K (K sweeps per update); auto is exact where the model's structure makes it cheap (at most 2^20 states), else pcd:1. Default: ${DEFAULT-VALUE}.")
   String negative;
 
@@ -124,10 +127,11 @@ final class TrainCommand implements Callable<Integer> {
       model = saved.get("model");
       dims = Runs.parseDims(saved.get("dims"));
       data = saved.get("data");
-      negative = saved.get("negativeSpec");
+      objective = saved.get("objective", "maximum-likelihood");
+      negative = saved.get("negativeSpec", "auto");
       positive = saved.get("positiveSpec", "auto");
-      sampler = saved.get("sampler").isEmpty() ? null : saved.get("sampler");
-      samplerOptions = saved.get("samplerOptions");
+      sampler = saved.get("sampler", "").isEmpty() ? null : saved.get("sampler");
+      samplerOptions = saved.get("samplerOptions", "");
       chains = Integer.parseInt(saved.get("chains", saved.get("batch")));
       optimizer = saved.get("optimizerKind");
       lr = Double.parseDouble(saved.get("lr"));
@@ -152,6 +156,7 @@ final class TrainCommand implements Callable<Integer> {
     if (chains != null && chains <= 0) {
       throw new IllegalArgumentException("--chains must be positive, got " + chains);
     }
+    org.ebm4j.train.Objective chosen = chosenObjective();
     Dataset dataset = DataSpec.load(data);
     EnergyModel m = newModel(dataset);
     dataset.validate(m.variables());
@@ -180,8 +185,7 @@ final class TrainCommand implements Callable<Integer> {
                 bar[0] = null;
               }
             })
-            .negativePhase(phase)
-            .positivePhase(org.ebm4j.train.LatentInference.parse(positive))
+            .objective(chosen != null ? chosen : org.ebm4j.train.Objective.maximumLikelihood(phase, org.ebm4j.train.LatentInference.parse(positive)))
             .optimizer(opt)
             .batchSize(batch)
             .schedule(Schedule.parse(schedule))
@@ -197,10 +201,10 @@ final class TrainCommand implements Callable<Integer> {
     say("model %s: %d visible, %d latent units, %d parameters; %s; BLAS %s", m.getClass().getSimpleName(), m.visibleSize(), m.latentSize(),
         m.params().length, m.capability(org.ebm4j.model.BatchGradients.class).isPresent() ? "batched gradients" : "per-state gradients",
         org.ebm4j.kernel.Blas.description());
-    say("data %s: %d examples; negative phase %s; %s, batch %d%s", dataset.name(), dataset.size(), describe(phase, m), opt.describe(), batch,
+    say("data %s: %d examples; %s; %s, batch %d%s", dataset.name(), dataset.size(), chosen == null ? "negative phase " + describe(phase, m) : chosen.describe(), opt.describe(), batch,
         saved == null ? "" : "; resuming at epoch " + trainer.epoch());
     say("update: %s", trainer.updatePlan());
-    estimateCosts(m, dataset, phase);
+    estimateCosts(m, dataset, chosen == null ? phase : null);
     trainer.metricsSkipped(dataset).forEach(note -> say("metrics skip the %s", note));
     double initial = trainer.exactLogLikelihood(dataset);
     if (trainer.epoch() == 0 && Double.isFinite(initial)) {
@@ -249,6 +253,24 @@ final class TrainCommand implements Callable<Integer> {
     return negative + " with " + how + (phase.persistentChains() > 0 ? ", " + phase.persistentChains() + " persistent chains" : ", chains from the data");
   }
 
+  /** Null for maximum likelihood (built from --negative and --positive), else the objective named. */
+  private org.ebm4j.train.Objective chosenObjective() {
+    String name = objective.trim();
+    if (name.equals("maximum-likelihood")) {
+      return null;
+    }
+    if (name.startsWith("pseudo-likelihood")) {
+      for (String option : new String[] {"--negative", "--positive", "--sampler", "--chains", "--centering"}) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(option + " applies to maximum likelihood; pseudo-likelihood needs no negative phase: drop " + option);
+        }
+      }
+      return org.ebm4j.train.PseudoLikelihood.parse(name);
+    }
+    throw new IllegalArgumentException("unknown --objective '" + objective + "'; use maximum-likelihood or pseudo-likelihood[:sites=K]"
+        + " (ratio matching, score matching and noise-contrastive estimation are not available yet)");
+  }
+
   private EnergyModel newModel(Dataset dataset) {
     ModelOptions options = new ModelOptions();
     options.model = model;
@@ -262,6 +284,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   private void refuseConflicts(Checkpoint saved) {
     java.util.Map<String, String[]> given = new java.util.LinkedHashMap<>();
+    given.put("--objective", new String[] {objective, saved.get("objective", "maximum-likelihood")});
     given.put("--negative", new String[] {negative, saved.get("negativeSpec", "exact")});
     given.put("--positive", new String[] {org.ebm4j.train.LatentInference.parse(positive).spec(), org.ebm4j.train.LatentInference.parse(saved.get("positiveSpec", "auto")).spec()});
     given.put("--sampler", new String[] {sampler == null ? "" : sampler, saved.get("sampler", "")});
@@ -396,7 +419,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     double gradientSeconds = (System.nanoTime() - start) / 1e9 / reps;
     String line = String.format(Locale.ROOT, "one gradient: %.3g ms", 1e3 * gradientSeconds);
-    if (phase.sweepsPerUpdate() > 0) {
+    if (phase != null && phase.sweepsPerUpdate() > 0) {
       String name = sampler == null ? Samplers.defaultName(m) : sampler;
       org.ebm4j.random.Rng local = new org.ebm4j.random.Rng(0);
       org.ebm4j.sampling.Chains probe = org.ebm4j.sampling.Chains.random(m, 1, local);
@@ -429,8 +452,8 @@ final class TrainCommand implements Callable<Integer> {
     EnergyModel copy = newModel(dataset);
     System.arraycopy(m.params(), 0, copy.params(), 0, m.params().length);
     Trainer probe = Trainer.builder(copy)
-        .negativePhase(newNegativePhase())
-        .positivePhase(org.ebm4j.train.LatentInference.parse(positive))
+        .objective(chosenObjective() != null ? chosenObjective()
+            : org.ebm4j.train.Objective.maximumLikelihood(newNegativePhase(), org.ebm4j.train.LatentInference.parse(positive)))
         .optimizer(newOptimizer())
         .batchSize(batch)
         .centering(centering)

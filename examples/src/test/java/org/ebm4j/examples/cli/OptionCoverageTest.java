@@ -28,6 +28,8 @@ import picocli.CommandLine;
 class OptionCoverageTest {
   @TempDir static Path dir;
   static Path run;
+  /** A run trained by pseudo-likelihood. */
+  static Path pseudo;
   /** A DBM too wide for an exact log p~(v): evaluate reports a bound. */
   static Path wideDbm;
   static Path csv;
@@ -52,6 +54,9 @@ class OptionCoverageTest {
     run = dir.resolve("run");
     CommandLineTest.Run r = CommandLineTest.run("train", "--model", "rbm", "--dims", "hidden=4", "--epochs", "2", "--quiet",
         "--out", run.toString());
+    assertEquals(0, r.exit(), r.err());
+    pseudo = dir.resolve("pseudo");
+    r = CommandLineTest.run("train", "--model", "fvbm", "--objective", "pseudo-likelihood", "--epochs", "2", "--quiet", "--out", pseudo.toString());
     assertEquals(0, r.exit(), r.err());
     wideDbm = dir.resolve("wide-dbm");
     r = CommandLineTest.run("train", "--model", "dbm", "--dims", "h1=40,h2=40", "--negative", "pcd:1", "--epochs", "1", "--quiet",
@@ -80,6 +85,12 @@ class OptionCoverageTest {
     m.put("train --data", List.of(ok("4 examples", "train", "--model", "rbm", "--data", "csv:" + csv, "--epochs", "1"),
         fails("unknown data 'zzz'", "train", "--model", "rbm", "--data", "zzz", "--epochs", "1"),
         fails("no-such.csv", "train", "--model", "rbm", "--data", "csv:" + dir.resolve("no-such.csv"), "--epochs", "1")));
+    m.put("train --objective", List.of(ok("pseudo-likelihood over every visible site", "train", "--model", "fvbm", "--objective", "pseudo-likelihood", "--epochs", "2"),
+        ok("pseudo-likelihood over 3 random visible sites per example", "train", "--model", "rbm", "--objective", "pseudo-likelihood:sites=3", "--epochs", "1"),
+        fails("unknown --objective 'nce'", "train", "--model", "rbm", "--objective", "nce", "--epochs", "1"),
+        fails("not a pseudo-likelihood spec", "train", "--model", "rbm", "--objective", "pseudo-likelihood:sites=x", "--epochs", "1"),
+        fails("--negative applies to maximum likelihood", "train", "--model", "rbm", "--objective", "pseudo-likelihood", "--negative", "cd:1", "--epochs", "1"),
+        fails("is real-valued", "train", "--model", "gb-rbm", "--objective", "pseudo-likelihood", "--data", "csv:" + csv, "--epochs", "1")));
     m.put("train --negative", List.of(ok("cd:2", "train", "--model", "rbm", "--negative", "cd:2", "--epochs", "1"),
         fails("unknown negative phase 'pcx:1'", "train", "--model", "rbm", "--negative", "pcx:1", "--epochs", "1"),
         fails("K must be positive", "train", "--model", "rbm", "--negative", "pcd:0", "--epochs", "1"),
@@ -119,7 +130,10 @@ class OptionCoverageTest {
         fails("holds no checkpoint", "train", "--resume", dir.resolve("nothing").toString(), "--epochs", "3"),
         fails("--lr 0.5 differs from the run being resumed (0.1); a resumed run keeps its settings: drop --lr, or start a new run with --out",
             "train", "--resume", r, "--epochs", "3", "--lr", "0.5"),
-        ok("resuming at epoch 2", "train", "--resume", r, "--epochs", "3", "--lr", "0.1", "--out", dir.resolve("same").toString())));
+        ok("resuming at epoch 2", "train", "--resume", r, "--epochs", "3", "--lr", "0.1", "--out", dir.resolve("same").toString()),
+        ok("pseudo-likelihood over every visible site; sgd", "train", "--resume", pseudo.toString(), "--epochs", "3", "--out", dir.resolve("pseudo-resumed").toString()),
+        fails("--objective maximum-likelihood differs from the run being resumed (pseudo-likelihood)",
+            "train", "--resume", pseudo.toString(), "--objective", "maximum-likelihood", "--epochs", "3")));
     m.put("train --plots", List.of(ok("wrote samples.png", "train", "--model", "rbm", "--epochs", "1", "--plots", dir.resolve("plots").toString()),
         fails("a-file", "train", "--model", "rbm", "--epochs", "1", "--plots", file)));
     m.put("train --positive", List.of(
