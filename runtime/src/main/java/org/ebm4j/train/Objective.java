@@ -35,6 +35,16 @@ public interface Objective {
     return new PseudoLikelihood(sites);
   }
 
+  /** Ratio matching over every visible site (binary or spin visible units; latents summed out by a free energy). */
+  static RatioMatching ratioMatching() {
+    return new RatioMatching(0);
+  }
+
+  /** Ratio matching over {@code sites} random visible sites per example (0: all), scaled to be unbiased. */
+  static RatioMatching ratioMatching(int sites) {
+    return new RatioMatching(sites);
+  }
+
   /** Maximum likelihood with the data term's latents treated by {@code positive}. */
   static MaximumLikelihood maximumLikelihood(NegativePhase negative, LatentInference positive) {
     return new MaximumLikelihood(negative, positive);

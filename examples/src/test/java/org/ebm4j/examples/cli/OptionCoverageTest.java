@@ -87,6 +87,7 @@ class OptionCoverageTest {
         fails("no-such.csv", "train", "--model", "rbm", "--data", "csv:" + dir.resolve("no-such.csv"), "--epochs", "1")));
     m.put("train --objective", List.of(ok("pseudo-likelihood over every visible site", "train", "--model", "fvbm", "--objective", "pseudo-likelihood", "--epochs", "2"),
         ok("pseudo-likelihood over 3 random visible sites per example", "train", "--model", "rbm", "--objective", "pseudo-likelihood:sites=3", "--epochs", "1"),
+        ok("ratio-matching over every visible site", "train", "--model", "fvbm", "--objective", "ratio-matching", "--epochs", "2"),
         fails("unknown --objective 'nce'", "train", "--model", "rbm", "--objective", "nce", "--epochs", "1"),
         fails("not a pseudo-likelihood spec", "train", "--model", "rbm", "--objective", "pseudo-likelihood:sites=x", "--epochs", "1"),
         fails("--negative applies to maximum likelihood", "train", "--model", "rbm", "--objective", "pseudo-likelihood", "--negative", "cd:1", "--epochs", "1"),

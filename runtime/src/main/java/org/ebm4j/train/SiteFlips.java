@@ -1,0 +1,167 @@
+package org.ebm4j.train;
+
+import java.util.random.RandomGenerator;
+import java.util.function.DoubleUnaryOperator;
+import org.ebm4j.model.BatchGradients;
+import org.ebm4j.model.Batches;
+import org.ebm4j.model.Domain;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.FreeEnergy;
+import org.ebm4j.model.Variables;
+
+/**
+ * The machinery of objectives built from one-unit flips of the data: for each example v and site i,
+ * a_i = log p̃(v with unit i flipped) − log p̃(v), and the objective is Σ_i f(a_i). Its ascent
+ * direction is Σ_i f'(a_i) (∇θ log p̃(flip_i v) − ∇θ log p̃(v)), so every example gives 1 + K rows
+ * (itself and its K flips) with weights −Σ f' and f'(a_i), all through one batched gradient.
+ * Pseudo-likelihood is f(a) = −softplus(a) (log p(v_i | v_−i)), ratio matching f(a) = −σ(a)².
+ * Latents are summed out by the model's free energy; others are refused.
+ */
+final class SiteFlips {
+  private final String name;
+  /** −f'(a) ≥ 0: how strongly a site pulls log p̃(v) up against its flip. */
+  private final DoubleUnaryOperator pull;
+  private final int sites;
+  private double[] states = new double[0];
+  private double[] scratch = new double[0];
+  private double[] weights = new double[0];
+
+  SiteFlips(String name, int sites, DoubleUnaryOperator pull) {
+    if (sites < 0) {
+      throw new IllegalArgumentException(name + " sites must be >= 0 (0 means all), got " + sites);
+    }
+    this.name = name;
+    this.sites = sites;
+    this.pull = pull;
+  }
+
+  int sites() {
+    return sites;
+  }
+
+  String spec() {
+    return sites == 0 ? name : name + ":sites=" + sites;
+  }
+
+  String describe() {
+    return name + " over " + (sites == 0 ? "every visible site" : sites + " random visible sites per example");
+  }
+
+  /** The sites option of {@code spec} ({@code NAME} or {@code NAME:sites=K}). */
+  static int parseSites(String name, String spec) {
+    String s = spec.trim();
+    if (s.equals(name)) {
+      return 0;
+    }
+    if (s.startsWith(name + ":sites=")) {
+      try {
+        return Integer.parseInt(s.substring((name + ":sites=").length()));
+      } catch (NumberFormatException e) {
+        // fall through to the message
+      }
+    }
+    throw new IllegalArgumentException("'" + spec + "' is not a " + name + " spec; write " + name + " or " + name + ":sites=K");
+  }
+
+  /** Refuses models whose flips this cannot evaluate, saying why and what to use. */
+  void check(EnergyModel model, boolean binaryOnly) {
+    for (Variables.Variable v : model.variables().all()) {
+      if (v.visible() && !v.domain().isDiscrete()) {
+        throw new IllegalArgumentException(name + " is for discrete visible units; '" + v.name() + "' of "
+            + model.getClass().getSimpleName() + " is real-valued (use maximum likelihood, or score matching once available)");
+      }
+      if (binaryOnly && v.visible() && v.domain() != Domain.BINARY && v.domain() != Domain.SPIN) {
+        throw new IllegalArgumentException(name + " is for binary or spin visible units; '" + v.name() + "' is " + v.domain());
+      }
+    }
+    if (model.latentSize() > 0 && model.capability(FreeEnergy.class).isEmpty()) {
+      throw new IllegalArgumentException(name + " needs log p~(v) with the latents summed out; the processor proved no free energy for "
+          + model.getClass().getSimpleName() + " (its latents interact): use maximum likelihood with --positive meanfield");
+    }
+  }
+
+  void accumulate(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {
+    check(model, false);
+    int d = model.visibleSize();
+    int k = sites == 0 || sites >= d ? d : sites;
+    int width = model.stateSize();
+    int rows = (1 + k) * batch.size();
+    if (states.length < rows * width) {
+      states = new double[rows * width];
+      scratch = new double[rows * width];
+    }
+    if (weights.length < rows) {
+      weights = new double[rows];
+    }
+    FreeEnergy free = model.capability(FreeEnergy.class).orElse(null);
+    double scale = (double) d / k / batch.size();
+    double[] v = new double[batch.width()];
+    int[] chosen = new int[d];
+    int row = 0;
+    for (int b = 0; b < batch.size(); b++) {
+      batch.row(b, v);
+      pick(chosen, d, k, rng);
+      int self = row++;
+      System.arraycopy(v, 0, states, self * width, d);
+      double here = logPTilde(model, free, v);
+      double total = 0;
+      for (int s = 0; s < k; s++) {
+        int i = chosen[s];
+        Domain dom = model.variables().domainAt(i);
+        double observed = v[i];
+        v[i] = dom.low() + dom.high() - observed;
+        double w = scale * pull.applyAsDouble(logPTilde(model, free, v) - here);
+        System.arraycopy(v, 0, states, row * width, d);
+        v[i] = observed;
+        weights[row++] = -w;
+        total += w;
+      }
+      weights[self] = total;
+    }
+    gradient(model, free, rows, grad);
+  }
+
+  private static double logPTilde(EnergyModel model, FreeEnergy free, double[] v) {
+    return free != null ? -free.freeEnergy(v) : -model.energy(v);
+  }
+
+  /** {@code grad += Σ_r weights[r] ∇θ log p̃(v_r)} for the first {@code rows} states. */
+  private void gradient(EnergyModel model, FreeEnergy free, int rows, double[] grad) {
+    var batched = model.capability(BatchGradients.class);
+    if (batched.isPresent()) {
+      if (model.latentSize() > 0) {
+        Batches.latentMeans(model, states, rows, scratch);
+      }
+      batched.get().accumulateGradientBatch(states, rows, weights, grad);
+      return;
+    }
+    int width = model.stateSize();
+    double[] x = new double[width];
+    double[] v = new double[model.visibleSize()];
+    for (int r = 0; r < rows; r++) {
+      if (free != null) {
+        System.arraycopy(states, r * width, v, 0, v.length);
+        free.accumulateMarginalGradient(v, weights[r], grad);
+      } else {
+        System.arraycopy(states, r * width, x, 0, width);
+        model.accumulateGradient(x, weights[r], grad);
+      }
+    }
+  }
+
+  /** The first k entries of {@code into}: k distinct sites of d (all of them, in order, when k = d). */
+  private static void pick(int[] into, int d, int k, RandomGenerator rng) {
+    for (int i = 0; i < d; i++) {
+      into[i] = i;
+    }
+    if (k == d) {
+      return;
+    }
+    for (int i = 0; i < k; i++) {
+      int j = i + rng.nextInt(d - i);
+      int t = into[i];
+      into[i] = into[j];
+      into[j] = t;
+    }
+  }
+}
