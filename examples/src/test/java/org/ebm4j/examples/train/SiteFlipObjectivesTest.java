@@ -28,6 +28,16 @@ import org.junit.jupiter.api.Test;
 class SiteFlipObjectivesTest {
   @Test
   void theGradientIsThatOfTheBruteForcePseudoLikelihood() {
+    checkGradient(Objective.pseudoLikelihood(), SiteFlipObjectivesTest::brutePseudoLikelihood);
+  }
+
+  @Test
+  void theRatioMatchingGradientIsThatOfTheBruteForceObjective() {
+    checkGradient(Objective.ratioMatching(), SiteFlipObjectivesTest::bruteRatioMatching);
+  }
+
+  /** The objective's gradient on an FVBM and an RBM against central differences of {@code brute}. */
+  private static void checkGradient(Objective objective, java.util.function.ToDoubleBiFunction<EnergyModel, Dataset> brute) {
     for (EnergyModel m : new EnergyModel[] {FullyVisibleBmModel.builder().units(5).seed(1).build(), RbmModel.builder().visible(4).hidden(3).seed(2).build()}) {
       Rng rng = new Rng(3);
       for (int k = 0; k < m.params().length; k++) {
@@ -36,16 +46,16 @@ class SiteFlipObjectivesTest {
       Dataset data = randomBinary(6, m.visibleSize(), 4);
       MiniBatch batch = MiniBatch.of(data, new int[] {0, 1, 2, 3, 4, 5}, 0, 6);
       double[] g = new double[m.params().length];
-      Objective.pseudoLikelihood().accumulate(m, batch, g, rng);
+      objective.accumulate(m, batch, g, rng);
       double[] p = m.params();
       for (int k = 0; k < p.length; k++) {
         double saved = p[k];
         p[k] = saved + 1e-5;
-        double up = brutePseudoLikelihood(m, data);
+        double up = brute.applyAsDouble(m, data);
         p[k] = saved - 1e-5;
-        double down = brutePseudoLikelihood(m, data);
+        double down = brute.applyAsDouble(m, data);
         p[k] = saved;
-        assertEquals((up - down) / 2e-5, g[k], 1e-7, m.getClass().getSimpleName() + " θ[" + k + "]");
+        assertEquals((up - down) / 2e-5, g[k], 1e-7, objective.describe() + ", " + m.getClass().getSimpleName() + " θ[" + k + "]");
       }
     }
   }
@@ -81,56 +91,16 @@ class SiteFlipObjectivesTest {
   void theCouplingsOfAFullyVisibleBmAreRecoveredFromItsOwnSamples() {
     // Consistency: 20 000 exact samples of a 5-unit FVBM; stated tolerance 0.12 on every bias and
     // coupling (their sampling error at this size is about 0.03-0.05).
-    FullyVisibleBmModel truth = FullyVisibleBmModel.builder().units(5).seed(1).build();
-    Rng rng = new Rng(11);
-    double[] p = truth.params();
-    java.util.Arrays.fill(p, 0.0);
-    for (int i = 0; i < 5; i++) {
-      p[i] = 0.8 * rng.nextGaussian();
-      for (int j = i + 1; j < 5; j++) {
-        p[5 + i * 5 + j] = 0.8 * rng.nextGaussian();
-      }
-    }
-    Dataset data = exactSamples(truth, 20000, rng);
-    FullyVisibleBmModel learned = FullyVisibleBmModel.builder().units(5).seed(2).build();
-    java.util.Arrays.fill(learned.params(), 0.0);
-    Trainer t = Trainer.builder(learned).objective(Objective.pseudoLikelihood()).optimizer(new Adam(0.05)).batchSize(1000).seed(3).build();
-    t.fit(data, 60);
-    for (int i = 0; i < 5; i++) {
-      assertEquals(p[i], learned.params()[i], 0.12, "b[" + i + "]");
-      for (int j = i + 1; j < 5; j++) {
-        assertEquals(p[5 + i * 5 + j], learned.params()[5 + i * 5 + j], 0.12, "w[" + i + "][" + j + "]");
-      }
-    }
-  }
-
-  @Test
-  void theRatioMatchingGradientIsThatOfTheBruteForceObjective() {
-    for (EnergyModel m : new EnergyModel[] {FullyVisibleBmModel.builder().units(5).seed(1).build(), RbmModel.builder().visible(4).hidden(3).seed(2).build()}) {
-      Rng rng = new Rng(3);
-      for (int k = 0; k < m.params().length; k++) {
-        m.params()[k] = 0.7 * rng.nextGaussian();
-      }
-      Dataset data = randomBinary(6, m.visibleSize(), 4);
-      MiniBatch batch = MiniBatch.of(data, new int[] {0, 1, 2, 3, 4, 5}, 0, 6);
-      double[] g = new double[m.params().length];
-      Objective.ratioMatching().accumulate(m, batch, g, rng);
-      double[] p = m.params();
-      for (int k = 0; k < p.length; k++) {
-        double saved = p[k];
-        p[k] = saved + 1e-5;
-        double up = bruteRatioMatching(m, data);
-        p[k] = saved - 1e-5;
-        double down = bruteRatioMatching(m, data);
-        p[k] = saved;
-        assertEquals((up - down) / 2e-5, g[k], 1e-7, m.getClass().getSimpleName() + " θ[" + k + "]");
-      }
-    }
+    checkRecovery(Objective.pseudoLikelihood(), 60, 0.12);
   }
 
   @Test
   void ratioMatchingRecoversTheCouplingsOfAFullyVisibleBm() {
-    // Consistency, as for pseudo-likelihood: stated tolerance 0.15 (ratio matching is the less efficient estimator).
+    // The same, tolerance 0.15: ratio matching is the less efficient estimator.
+    checkRecovery(Objective.ratioMatching(), 100, 0.15);
+  }
+
+  private static void checkRecovery(Objective objective, int epochs, double tolerance) {
     FullyVisibleBmModel truth = FullyVisibleBmModel.builder().units(5).seed(1).build();
     Rng rng = new Rng(11);
     double[] p = truth.params();
@@ -144,12 +114,12 @@ class SiteFlipObjectivesTest {
     Dataset data = exactSamples(truth, 20000, rng);
     FullyVisibleBmModel learned = FullyVisibleBmModel.builder().units(5).seed(2).build();
     java.util.Arrays.fill(learned.params(), 0.0);
-    Trainer t = Trainer.builder(learned).objective(Objective.ratioMatching()).optimizer(new Adam(0.05)).batchSize(1000).seed(3).build();
-    t.fit(data, 100);
+    Trainer t = Trainer.builder(learned).objective(objective).optimizer(new Adam(0.05)).batchSize(1000).seed(3).build();
+    t.fit(data, epochs);
     for (int i = 0; i < 5; i++) {
-      assertEquals(p[i], learned.params()[i], 0.15, "b[" + i + "]");
+      assertEquals(p[i], learned.params()[i], tolerance, objective.describe() + ": b[" + i + "]");
       for (int j = i + 1; j < 5; j++) {
-        assertEquals(p[5 + i * 5 + j], learned.params()[5 + i * 5 + j], 0.15, "w[" + i + "][" + j + "]");
+        assertEquals(p[5 + i * 5 + j], learned.params()[5 + i * 5 + j], tolerance, objective.describe() + ": w[" + i + "][" + j + "]");
       }
     }
   }
