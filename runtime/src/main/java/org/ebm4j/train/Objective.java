@@ -20,6 +20,28 @@ public interface Objective {
   /** A short description, for logs and checkpoints. */
   String describe();
 
+  /**
+   * Parameters the objective learns beside the model's (noise-contrastive estimation's log Z),
+   * stepped by an optimizer of the run's settings after each update; empty for most objectives.
+   */
+  default double[] ownParameters() {
+    return new double[0];
+  }
+
+  /** The ascent direction of {@link #ownParameters} from the last {@link #accumulate} (minibatch mean). */
+  default double[] ownGradient() {
+    return new double[0];
+  }
+
+  /** Called once before a fresh run's first update with the training data (NCE fits its noise to it). */
+  default void prepare(EnergyModel model, org.ebm4j.data.Dataset data) {}
+
+  /** Its state beyond the model's parameters, for checkpoints. */
+  default void save(Checkpoint c) {}
+
+  /** Its state from a checkpoint written by {@link #save}. */
+  default void restore(Checkpoint c) {}
+
   /** Maximum likelihood: ∇θ log p̃ at the data minus its expectation under the model, by {@code negative}. */
   static MaximumLikelihood maximumLikelihood(NegativePhase negative) {
     return new MaximumLikelihood(negative, LatentInference.auto());
@@ -43,6 +65,11 @@ public interface Objective {
   /** Ratio matching over {@code sites} random visible sites per example (0: all), scaled to be unbiased. */
   static RatioMatching ratioMatching(int sites) {
     return new RatioMatching(sites);
+  }
+
+  /** Noise-contrastive estimation with {@code ratio} noise samples per example and a learned log Z. */
+  static NoiseContrastive noiseContrastive(double ratio) {
+    return new NoiseContrastive(ratio);
   }
 
   /** Maximum likelihood with the data term's latents treated by {@code positive}. */

@@ -2,8 +2,6 @@ package org.ebm4j.train;
 
 import java.util.random.RandomGenerator;
 import java.util.function.DoubleUnaryOperator;
-import org.ebm4j.model.BatchGradients;
-import org.ebm4j.model.Batches;
 import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
@@ -22,9 +20,7 @@ final class SiteFlips {
   /** −f'(a) ≥ 0: how strongly a site pulls log p̃(v) up against its flip. */
   private final DoubleUnaryOperator pull;
   private final int sites;
-  private double[] states = new double[0];
-  private double[] scratch = new double[0];
-  private double[] weights = new double[0];
+  private WeightedRows rows;
 
   SiteFlips(String name, int sites, DoubleUnaryOperator pull) {
     if (sites < 0) {
@@ -82,18 +78,15 @@ final class SiteFlips {
 
   void accumulate(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {
     check(model, false);
+    if (rows == null || rows.model() != model) {
+      rows = new WeightedRows(model);
+    }
     int d = model.visibleSize();
     int k = sites == 0 || sites >= d ? d : sites;
     int width = model.stateSize();
-    int rows = (1 + k) * batch.size();
-    if (states.length < rows * width) {
-      states = new double[rows * width];
-      scratch = new double[rows * width];
-    }
-    if (weights.length < rows) {
-      weights = new double[rows];
-    }
-    FreeEnergy free = model.capability(FreeEnergy.class).orElse(null);
+    rows.ensure((1 + k) * batch.size());
+    double[] states = rows.states;
+    double[] weights = rows.weights;
     double scale = (double) d / k / batch.size();
     double[] v = new double[batch.width()];
     int[] chosen = new int[d];
@@ -103,14 +96,14 @@ final class SiteFlips {
       pick(chosen, d, k, rng);
       int self = row++;
       System.arraycopy(v, 0, states, self * width, d);
-      double here = logPTilde(model, free, v);
+      double here = rows.logPTilde(v);
       double total = 0;
       for (int s = 0; s < k; s++) {
         int i = chosen[s];
         Domain dom = model.variables().domainAt(i);
         double observed = v[i];
         v[i] = dom.low() + dom.high() - observed;
-        double w = scale * pull.applyAsDouble(logPTilde(model, free, v) - here);
+        double w = scale * pull.applyAsDouble(rows.logPTilde(v) - here);
         System.arraycopy(v, 0, states, row * width, d);
         v[i] = observed;
         weights[row++] = -w;
@@ -118,35 +111,7 @@ final class SiteFlips {
       }
       weights[self] = total;
     }
-    gradient(model, free, rows, grad);
-  }
-
-  private static double logPTilde(EnergyModel model, FreeEnergy free, double[] v) {
-    return free != null ? -free.freeEnergy(v) : -model.energy(v);
-  }
-
-  /** {@code grad += Σ_r weights[r] ∇θ log p̃(v_r)} for the first {@code rows} states. */
-  private void gradient(EnergyModel model, FreeEnergy free, int rows, double[] grad) {
-    var batched = model.capability(BatchGradients.class);
-    if (batched.isPresent()) {
-      if (model.latentSize() > 0) {
-        Batches.latentMeans(model, states, rows, scratch);
-      }
-      batched.get().accumulateGradientBatch(states, rows, weights, grad);
-      return;
-    }
-    int width = model.stateSize();
-    double[] x = new double[width];
-    double[] v = new double[model.visibleSize()];
-    for (int r = 0; r < rows; r++) {
-      if (free != null) {
-        System.arraycopy(states, r * width, v, 0, v.length);
-        free.accumulateMarginalGradient(v, weights[r], grad);
-      } else {
-        System.arraycopy(states, r * width, x, 0, width);
-        model.accumulateGradient(x, weights[r], grad);
-      }
-    }
+    rows.accumulateGradient(row, grad);
   }
 
   /** The first k entries of {@code into}: k distinct sites of d (all of them, in order, when k = d). */

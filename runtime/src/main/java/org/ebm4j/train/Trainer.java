@@ -268,6 +268,7 @@ public final class Trainer {
     data.validate(model.variables());
     if (epoch == 0 && !started) {
       reparam.initialize(data.columnMeans());
+      config.objective().prepare(model, data);
     }
     started = true;
     if (guard.isOn() && watch == null) {
@@ -420,6 +421,10 @@ public final class Trainer {
       }
     }
     reparam.save(c);
+    config.objective().save(c);
+    if (config.objective().ownParameters().length > 0) {
+      c.putArray("objective.optimizer", plan.ownOptimizerState());
+    }
     config.save(c);
     return c;
   }
@@ -457,6 +462,11 @@ public final class Trainer {
       negative.restore(chains, c.hasArray("sampler") ? c.array("sampler") : new double[0]);
     }
     rng = Rng.fromState(c.longs("rng"));
+    config.objective().restore(c);
+    if (c.hasArray("objective.optimizer")) {
+      plan.restoreOwnOptimizer(c.array("objective.optimizer"));
+      started = true;
+    }
     if (reparam != Reparameterisation.NONE) {
       reparam.restore(c);
       started = true;

@@ -87,10 +87,36 @@ abstract class UpdatePlan {
     return norm;
   }
 
-  /** The objective's gradient, then the optimizer. */
+  /** The state of the optimizer of the objective's own parameters (empty when it has none). */
+  double[] ownOptimizerState() {
+    return new double[0];
+  }
+
+  /** Restores {@link #ownOptimizerState}. */
+  void restoreOwnOptimizer(double[] state) {}
+
+  /** The objective's gradient, then the optimizer (and one of the same settings for the objective's own parameters). */
   static final class Gradient extends UpdatePlan {
+    private final Optimizer own;
+
     Gradient(EnergyModel model, Objective objective, Optimizer optimizer, Reparameterisation reparam, Guard guard) {
       super(model, objective, optimizer, reparam, guard);
+      // No weight decay on the objective's own parameters: it would pull NCE's log Z towards 0.
+      Optimizer.Settings s = optimizer.settings();
+      this.own = objective.ownParameters().length > 0
+          ? Optimizer.of(new Optimizer.Settings(s.kind(), s.learningRate(), s.momentum(), 0, s.beta1(), s.beta2(), s.epsilon())) : null;
+    }
+
+    @Override
+    double[] ownOptimizerState() {
+      return own == null ? new double[0] : own.state();
+    }
+
+    @Override
+    void restoreOwnOptimizer(double[] state) {
+      if (own != null) {
+        own.restore(state);
+      }
     }
 
     @Override
@@ -99,7 +125,11 @@ abstract class UpdatePlan {
       objective.accumulate(model, batch, grad, rng);
       // A mean-field positive phase has just computed the latent means the offsets follow.
       boolean measured = objective instanceof MaximumLikelihood ml && ml.measurePositive(reparam);
-      return step(batch, index, true, measured);
+      double norm = step(batch, index, true, measured);
+      if (own != null) {
+        own.step(objective.ownParameters(), objective.ownGradient());
+      }
+      return norm;
     }
 
     @Override

@@ -35,6 +35,12 @@ final class ExportCommand implements Callable<Integer> {
       Npy.write(file, model.params(), e.offset(), e.shape());
       System.out.println("wrote " + file + " " + e.shape());
     }
+    // Parameters an objective learned beside the model's: NCE's normalizer, its estimate of log Z.
+    if (c.hasArray("nce.logZ")) {
+      Path file = out.resolve("nce_logZ.npy");
+      Npy.write(file, c.array("nce.logZ"), 0, java.util.List.of());
+      System.out.println("wrote " + file + " [] (the log Z learned by noise-contrastive estimation)");
+    }
     return 0;
   }
 }

@@ -28,6 +28,8 @@ import picocli.CommandLine;
 class OptionCoverageTest {
   @TempDir static Path dir;
   static Path run;
+  /** A run trained by noise-contrastive estimation. */
+  static Path nce;
   /** A run trained by pseudo-likelihood. */
   static Path pseudo;
   /** A DBM too wide for an exact log p~(v): evaluate reports a bound. */
@@ -57,6 +59,9 @@ class OptionCoverageTest {
     assertEquals(0, r.exit(), r.err());
     pseudo = dir.resolve("pseudo");
     r = CommandLineTest.run("train", "--model", "fvbm", "--objective", "pseudo-likelihood", "--epochs", "2", "--quiet", "--out", pseudo.toString());
+    assertEquals(0, r.exit(), r.err());
+    nce = dir.resolve("nce");
+    r = CommandLineTest.run("train", "--model", "rbm", "--objective", "nce:ratio=4", "--epochs", "2", "--quiet", "--out", nce.toString());
     assertEquals(0, r.exit(), r.err());
     wideDbm = dir.resolve("wide-dbm");
     r = CommandLineTest.run("train", "--model", "dbm", "--dims", "h1=40,h2=40", "--negative", "pcd:1", "--epochs", "1", "--quiet",
@@ -88,7 +93,9 @@ class OptionCoverageTest {
     m.put("train --objective", List.of(ok("pseudo-likelihood over every visible site", "train", "--model", "fvbm", "--objective", "pseudo-likelihood", "--epochs", "2"),
         ok("pseudo-likelihood over 3 random visible sites per example", "train", "--model", "rbm", "--objective", "pseudo-likelihood:sites=3", "--epochs", "1"),
         ok("ratio-matching over every visible site", "train", "--model", "fvbm", "--objective", "ratio-matching", "--epochs", "2"),
-        fails("unknown --objective 'nce'", "train", "--model", "rbm", "--objective", "nce", "--epochs", "1"),
+        ok("noise-contrastive estimation, 3 noise samples per example", "train", "--model", "rbm", "--objective", "nce:ratio=3", "--epochs", "1"),
+        fails("unknown --objective 'score'", "train", "--model", "rbm", "--objective", "score", "--epochs", "1"),
+        fails("not an NCE spec", "train", "--model", "rbm", "--objective", "nce:ratio=x", "--epochs", "1"),
         fails("not a pseudo-likelihood spec", "train", "--model", "rbm", "--objective", "pseudo-likelihood:sites=x", "--epochs", "1"),
         fails("--negative applies to maximum likelihood", "train", "--model", "rbm", "--objective", "pseudo-likelihood", "--negative", "cd:1", "--epochs", "1"),
         fails("is real-valued", "train", "--model", "gb-rbm", "--objective", "pseudo-likelihood", "--data", "csv:" + csv, "--epochs", "1")));
@@ -201,6 +208,7 @@ class OptionCoverageTest {
         fails("a-file", "sample", "--checkpoint", r, "--count", "2", "--steps", "2", "--png", dir.resolve("a-file").resolve("s.png").toString())));
     // export
     m.put("export --checkpoint", List.of(ok("w.npy", "export", "--checkpoint", r, "--out", dir.resolve("npy").toString()),
+        ok("nce_logZ.npy [] (the log Z learned by noise-contrastive estimation)", "export", "--checkpoint", nce.toString(), "--out", dir.resolve("npy-nce").toString()),
         fails("holds no checkpoint", "export", "--checkpoint", dir.resolve("nothing").toString(), "--out", dir.resolve("npy").toString())));
     m.put("export --format", List.of(ok("w.npy", "export", "--checkpoint", r, "--format", "npy", "--out", dir.resolve("npy2").toString()),
         fails("unknown format 'mat'", "export", "--checkpoint", r, "--format", "mat", "--out", dir.resolve("npy3").toString())));
