@@ -177,6 +177,28 @@ public final class MeanField {
     return bound();
   }
 
+  /**
+   * {@code out[r]} = the mean-field lower bound on log p̃(v_r) for the rows of {@code xs} (visible
+   * units filled in), fitted together by {@link #fitBatch} where the model has batched gradients,
+   * else one by one. The latents of {@code xs} are left at their means.
+   */
+  public void lowerBounds(double[] xs, int rows, double[] out) {
+    int width = model.stateSize();
+    boolean batched = model.capability(BatchGradients.class).isPresent();
+    if (batched) {
+      fitBatch(xs, rows);
+    }
+    double[] v = new double[model.visibleSize()];
+    for (int r = 0; r < rows; r++) {
+      if (!batched) {
+        System.arraycopy(xs, r * width, v, 0, v.length);
+        System.arraycopy(fit(v), 0, xs, r * width, width);
+      }
+      System.arraycopy(xs, r * width, state, 0, width);
+      out[r] = bound();
+    }
+  }
+
   private static double binaryEntropy(double p) {
     double q = 1 - p;
     return (p > 0 ? -p * Math.log(p) : 0) + (q > 0 ? -q * Math.log(q) : 0);

@@ -127,12 +127,20 @@ final class EvaluateCommand implements Callable<Integer> {
       double total = 0;
       double subset = 0;
       int n = Math.min(clamped, dataset.size());
-      double[] v = new double[dataset.width()];
-      for (int i = 0; i < dataset.size(); i++) {
-        dataset.row(i, v);
-        double b = mf.lowerBound(v);
-        total += b;
-        subset += i < n ? b : 0;
+      int width = model.stateSize();
+      int chunk = 500;
+      double[] rows = new double[chunk * width];
+      double[] bounds = new double[chunk];
+      for (int from = 0; from < dataset.size(); from += chunk) {
+        int count = Math.min(chunk, dataset.size() - from);
+        for (int r = 0; r < count; r++) {
+          System.arraycopy(dataset.values(), (from + r) * dataset.width(), rows, r * width, dataset.width());
+        }
+        mf.lowerBounds(rows, count, bounds);
+        for (int r = 0; r < count; r++) {
+          total += bounds[r];
+          subset += from + r < n ? bounds[r] : 0;
+        }
       }
       bound = total / dataset.size() - logZ;
       ll = Double.NaN;

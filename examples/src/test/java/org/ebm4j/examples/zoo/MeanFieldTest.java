@@ -99,5 +99,12 @@ class MeanFieldTest {
         assertEquals(state[j], xs[r * width + j], 1e-9, "row " + r + ", unit " + j);
       }
     }
+    // The batched bounds are the per-example ones.
+    double[] bounds = new double[rows];
+    double[] again = xs.clone();
+    batched.lowerBounds(again, rows, bounds);
+    for (int r = 0; r < rows; r++) {
+      assertEquals(single.lowerBound(java.util.Arrays.copyOfRange(xs, r * width, r * width + 6)), bounds[r], 1e-9, "bound of row " + r);
+    }
   }
 }
