@@ -32,6 +32,8 @@ public final class Trainer {
   private final DivergenceGuard guard;
   private DivergenceGuard.Watch watch;
   private double[] lastGood;
+  /** The objective's own parameters (NCE's log Z) at the start of the epoch, put back with lastGood. */
+  private double[] lastGoodOwn;
   private String failure;
   private double[] batchBuffer;
   private Rng rng;
@@ -278,6 +280,7 @@ public final class Trainer {
     while (epoch < untilEpoch) {
       long start = System.nanoTime();
       lastGood = lastGood == null ? model.params().clone() : copyInto(model.params(), lastGood);
+      lastGoodOwn = config.objective().ownParameters().clone();
       double norm;
       try {
         norm = epoch(data);
@@ -312,6 +315,9 @@ public final class Trainer {
   /** Puts back the last good epoch's parameters and ends the run. */
   private DivergenceException fail(String message) {
     copyInto(lastGood, model.params());
+    if (lastGoodOwn != null) {
+      copyInto(lastGoodOwn, config.objective().ownParameters());
+    }
     failure = message + ". The model's parameters are back to those " + (epoch == 0 ? "it started with" : "after epoch " + epoch) + ".";
     return new DivergenceException(failure, epoch + 1, epoch);
   }
