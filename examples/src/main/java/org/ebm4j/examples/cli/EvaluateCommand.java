@@ -170,9 +170,12 @@ final class EvaluateCommand implements Callable<Integer> {
       } else {
         System.out.printf(Locale.ROOT, "average log-likelihood of %s: at least %.4f nats over %d examples (a mean-field lower bound, with %s log Z)%n",
             dataset.name(), bound, dataset.size(), method);
-        if (clampedExamples > 0) {
-          System.out.printf(Locale.ROOT, "on its first %d examples: %.4f nats by clamped AIS against the bound's %.4f, so the bound is about %.2f nats below"
-              + " (clamped AIS errs low, so this understates the gap)%n", clampedExamples, clampedLl, clampedBound, clampedLl - clampedBound);
+        if (clampedExamples > 0 && clampedLl >= clampedBound) {
+          System.out.printf(Locale.ROOT, "on its first %d examples: %.4f nats by clamped AIS against the bound's %.4f, so the bound is at least %.2f nats below"
+              + " the truth there (clamped AIS errs low, so the gap may be larger)%n", clampedExamples, clampedLl, clampedBound, clampedLl - clampedBound);
+        } else if (clampedExamples > 0) {
+          System.out.printf(Locale.ROOT, "on its first %d examples: %.4f nats by clamped AIS, %.2f below the bound's %.4f: clamped AIS errs low and has not"
+              + " converged; raise --clamped-temperatures (or --clamped-runs) to measure the gap%n", clampedExamples, clampedLl, clampedBound - clampedLl, clampedBound);
         }
       }
     }
