@@ -331,7 +331,9 @@ public final class Trainer {
 
   /** One pass over shuffled minibatches; returns the norm of the last update's gradient. */
   private double epoch(Dataset data) {
-    config.optimizer().setLearningRateFactor(config.schedule().factor(epoch + 1));
+    double factor = config.schedule().factor(epoch + 1);
+    config.optimizer().setLearningRateFactor(factor);
+    plan.setOwnLearningRateFactor(factor);
     int[] order = data.shuffledOrder(rng);
     double norm = Double.NaN;
     int batch = 0;

@@ -95,6 +95,9 @@ abstract class UpdatePlan {
   /** Restores {@link #ownOptimizerState}. */
   void restoreOwnOptimizer(double[] state) {}
 
+  /** The schedule's factor, for the optimizer of the objective's own parameters too. */
+  void setOwnLearningRateFactor(double factor) {}
+
   /** The objective's gradient, then the optimizer (and one of the same settings for the objective's own parameters). */
   static final class Gradient extends UpdatePlan {
     private final Optimizer own;
@@ -116,6 +119,13 @@ abstract class UpdatePlan {
     void restoreOwnOptimizer(double[] state) {
       if (own != null) {
         own.restore(state);
+      }
+    }
+
+    @Override
+    void setOwnLearningRateFactor(double factor) {
+      if (own != null) {
+        own.setLearningRateFactor(factor);
       }
     }
 
