@@ -446,8 +446,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * Seconds per minibatch update, from up to a second of updates by a trainer of the same settings on
-   * a copy of the model: the median of the later two thirds.
+   * Seconds per minibatch update, from a second (up to four for slow updates) of updates by a trainer
+   * of the same settings on a copy of the model: the median of the later half.
    */
   private double timeUpdates(EnergyModel m, Dataset dataset) {
     EnergyModel copy = newModel(dataset);
@@ -465,15 +465,18 @@ final class TrainCommand implements Callable<Integer> {
     java.util.List<Long> stamps = new java.util.ArrayList<>();
     long start = System.nanoTime();
     stamps.add(start);
-    for (int from = 0; stamps.size() < 4 || (System.nanoTime() - start < 1_000_000_000L && stamps.size() < 500); from += batch) {
+    // At least a second and, for slow updates, up to eight of them within four seconds: the first
+    // few of a large model run before the JIT has compiled its loops and took 2-4x longer.
+    for (int from = 0; stamps.size() < 4 || (System.nanoTime() - start < 1_000_000_000L && stamps.size() < 500)
+        || (stamps.size() < 9 && System.nanoTime() - start < 4_000_000_000L); from += batch) {
       if (from >= order.length) {
         from = 0;
       }
       probe.update(org.ebm4j.train.MiniBatch.of(dataset, order, from, Math.min(order.length, from + batch)));
       stamps.add(System.nanoTime());
     }
-    // The median of the later updates: the early ones run before the JIT has compiled the loops.
-    int skip = (stamps.size() - 1) / 3;
+    // The median of the later half: the early ones run before the JIT has compiled the loops.
+    int skip = (stamps.size() - 1) / 2;
     double[] each = new double[stamps.size() - 1 - skip];
     for (int i = 0; i < each.length; i++) {
       each[i] = (stamps.get(skip + i + 1) - stamps.get(skip + i)) / 1e9;
