@@ -253,6 +253,18 @@ final class TrainCommand implements Callable<Integer> {
     return negative + " with " + how + (phase.persistentChains() > 0 ? ", " + phase.persistentChains() + " persistent chains" : ", chains from the data");
   }
 
+  /** An objective's spec as its class writes it (nce:ratio=4 and nce:ratio=4.0 are one setting). */
+  private static String canonical(String spec) {
+    String s = spec.trim();
+    try {
+      return s.startsWith("pseudo-likelihood") ? org.ebm4j.train.PseudoLikelihood.parse(s).spec()
+          : s.startsWith("ratio-matching") ? org.ebm4j.train.RatioMatching.parse(s).spec()
+          : s.startsWith("nce") ? org.ebm4j.train.NoiseContrastive.parse(s).spec() : s;
+    } catch (IllegalArgumentException e) {
+      return s; // reported where the objective is built
+    }
+  }
+
   /** Null for maximum likelihood (built from --negative and --positive), else the objective named. */
   private org.ebm4j.train.Objective chosenObjective() {
     String name = objective.trim();
@@ -285,7 +297,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   private void refuseConflicts(Checkpoint saved) {
     java.util.Map<String, String[]> given = new java.util.LinkedHashMap<>();
-    given.put("--objective", new String[] {objective, saved.get("objective", "maximum-likelihood")});
+    given.put("--objective", new String[] {canonical(objective), canonical(saved.get("objective", "maximum-likelihood"))});
     given.put("--negative", new String[] {negative, saved.get("negativeSpec", "exact")});
     given.put("--positive", new String[] {org.ebm4j.train.LatentInference.parse(positive).spec(), org.ebm4j.train.LatentInference.parse(saved.get("positiveSpec", "auto")).spec()});
     given.put("--sampler", new String[] {sampler == null ? "" : sampler, saved.get("sampler", "")});

@@ -140,6 +140,8 @@ class OptionCoverageTest {
             "train", "--resume", r, "--epochs", "3", "--lr", "0.5"),
         ok("resuming at epoch 2", "train", "--resume", r, "--epochs", "3", "--lr", "0.1", "--out", dir.resolve("same").toString()),
         ok("pseudo-likelihood over every visible site; sgd", "train", "--resume", pseudo.toString(), "--epochs", "3", "--out", dir.resolve("pseudo-resumed").toString()),
+        ok("noise-contrastive estimation, 4 noise samples per example", "train", "--resume", nce.toString(), "--objective", "nce:ratio=4", "--epochs", "3",
+            "--out", dir.resolve("nce-resumed").toString()),
         fails("--objective maximum-likelihood differs from the run being resumed (pseudo-likelihood)",
             "train", "--resume", pseudo.toString(), "--objective", "maximum-likelihood", "--epochs", "3")));
     m.put("train --plots", List.of(ok("wrote samples.png", "train", "--model", "rbm", "--epochs", "1", "--plots", dir.resolve("plots").toString()),
