@@ -173,17 +173,23 @@ public final class NoiseContrastive implements Objective {
     w.ensure(b + noise);
     double logRatio = Math.log((double) noise / b);
     double[] v = new double[batch.width()];
-    double objective = 0;
-    double cGradient = 0;
+    double[] logQ = new double[b + noise];
     for (int r = 0; r < b + noise; r++) {
-      boolean data = r < b;
-      if (data) {
+      if (r < b) {
         batch.row(r, v);
       } else {
         drawNoise(model, v, rng);
       }
       System.arraycopy(v, 0, w.states, r * width, v.length);
-      double g = w.logPTilde(v) - logZ[0] - logNoise(model, v) - logRatio;
+      logQ[r] = logNoise(model, v);
+    }
+    double[] logP = new double[b + noise];
+    w.logPTildeBatch(b + noise, logP);
+    double objective = 0;
+    double cGradient = 0;
+    for (int r = 0; r < b + noise; r++) {
+      boolean data = r < b;
+      double g = logP[r] - logZ[0] - logQ[r] - logRatio;
       // log h = −softplus(−g), log(1 − h) = −softplus(g); h = σ(g).
       double h = 1 / (1 + Math.exp(-g));
       objective += data ? -softplus(-g) : -softplus(g);

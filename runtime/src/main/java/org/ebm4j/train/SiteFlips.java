@@ -90,26 +90,36 @@ final class SiteFlips {
     double scale = (double) d / k / batch.size();
     double[] v = new double[batch.width()];
     int[] chosen = new int[d];
+    int[] site = new int[rows.weights.length];
     int row = 0;
     for (int b = 0; b < batch.size(); b++) {
       batch.row(b, v);
       pick(chosen, d, k, rng);
-      int self = row++;
-      System.arraycopy(v, 0, states, self * width, d);
-      double here = rows.logPTilde(v);
-      double total = 0;
+      System.arraycopy(v, 0, states, row * width, d);
+      site[row++] = -1;
       for (int s = 0; s < k; s++) {
         int i = chosen[s];
         Domain dom = model.variables().domainAt(i);
         double observed = v[i];
         v[i] = dom.low() + dom.high() - observed;
-        double w = scale * pull.applyAsDouble(rows.logPTilde(v) - here);
         System.arraycopy(v, 0, states, row * width, d);
         v[i] = observed;
-        weights[row++] = -w;
-        total += w;
+        site[row++] = i;
       }
-      weights[self] = total;
+    }
+    // log p~ of every example and every flip at once (one batched product per latent block).
+    double[] logP = new double[row];
+    rows.logPTildeBatch(row, logP);
+    int self = 0;
+    for (int r = 0; r < row; r++) {
+      if (site[r] < 0) {
+        self = r;
+        weights[r] = 0;
+        continue;
+      }
+      double w = scale * pull.applyAsDouble(logP[r] - logP[self]);
+      weights[r] = -w;
+      weights[self] += w;
     }
     rows.accumulateGradient(row, grad);
   }
