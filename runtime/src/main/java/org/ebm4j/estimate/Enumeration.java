@@ -240,6 +240,17 @@ public final class Enumeration {
     return logSum;
   }
 
+  /** {@link #logPTildeCost} for people: "2^k latent states" once it is large, a saturated count as a bound. */
+  public static String describeCost(long cost) {
+    if (cost < 0) {
+      return "every latent state";
+    }
+    if (cost == Long.MAX_VALUE) {
+      return "more than 2^62 latent states";
+    }
+    return (cost >= 1 << 20 && Long.bitCount(cost) == 1 ? "2^" + Long.numberOfTrailingZeros(cost) : Long.toString(cost)) + " latent states";
+  }
+
   /**
    * How many latent states {@link #logPTildeVisible} visits per example: 1 when the latents are
    * summed out analytically, 2^k when k latent units are enumerated with the other latents summed

@@ -113,6 +113,66 @@ public final class Batches {
     }
   }
 
+  /**
+   * Whether {@link #logMarginals} applies: batched gradients, latents to sum, every variable a
+   * discrete block, and no two visible blocks interacting (so that, with the latents at 0, E is
+   * affine in the visible units with a slope that does not depend on them).
+   */
+  public static boolean logMarginalsSupported(EnergyModel model) {
+    var blocks = model.capability(BlockConditionals.class);
+    if (model.capability(BatchGradients.class).isEmpty() || blocks.isEmpty() || model.latentSize() == 0
+        || !model.variables().all().stream().allMatch(x -> x.domain().isDiscrete() && blocks.get().blocks().contains(x.name()))) {
+      return false;
+    }
+    return PartialSum.possible(model, model.variables().all().stream().filter(Variables.Variable::visible).map(Variables.Variable::name).toList());
+  }
+
+  /**
+   * {@code out[r]} = log p̃(v_r) = log Σ_h exp(−E(v_r, h)) for {@code rows} states, latents summed
+   * out as in {@link PartialSum}: −E(v, 0) + Σ over latent units of the log-partition of their
+   * fields at h = 0. E(v, 0) is E(0, 0) plus a slope (one gradient, the same for every row) times v;
+   * each latent block's fields are one batched product. The latent parts of {@code states} are set
+   * to 0; {@code scratch} has the states' length.
+   */
+  public static void logMarginals(EnergyModel model, double[] states, int rows, double[] scratch, double[] out) {
+    BatchGradients batched = model.capability(BatchGradients.class).orElseThrow();
+    int width = model.stateSize();
+    double[] zero = new double[width];
+    double e0 = model.energy(zero);
+    double[] slope = new double[width];
+    for (Variables.Variable x : model.variables().all()) {
+      if (x.visible()) {
+        batched.energyGradientBatch(x.name(), zero, 1, slope);
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      double e = e0;
+      for (Variables.Variable x : model.variables().all()) {
+        int at = r * width + x.offset();
+        if (x.visible()) {
+          for (int k = 0; k < x.size(); k++) {
+            e += slope[x.offset() + k] * states[at + k];
+          }
+        } else {
+          java.util.Arrays.fill(states, at, at + x.size(), 0.0);
+        }
+      }
+      out[r] = -e;
+    }
+    for (Variables.Variable h : latents(model)) {
+      batched.energyGradientBatch(h.name(), states, rows, scratch);
+      Domain d = h.domain();
+      for (int r = 0; r < rows; r++) {
+        int at = r * width + h.offset();
+        double s = 0;
+        for (int k = 0; k < h.size(); k++) {
+          s += d.logPartitionOfField(scratch[at + k]);
+        }
+        out[r] += s;
+      }
+    }
+  }
+
   private static List<Variables.Variable> latents(EnergyModel model) {
     return model.variables().all().stream().filter(v -> !v.visible()).toList();
   }

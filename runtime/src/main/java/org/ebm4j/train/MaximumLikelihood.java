@@ -102,6 +102,11 @@ public final class MaximumLikelihood implements Objective {
   }
 
   @Override
+  public String spec() {
+    return "maximum-likelihood";
+  }
+
+  @Override
   public String describe() {
     return "maximum likelihood, " + (positive == null ? "positive phase " + inference.spec() : "positive phase " + positive.describe()) + ", negative phase " + negative.describe();
   }

@@ -86,7 +86,7 @@ public final class Metrics {
         if (plan.states() > (1L << 20) || plan.states() * perState > MAX_WORK) {
           skipped.add("exact log-likelihood: log Z would enumerate " + plan.describe());
         } else if (perExample < 0 || (perExample > 1 && (double) perExample * data.size() * Math.max(1, model.params().length) > MAX_WORK)) {
-          skipped.add("exact log-likelihood: log p̃(v) would visit " + latentStates(perExample)
+          skipped.add("exact log-likelihood: log p̃(v) would visit " + Enumeration.describeCost(perExample)
               + " for each of " + data.size() + " examples");
         } else {
           evaluation = plan;
@@ -95,17 +95,6 @@ public final class Metrics {
         skipped.add("exact log-likelihood: " + e.getMessage());
       }
     }
-  }
-
-  /** Enumeration.logPTildeCost for people: 2^k once it is large, saturated counts as a bound. */
-  private static String latentStates(long cost) {
-    if (cost < 0) {
-      return "every latent state";
-    }
-    if (cost == Long.MAX_VALUE) {
-      return "more than 2^62 latent states";
-    }
-    return (cost >= 1 << 20 && Long.bitCount(cost) == 1 ? "2^" + Long.numberOfTrailingZeros(cost) : Long.toString(cost)) + " latent states";
   }
 
   /** Decides once whether the pseudo-log-likelihood is affordable (discrete visibles only). */
@@ -118,7 +107,7 @@ public final class Metrics {
     // Two log p̃(v) for each of up to 200 examples.
     pseudoAffordable = cost >= 0 && 400.0 * cost * Math.max(1, model.params().length) <= MAX_WORK;
     if (!pseudoAffordable) {
-      skipped.add("pseudo-log-likelihood: log p̃(v) would visit " + latentStates(cost) + " per example");
+      skipped.add("pseudo-log-likelihood: log p̃(v) would visit " + Enumeration.describeCost(cost) + " per example");
     }
   }
 

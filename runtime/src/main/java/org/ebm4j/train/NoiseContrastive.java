@@ -5,7 +5,6 @@ import java.util.random.RandomGenerator;
 import org.ebm4j.data.Dataset;
 import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
-import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.Variables;
 
 /**
@@ -56,6 +55,7 @@ public final class NoiseContrastive implements Objective {
   }
 
   /** The spec {@link #parse} reads back. */
+  @Override
   public String spec() {
     return ratio == 1 ? NAME : NAME + ":ratio=" + ratio;
   }
@@ -116,10 +116,7 @@ public final class NoiseContrastive implements Objective {
   }
 
   private static void check(EnergyModel model) {
-    if (model.latentSize() > 0 && model.capability(FreeEnergy.class).isEmpty()) {
-      throw new IllegalArgumentException("NCE needs log p~(v) with the latents summed out; the processor proved no free energy for "
-          + model.getClass().getSimpleName() + " (its latents interact): use maximum likelihood with --positive meanfield");
-    }
+    WeightedRows.requireMarginal(model, "NCE");
   }
 
   private WeightedRows rows(EnergyModel model) {

@@ -20,6 +20,32 @@ public interface Objective {
   /** A short description, for logs and checkpoints. */
   String describe();
 
+  /** The spec `--objective` and checkpoints use for it; objectives of the user's own have their description. */
+  default String spec() {
+    return describe();
+  }
+
+  /**
+   * The objective a spec names among those that need no negative phase ({@code
+   * pseudo-likelihood[:sites=K]}, {@code ratio-matching[:sites=K]}, {@code nce[:ratio=R]}); empty for
+   * any other name, maximum likelihood included (it is built from its phases).
+   *
+   * @throws IllegalArgumentException for one of these names with options it does not take
+   */
+  static java.util.Optional<Objective> named(String spec) {
+    String s = spec.trim();
+    if (s.startsWith(PseudoLikelihood.NAME)) {
+      return java.util.Optional.of(PseudoLikelihood.parse(s));
+    }
+    if (s.startsWith(RatioMatching.NAME)) {
+      return java.util.Optional.of(RatioMatching.parse(s));
+    }
+    if (s.startsWith(NoiseContrastive.NAME)) {
+      return java.util.Optional.of(NoiseContrastive.parse(s));
+    }
+    return java.util.Optional.empty();
+  }
+
   /**
    * Parameters the objective learns beside the model's (noise-contrastive estimation's log Z),
    * stepped by an optimizer of the run's settings after each update; empty for most objectives.

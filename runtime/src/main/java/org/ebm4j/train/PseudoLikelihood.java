@@ -28,6 +28,7 @@ public final class PseudoLikelihood implements Objective {
   }
 
   /** The spec {@link #parse} reads back: {@code pseudo-likelihood} or {@code pseudo-likelihood:sites=K}. */
+  @Override
   public String spec() {
     return flips.spec();
   }

@@ -21,6 +21,7 @@ public final class RatioMatching implements Objective {
   }
 
   /** The spec {@link #parse} reads back: {@code ratio-matching} or {@code ratio-matching:sites=K}. */
+  @Override
   public String spec() {
     return flips.spec();
   }

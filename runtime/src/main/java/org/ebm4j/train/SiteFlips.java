@@ -4,7 +4,6 @@ import java.util.random.RandomGenerator;
 import java.util.function.DoubleUnaryOperator;
 import org.ebm4j.model.Domain;
 import org.ebm4j.model.EnergyModel;
-import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.Variables;
 
 /**
@@ -70,10 +69,7 @@ final class SiteFlips {
         throw new IllegalArgumentException(name + " is for binary or spin visible units; '" + v.name() + "' is " + v.domain());
       }
     }
-    if (model.latentSize() > 0 && model.capability(FreeEnergy.class).isEmpty()) {
-      throw new IllegalArgumentException(name + " needs log p~(v) with the latents summed out; the processor proved no free energy for "
-          + model.getClass().getSimpleName() + " (its latents interact): use maximum likelihood with --positive meanfield");
-    }
+    WeightedRows.requireMarginal(model, name);
   }
 
   void accumulate(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {

@@ -31,10 +31,7 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
    * command line has always used, so older checkpoints restore too).
    */
   public void save(Checkpoint c) {
-    c.put("objective", objective instanceof MaximumLikelihood ? "maximum-likelihood"
-        : objective instanceof PseudoLikelihood pl ? pl.spec()
-        : objective instanceof RatioMatching rm ? rm.spec()
-        : objective instanceof NoiseContrastive nce ? nce.spec() : objective.describe());
+    c.put("objective", objective.spec());
     if (objective instanceof MaximumLikelihood ml) {
       NegativePhase.Settings n = ml.negativePhase().settings();
       c.put("positiveSpec", ml.positivePhase().spec());
@@ -67,8 +64,8 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
    */
   public static TrainingConfig restore(Checkpoint c) {
     String objective = c.get("objective", "maximum-likelihood");
-    if (!objective.equals("maximum-likelihood") && !objective.startsWith(PseudoLikelihood.NAME) && !objective.startsWith(RatioMatching.NAME)
-        && !objective.startsWith(NoiseContrastive.NAME)) {
+    java.util.Optional<Objective> named = Objective.named(objective);
+    if (!objective.equals("maximum-likelihood") && named.isEmpty()) {
       throw new IllegalArgumentException("the checkpoint was trained with the objective '" + objective + "', which only its own code can rebuild");
     }
     String spec = c.get("schedule", "constant");
@@ -83,9 +80,7 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
         Double.parseDouble(c.get("momentum", "0")), Double.parseDouble(c.get("weightDecay", "0")),
         Double.parseDouble(c.get("beta1", "0.9")), Double.parseDouble(c.get("beta2", "0.999")), Double.parseDouble(c.get("epsilon", "1e-8"))));
     LatentInference positive = LatentInference.parse(c.get("positiveSpec", "auto"));
-    Objective chosen = objective.startsWith(PseudoLikelihood.NAME) ? PseudoLikelihood.parse(objective)
-        : objective.startsWith(RatioMatching.NAME) ? RatioMatching.parse(objective)
-        : objective.startsWith(NoiseContrastive.NAME) ? NoiseContrastive.parse(objective) : Objective.maximumLikelihood(negative, positive);
+    Objective chosen = named.orElseGet(() -> Objective.maximumLikelihood(negative, positive));
     return new TrainingConfig(chosen, optimizer, batch, Long.parseLong(c.get("seed", "0")),
         Schedule.parse(spec), Double.parseDouble(c.get("centering", "0")));
   }

@@ -40,62 +40,27 @@ final class WeightedRows {
 
   /**
    * {@code out[r]} = log p̃ of the visible part of state row r, latents summed out, for the first
-   * {@code rows} states (their latent parts are overwritten). Where every variable is a discrete
-   * block and the gradients are batched, all rows at once: with the latents at 0, E is affine in the
-   * visible blocks with a slope that does not depend on them, and each latent block's sum is its
-   * fields' log-partition, one batched product per block (log Σ_h exp(−E) = −E(v, 0) + Σ_j A(g_j)).
-   * Else row by row through the free energy.
+   * {@code rows} states (their latent parts are overwritten): all rows at once where {@link
+   * Batches#logMarginalsSupported} holds, else row by row through the free energy.
    */
   void logPTildeBatch(int rows, double[] out) {
-    int width = model.stateSize();
-    var blocks = model.capability(org.ebm4j.model.BlockConditionals.class);
-    var batched = model.capability(BatchGradients.class);
-    boolean fast = batched.isPresent() && blocks.isPresent() && model.latentSize() > 0
-        && model.variables().all().stream().allMatch(x -> x.domain().isDiscrete() && blocks.get().blocks().contains(x.name()));
-    if (!fast) {
-      double[] v = new double[model.visibleSize()];
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(states, r * width, v, 0, v.length);
-        out[r] = logPTilde(v);
-      }
+    if (Batches.logMarginalsSupported(model)) {
+      Batches.logMarginals(model, states, rows, scratch, out);
       return;
     }
-    double[] zero = new double[width];
-    double e0 = model.energy(zero);
-    double[] slope = new double[width];
-    for (org.ebm4j.model.Variables.Variable x : model.variables().all()) {
-      if (x.visible()) {
-        batched.get().energyGradientBatch(x.name(), zero, 1, slope);
-      }
-    }
+    int width = model.stateSize();
+    double[] v = new double[model.visibleSize()];
     for (int r = 0; r < rows; r++) {
-      double e = e0;
-      for (org.ebm4j.model.Variables.Variable x : model.variables().all()) {
-        int at = r * width + x.offset();
-        if (x.visible()) {
-          for (int k = 0; k < x.size(); k++) {
-            e += slope[x.offset() + k] * states[at + k];
-          }
-        } else {
-          java.util.Arrays.fill(states, at, at + x.size(), 0.0);
-        }
-      }
-      out[r] = -e;
+      System.arraycopy(states, r * width, v, 0, v.length);
+      out[r] = logPTilde(v);
     }
-    for (org.ebm4j.model.Variables.Variable h : model.variables().all()) {
-      if (h.visible()) {
-        continue;
-      }
-      batched.get().energyGradientBatch(h.name(), states, rows, scratch);
-      org.ebm4j.model.Domain d = h.domain();
-      for (int r = 0; r < rows; r++) {
-        int at = r * width + h.offset();
-        double s = 0;
-        for (int k = 0; k < h.size(); k++) {
-          s += d.logPartitionOfField(scratch[at + k]);
-        }
-        out[r] += s;
-      }
+  }
+
+  /** Refuses a model whose latents cannot be summed out, for the objective {@code name}. */
+  static void requireMarginal(EnergyModel model, String name) {
+    if (model.latentSize() > 0 && model.capability(FreeEnergy.class).isEmpty()) {
+      throw new IllegalArgumentException(name + " needs log p~(v) with the latents summed out; the processor proved no free energy for "
+          + model.getClass().getSimpleName() + " (its latents interact): use maximum likelihood with --positive meanfield");
     }
   }
 

@@ -120,10 +120,10 @@ final class EvaluateCommand implements Callable<Integer> {
       try {
         mf = new org.ebm4j.estimate.MeanField(model, 100, 1e-7, 0);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("log p̃(v) would enumerate " + latentStates(perExample)
+        throw new IllegalArgumentException("log p̃(v) would enumerate " + Enumeration.describeCost(perExample)
             + " per example, and no mean-field bound applies: " + e.getMessage());
       }
-      say("log p̃(v) would enumerate %s per example: reporting the mean-field lower bound instead", latentStates(perExample));
+      say("log p̃(v) would enumerate %s per example: reporting the mean-field lower bound instead", Enumeration.describeCost(perExample));
       double total = 0;
       double subset = 0;
       int n = Math.min(clamped, dataset.size());
@@ -198,10 +198,6 @@ final class EvaluateCommand implements Callable<Integer> {
     json.append(",\"data\":\"").append(dataset.name().replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\"seconds\":").append(seconds).append('}');
     System.out.println(json);
     return 0;
-  }
-
-  private static String latentStates(long cost) {
-    return cost < 0 ? "every latent state" : cost == Long.MAX_VALUE ? "more than 2^62 latent states" : cost + " latent states";
   }
 
   private static String number(double d) {

@@ -255,13 +255,10 @@ final class TrainCommand implements Callable<Integer> {
 
   /** An objective's spec as its class writes it (nce:ratio=4 and nce:ratio=4.0 are one setting). */
   private static String canonical(String spec) {
-    String s = spec.trim();
     try {
-      return s.startsWith("pseudo-likelihood") ? org.ebm4j.train.PseudoLikelihood.parse(s).spec()
-          : s.startsWith("ratio-matching") ? org.ebm4j.train.RatioMatching.parse(s).spec()
-          : s.startsWith("nce") ? org.ebm4j.train.NoiseContrastive.parse(s).spec() : s;
+      return org.ebm4j.train.Objective.named(spec).map(org.ebm4j.train.Objective::spec).orElse(spec.trim());
     } catch (IllegalArgumentException e) {
-      return s; // reported where the objective is built
+      return spec.trim(); // reported where the objective is built
     }
   }
 
@@ -271,17 +268,15 @@ final class TrainCommand implements Callable<Integer> {
     if (name.equals("maximum-likelihood")) {
       return null;
     }
-    if (name.startsWith("pseudo-likelihood") || name.startsWith("ratio-matching") || name.startsWith("nce")) {
-      for (String option : new String[] {"--negative", "--positive", "--sampler", "--chains", "--centering"}) {
-        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-          throw new IllegalArgumentException(option + " applies to maximum likelihood; " + name.split(":")[0] + " needs no negative phase: drop " + option);
-        }
+    org.ebm4j.train.Objective named = org.ebm4j.train.Objective.named(name).orElseThrow(() -> new IllegalArgumentException(
+        "unknown --objective '" + objective + "'; use maximum-likelihood, pseudo-likelihood[:sites=K], ratio-matching[:sites=K]"
+        + " or nce[:ratio=R] (score matching is not available yet)"));
+    for (String option : new String[] {"--negative", "--positive", "--sampler", "--chains", "--centering"}) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new IllegalArgumentException(option + " applies to maximum likelihood; " + name.split(":")[0] + " needs no negative phase: drop " + option);
       }
-      return name.startsWith("pseudo-likelihood") ? org.ebm4j.train.PseudoLikelihood.parse(name)
-          : name.startsWith("ratio-matching") ? org.ebm4j.train.RatioMatching.parse(name) : org.ebm4j.train.NoiseContrastive.parse(name);
     }
-    throw new IllegalArgumentException("unknown --objective '" + objective + "'; use maximum-likelihood, pseudo-likelihood[:sites=K], ratio-matching[:sites=K]"
-        + " or nce[:ratio=R] (score matching is not available yet)");
+    return named;
   }
 
   private EnergyModel newModel(Dataset dataset) {
@@ -464,9 +459,10 @@ final class TrainCommand implements Callable<Integer> {
   private double timeUpdates(EnergyModel m, Dataset dataset) {
     EnergyModel copy = newModel(dataset);
     System.arraycopy(m.params(), 0, copy.params(), 0, m.params().length);
+    // A fresh objective: the run's own (NCE's log Z, say) must not move.
+    org.ebm4j.train.Objective own = chosenObjective();
     Trainer probe = Trainer.builder(copy)
-        .objective(chosenObjective() != null ? chosenObjective()
-            : org.ebm4j.train.Objective.maximumLikelihood(newNegativePhase(), org.ebm4j.train.LatentInference.parse(positive)))
+        .objective(own != null ? own : org.ebm4j.train.Objective.maximumLikelihood(newNegativePhase(), org.ebm4j.train.LatentInference.parse(positive)))
         .optimizer(newOptimizer())
         .batchSize(batch)
         .centering(centering)
