@@ -62,7 +62,8 @@ public final class Pipeline {
       log.accept("ebm4j structure of " + type.getQualifiedName() + ": " + structure);
     }
     Derivatives programs = Derivatives.of(ir, List.copyOf(ModelEmitter.gradientSets(model, structure).keySet()), ModelEmitter.batched(ir),
-        structure.blocks().entrySet().stream().filter(e -> e.getValue() == org.ebm4j.processor.analysis.Structure.BlockKind.GAUSSIAN).map(java.util.Map.Entry::getKey).toList()).map(p -> Passes.optimize(p, disabledPasses));
+        structure.blocks().entrySet().stream().filter(e -> e.getValue() == org.ebm4j.processor.analysis.Structure.BlockKind.GAUSSIAN).map(java.util.Map.Entry::getKey).toList(),
+        ModelEmitter.scores(model, structure)).map(p -> Passes.optimize(p, disabledPasses));
     if (dump.contains("grad")) {
       log.accept("ebm4j gradient in θ of " + type.getQualifiedName() + ":\n" + IrPrinter.print(programs.paramGradient()));
       programs.stateGradients().forEach((vars, g) -> log.accept("ebm4j gradient in " + vars + " of " + type.getQualifiedName() + ":\n" + IrPrinter.print(g)));

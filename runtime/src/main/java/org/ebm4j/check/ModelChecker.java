@@ -66,6 +66,7 @@ public final class ModelChecker {
       model.capability(FreeEnergy.class).ifPresent(fe -> checkFreeEnergy(fe, x));
       model.capability(BlockConditionals.class).ifPresent(bc -> checkBlocks(bc, x));
       model.capability(SiteConditionals.class).ifPresent(sc -> checkSites(sc, x));
+      model.capability(org.ebm4j.model.Scores.class).ifPresent(sc -> checkScores(sc, x));
     }
     model.capability(org.ebm4j.model.BatchGradients.class).ifPresent(this::checkBatch);
   }
@@ -214,6 +215,85 @@ public final class ModelChecker {
       double down = bruteFreeEnergy(v);
       params[k] = saved;
       expect("accumulateMarginalGradient[" + k + "]", grad[k], -weight * (up - down) / (2 * h), 1e-5);
+    }
+  }
+
+  /** log p̃(v) by the first-order code: −F(v) with latents, else −E. */
+  private double marginalLogP(double[] v) {
+    if (model.latentSize() == 0) {
+      return model.logPTilde(v);
+    }
+    return -model.capability(FreeEnergy.class).orElseThrow().freeEnergy(v);
+  }
+
+  /** ∇θ log p̃(v) by the first-order code. */
+  private double[] marginalGradient(double[] v) {
+    double[] g = new double[model.params().length];
+    if (model.latentSize() == 0) {
+      model.accumulateGradient(v, 1, g);
+    } else {
+      model.capability(FreeEnergy.class).orElseThrow().accumulateMarginalGradient(v, 1, g);
+    }
+    return g;
+  }
+
+  private static double[] along(double[] v, double[] u, double t) {
+    double[] out = v.clone();
+    for (int k = 0; k < out.length; k++) {
+      out[k] += t * u[k];
+    }
+    return out;
+  }
+
+  /**
+   * Score matching's second-order members against central differences of the first-order code:
+   * the score against log p̃, the line's curvature against the score, the θ-derivatives along the
+   * line against the θ-gradient (first and second differences).
+   */
+  private void checkScores(org.ebm4j.model.Scores sc, double[] x) {
+    double[] v = java.util.Arrays.copyOf(x, model.visibleSize());
+    double[] u = new double[v.length];
+    for (int k = 0; k < u.length; k++) {
+      u[k] = rng.nextDouble(-1, 1);
+    }
+    double[] score = new double[v.length];
+    sc.score(v, score);
+    double slope = 0;
+    for (int k = 0; k < v.length; k++) {
+      double h = 1e-5 * Math.max(1, Math.abs(v[k]));
+      double[] unit = new double[v.length];
+      unit[k] = 1;
+      expect("score[" + k + "]", score[k], (marginalLogP(along(v, unit, h)) - marginalLogP(along(v, unit, -h))) / (2 * h), 1e-5);
+      slope += u[k] * score[k];
+    }
+    double[] line = new double[2];
+    sc.lineDerivatives(v, u, line);
+    expect("lineDerivatives[0] = u.score", line[0], slope, 1e-9);
+    double h = 1e-5;
+    double[] up = new double[v.length];
+    double[] down = new double[v.length];
+    sc.score(along(v, u, h), up);
+    sc.score(along(v, u, -h), down);
+    double curvature = 0;
+    for (int k = 0; k < v.length; k++) {
+      curvature += u[k] * (up[k] - down[k]) / (2 * h);
+    }
+    expect("lineDerivatives[1] = u.H.u", line[1], curvature, 1e-5);
+    int n = model.params().length;
+    double[] lineGrad = new double[n];
+    double[] curvatureGrad = new double[n];
+    sc.accumulateLineGradient(v, u, 0.7, lineGrad);
+    sc.accumulateCurvatureGradient(v, u, 0.7, curvatureGrad);
+    double[] g0 = marginalGradient(v);
+    double[] gUp = marginalGradient(along(v, u, h));
+    double[] gDown = marginalGradient(along(v, u, -h));
+    double h2 = 1e-3;
+    double[] gUp2 = marginalGradient(along(v, u, h2));
+    double[] gDown2 = marginalGradient(along(v, u, -h2));
+    for (int k = 0; k < n; k++) {
+      String name = model.layout().entryAt(k).name() + " @" + k;
+      expect("accumulateLineGradient[" + name + "]", lineGrad[k], 0.7 * (gUp[k] - gDown[k]) / (2 * h), 1e-5);
+      expect("accumulateCurvatureGradient[" + name + "]", curvatureGrad[k], 0.7 * (gUp2[k] - 2 * g0[k] + gDown2[k]) / (h2 * h2), 1e-4);
     }
   }
 

@@ -27,8 +27,10 @@ public interface Objective {
 
   /**
    * The objective a spec names among those that need no negative phase ({@code
-   * pseudo-likelihood[:sites=K]}, {@code ratio-matching[:sites=K]}, {@code nce[:ratio=R]}); empty for
-   * any other name, maximum likelihood included (it is built from its phases).
+   * pseudo-likelihood[:sites=K]}, {@code ratio-matching[:sites=K]}, {@code score-matching}, {@code
+   * sliced-score-matching[:projections=K]}, {@code denoising-score-matching[:sigma=S]}, {@code
+   * nce[:ratio=R]}); empty for any other name, maximum likelihood included (it is built from its
+   * phases).
    *
    * @throws IllegalArgumentException for one of these names with options it does not take
    */
@@ -39,6 +41,9 @@ public interface Objective {
     }
     if (s.startsWith(RatioMatching.NAME)) {
       return java.util.Optional.of(RatioMatching.parse(s));
+    }
+    if (ScoreMatching.names(s)) {
+      return java.util.Optional.of(ScoreMatching.parse(s));
     }
     if (s.startsWith(NoiseContrastive.NAME)) {
       return java.util.Optional.of(NoiseContrastive.parse(s));
@@ -91,6 +96,26 @@ public interface Objective {
   /** Ratio matching over {@code sites} random visible sites per example (0: all), scaled to be unbiased. */
   static RatioMatching ratioMatching(int sites) {
     return new RatioMatching(sites);
+  }
+
+  /** Exact score matching (real visible units; the Laplacian costs one second derivative per unit). */
+  static ScoreMatching scoreMatching() {
+    return ScoreMatching.exact();
+  }
+
+  /** Sliced score matching with {@code projections} random Rademacher directions per example. */
+  static ScoreMatching slicedScoreMatching(int projections) {
+    return ScoreMatching.sliced(projections);
+  }
+
+  /** Denoising score matching with noise scale {@code sigma}. */
+  static ScoreMatching denoisingScoreMatching(double sigma) {
+    return ScoreMatching.denoising(sigma);
+  }
+
+  /** Denoising score matching with sigma a tenth of the data's mean standard deviation per unit. */
+  static ScoreMatching denoisingScoreMatching() {
+    return ScoreMatching.denoising(Double.NaN);
   }
 
   /** Noise-contrastive estimation with {@code ratio} noise samples per example and a learned log Z. */

@@ -63,7 +63,7 @@ final class SiteFlips {
     for (Variables.Variable v : model.variables().all()) {
       if (v.visible() && !v.domain().isDiscrete()) {
         throw new IllegalArgumentException(name + " is for discrete visible units; '" + v.name() + "' of "
-            + model.getClass().getSimpleName() + " is real-valued (use maximum likelihood, or score matching once available)");
+            + model.getClass().getSimpleName() + " is real-valued (use maximum likelihood, score-matching, sliced-score-matching, denoising-score-matching or nce)");
       }
       if (binaryOnly && v.visible() && v.domain() != Domain.BINARY && v.domain() != Domain.SPIN) {
         throw new IllegalArgumentException(name + " is for binary or spin visible units; '" + v.name() + "' is " + v.domain());

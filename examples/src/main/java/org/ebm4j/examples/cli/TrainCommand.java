@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "bars-and-stripes:3", description = "Training data: " + DataSpec.FORMS + ". Default: ${DEFAULT-VALUE}.")
   String data;
 
-  @Option(names = "--objective", defaultValue = "maximum-likelihood", description = "What training maximises: maximum-likelihood (positive minus negative phase; --negative and --positive choose how), pseudo-likelihood[:sites=K] (Σ_i log p(v_i | v_-i) over discrete visible units, no partition function and no sampling; sites=K: K random sites per example, unbiased, for wide data) ratio-matching[:sites=K] (Hyvärinen 2007, binary and spin visible units; as free of sampling) or nce[:ratio=R] (noise-contrastive estimation against R noise samples per example from noise fitted to the data, log Z learned; any model whose latents can be summed out). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--objective", defaultValue = "maximum-likelihood", description = "What training maximises: maximum-likelihood (positive minus negative phase; --negative and --positive choose how), pseudo-likelihood[:sites=K] (Σ_i log p(v_i | v_-i) over discrete visible units, no partition function and no sampling; sites=K: K random sites per example, unbiased, for wide data) ratio-matching[:sites=K] (Hyvärinen 2007, binary and spin visible units; as free of sampling), score-matching (real visible units: fits ∇v log p~ with the exact Laplacian, one second derivative per unit; for a few dozen units), sliced-score-matching[:projections=K] (the Laplacian's trace from K random directions per example: any dimension), denoising-score-matching[:sigma=S] (fits the data blurred by Gaussian noise of scale S, default a tenth of the data's spread; no second derivatives) or nce[:ratio=R] (noise-contrastive estimation against R noise samples per example from noise fitted to the data, log Z learned; any model whose latents can be summed out). Default: ${DEFAULT-VALUE}.")
   String objective;
 
   @Option(names = "--negative", defaultValue = "auto", description = "Negative phase: exact (enumeration, small models), cd:K, pcd:K or tempered:K (K sweeps per update); auto is exact where the model's structure makes it cheap (at most 2^20 states), else pcd:1. Default: ${DEFAULT-VALUE}.")
@@ -269,8 +269,8 @@ final class TrainCommand implements Callable<Integer> {
       return null;
     }
     org.ebm4j.train.Objective named = org.ebm4j.train.Objective.named(name).orElseThrow(() -> new IllegalArgumentException(
-        "unknown --objective '" + objective + "'; use maximum-likelihood, pseudo-likelihood[:sites=K], ratio-matching[:sites=K]"
-        + " or nce[:ratio=R] (score matching is not available yet)"));
+        "unknown --objective '" + objective + "'; use maximum-likelihood, pseudo-likelihood[:sites=K], ratio-matching[:sites=K],"
+        + " score-matching, sliced-score-matching[:projections=K], denoising-score-matching[:sigma=S] or nce[:ratio=R]"));
     for (String option : new String[] {"--negative", "--positive", "--sampler", "--chains", "--centering"}) {
       if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
         throw new IllegalArgumentException(option + " applies to maximum likelihood; " + name.split(":")[0] + " needs no negative phase: drop " + option);

@@ -47,6 +47,8 @@ class GeneratedModelsTest {
     EnergyModel gb = Models.create(GaussianBernoulliRbm.class, Map.of("visible", 3, "hidden", 2), 1);
     assertEquals(java.util.List.of("v", "h"), gb.capability(BlockConditionals.class).orElseThrow().blocks());
     assertTrue(gb.capability(FreeEnergy.class).isPresent());
+    assertTrue(gb.capability(org.ebm4j.model.Scores.class).isPresent(), "real visibles, latents summed out: score matching applies");
+    assertFalse(rbm.capability(org.ebm4j.model.Scores.class).isPresent(), "binary visibles have no score");
 
     EnergyModel fvbm = Models.create(FullyVisibleBm.class, Map.of("units", 3), 1);
     assertFalse(fvbm.capability(FreeEnergy.class).isPresent());
@@ -56,6 +58,7 @@ class GeneratedModelsTest {
     EnergyModel tanh = Models.create(TanhEnergy.class, Map.of("dim", 2, "hidden", 2), 1);
     assertFalse(tanh.capability(BlockConditionals.class).isPresent());
     assertFalse(tanh.capability(SiteConditionals.class).isPresent());
+    assertTrue(tanh.capability(org.ebm4j.model.Scores.class).isPresent());
   }
 
   @Test

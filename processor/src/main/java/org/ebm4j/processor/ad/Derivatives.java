@@ -22,9 +22,29 @@ import org.ebm4j.processor.ir.Shape;
  *     block, H its Hessian: forward mode over the block's gradient in the direction of the state
  *     itself. The block is proven quadratic without cross terms, so at block values of one this is
  *     the precision ∂²E/∂x_k² exactly, with no difference of two gradients to cancel.
+ * @param scores the second-order programs of score matching, or null where the visible units are
+ *     not all real or latents have no free energy
  */
 public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, Map<Set<String>, EnergyFunction> stateGradients,
-    Map<String, EnergyFunction> batchStateGradients, Map<String, EnergyFunction> precisions) {
+    Map<String, EnergyFunction> batchStateGradients, Map<String, EnergyFunction> precisions, Scores scores) {
+
+  /** The suffix of a direction's input (u for v is {@code v~}) and of a tangent's output. */
+  public static final String TANGENT = "~";
+
+  /**
+   * Derivatives of the marginal energy M(v) ({@link Marginal}: the free energy, or E without latents)
+   * along the line v + εu, u given per visible variable {@code x} as the input {@code x~}:
+   *
+   * @param score {@code OUT[x] += −∂M/∂x} for each visible variable: ∇ᵥ log p̃
+   * @param line {@code OUT[~] += dM/dε} and {@code OUT[~~] += d²M/dε²} (forward mode twice)
+   * @param lineGradient {@code OUT[θ~] += weight · d/dε ∇θ log p̃}: forward over reverse
+   * @param curvatureGradient {@code OUT[θ~~] += weight · d²/dε² ∇θ log p̃}: forward twice over reverse
+   */
+  public record Scores(EnergyFunction score, EnergyFunction line, EnergyFunction lineGradient, EnergyFunction curvatureGradient) {
+    Scores map(java.util.function.UnaryOperator<EnergyFunction> pass) {
+      return new Scores(pass.apply(score), pass.apply(line), pass.apply(lineGradient), pass.apply(curvatureGradient));
+    }
+  }
 
   /**
    * Differentiates {@code f} for every variable set in {@code sets} (in order), if {@code
@@ -32,6 +52,11 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
    * for each variable of {@code gaussianBlocks}.
    */
   public static Derivatives of(EnergyFunction f, List<Set<String>> sets, boolean batched, List<String> gaussianBlocks) {
+    return of(f, sets, batched, gaussianBlocks, false);
+  }
+
+  /** The same, with the score-matching programs when {@code scores}. */
+  public static Derivatives of(EnergyFunction f, List<Set<String>> sets, boolean batched, List<String> gaussianBlocks, boolean scores) {
     EnergyFunction params = ReverseMode.gradient(f, v -> v.op() == Op.PARAM, b -> b.neg(b.leaf(Op.ARG, "weight", Shape.SCALAR)));
     Map<Set<String>, EnergyFunction> states = new LinkedHashMap<>();
     for (Set<String> vars : sets) {
@@ -52,7 +77,20 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
       // Suffix "": the tangent of OUT[block] is written as OUT[block] (the gradient itself is not kept).
       precisions.put(block, ForwardMode.jvp(g, Map.of(block, block), "", false));
     }
-    return new Derivatives(f, params, states, batch, precisions);
+    return new Derivatives(f, params, states, batch, precisions, scores ? scores(f) : null);
+  }
+
+  /** The score-matching programs of {@code f}, whose visible units are real and latents summable. */
+  static Scores scores(EnergyFunction f) {
+    EnergyFunction m = Marginal.energy(f);
+    Map<String, String> directions = new LinkedHashMap<>();
+    f.variables().stream().filter(org.ebm4j.processor.ir.Variable::visible).forEach(v -> directions.put(v.name(), v.name() + TANGENT));
+    EnergyFunction score = ReverseMode.gradient(m, v -> v.op() == Op.VAR && directions.containsKey(v.name()), b -> b.constant(-1));
+    EnergyFunction line = ForwardMode.jvp(ForwardMode.jvp(m, directions, TANGENT, false), directions, TANGENT, true);
+    EnergyFunction params = ReverseMode.gradient(m, v -> v.op() == Op.PARAM, b -> b.neg(b.leaf(Op.ARG, "weight", Shape.SCALAR)));
+    EnergyFunction lineGradient = ForwardMode.jvp(params, directions, TANGENT, false);
+    EnergyFunction curvatureGradient = ForwardMode.jvp(lineGradient, directions, TANGENT, false);
+    return new Scores(score, line, lineGradient, curvatureGradient);
   }
 
   /** The same programs after {@code pass}. */
@@ -63,6 +101,6 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
     batchStateGradients.forEach((k, g) -> batch.put(k, pass.apply(g)));
     Map<String, EnergyFunction> precision = new LinkedHashMap<>();
     precisions.forEach((k, g) -> precision.put(k, pass.apply(g)));
-    return new Derivatives(pass.apply(energy), pass.apply(paramGradient), states, batch, precision);
+    return new Derivatives(pass.apply(energy), pass.apply(paramGradient), states, batch, precision, scores == null ? null : scores.map(pass));
   }
 }

@@ -48,12 +48,22 @@ public final class ReverseMode {
    * @param seed builds the scalar the result's adjoint starts from (e.g. {@code −weight})
    */
   public static EnergyFunction gradient(EnergyFunction f, Predicate<Value> wrt, Function<Builder, Integer> seed) {
-    EnergyFunction g = new ReverseMode(f, wrt).run(wrt, seed);
+    EnergyFunction g = new ReverseMode(f, wrt).run(wrt, seed, false);
     IrVerifier.verify(g);
     return g;
   }
 
-  private EnergyFunction run(Predicate<Value> wrt, Function<Builder, Integer> seed) {
+  /**
+   * The same program that also keeps {@code f}'s value as its result, for programs built on top of
+   * both (the free energy reads E and ∂E/∂h).
+   */
+  public static EnergyFunction gradientKeepingResult(EnergyFunction f, Predicate<Value> wrt, Function<Builder, Integer> seed) {
+    EnergyFunction g = new ReverseMode(f, wrt).run(wrt, seed, true);
+    IrVerifier.verify(g);
+    return g;
+  }
+
+  private EnergyFunction run(Predicate<Value> wrt, Function<Builder, Integer> seed, boolean keepResult) {
     Map<Integer, Integer> copy = new HashMap<>();
     Map<Integer, Integer> adj = new HashMap<>();
     // Output buffers first, so every contribution, at any depth, is in their scope.
@@ -68,7 +78,9 @@ public final class ReverseMode {
       contribute(f.result(), seed.apply(b), adj, List.of());
       reverse(f.body(), copy, adj);
     }
-    return f.derive(b.values(), b.close());
+    return keepResult
+        ? new EnergyFunction(b.values(), b.close(), copy.get(f.result()), f.variables())
+        : f.derive(b.values(), b.close());
   }
 
   /**
@@ -81,8 +93,12 @@ public final class ReverseMode {
       if (s instanceof Stmt.Let let) {
         Value v = let.value();
         copy.put(v.id(), b.copy(v, map(v.args(), copy)));
+        if (live != null && v.op() == Op.ADJOINT) {
+          // A buffer of the replayed iteration itself: its additions are part of the iteration.
+          live.add(v.id());
+        }
       } else if (s instanceof Stmt.Accumulate acc) {
-        if (live == null || live.contains(acc.slot())) {
+        if (live == null || live.contains(f.bufferOf(acc.slot()))) {
           b.add(new Stmt.Accumulate(copy.get(acc.slot()), acc.subtract(), copy.get(acc.value()), acc.indices()));
         }
       } else if (s instanceof Stmt.Loop loop) {
@@ -127,7 +143,8 @@ public final class ReverseMode {
         branch.slots().forEach(slot -> defined.add(f.value(slot)));
       }
       for (Value v : defined) {
-        if (!active[v.id()] || v.op().kind() == Op.Kind.LEAF && v.op() != Op.ACC) {
+        // Buffers of a derived program (ADJOINT) are values like accumulators: added into, then read.
+        if (!active[v.id()] || v.op().kind() == Op.Kind.LEAF && v.op() != Op.ACC && v.op() != Op.ADJOINT) {
           continue;
         }
         if (v.op() == Op.ROW) {
@@ -153,9 +170,13 @@ public final class ReverseMode {
           propagate(v, copy, adj);
         }
       } else if (s instanceof Stmt.Accumulate acc) {
-        // slot = start + Σ terms: each term's adjoint is the slot's (negated for -=).
-        if (active[acc.value()] && contributed.contains(acc.slot())) {
+        // slot = start + Σ terms: each term's adjoint is the slot's (negated for -=), at the
+        // entry it was added to.
+        if (active[acc.value()] && received(acc.slot())) {
           int g = adj.get(acc.slot());
+          if (!acc.indices().isEmpty()) {
+            g = b.element(g, acc.indices());
+          }
           contribute(acc.value(), acc.subtract() ? b.neg(g) : g, adj, List.of());
         }
       } else if (s instanceof Stmt.Loop loop) {
@@ -250,10 +271,15 @@ public final class ReverseMode {
     }
   }
 
+  /** Whether a slot's adjoint (or, for a row view, its buffer's) received a contribution. */
+  private boolean received(int slot) {
+    return contributed.contains(slot) || contributed.contains(f.bufferOf(slot));
+  }
+
   /** Whether anything the block adds into an accumulator depends on what is differentiated. */
   private boolean needsReverse(Block block) {
     for (Stmt stmt : block.stmts()) {
-      if (stmt instanceof Stmt.Accumulate acc && active[acc.value()] && contributed.contains(acc.slot())) {
+      if (stmt instanceof Stmt.Accumulate acc && active[acc.value()] && received(acc.slot())) {
         return true;
       }
       if (stmt instanceof Stmt.Loop loop && needsReverse(loop.body())) {

@@ -35,6 +35,7 @@ public final class ModelEmitter {
   private static final String PKG_MODEL = "org.ebm4j.model";
   private static final ClassName ENERGY_MODEL = ClassName.get(PKG_MODEL, "EnergyModel");
   private static final ClassName FREE_ENERGY = ClassName.get(PKG_MODEL, "FreeEnergy");
+  private static final ClassName SCORES = ClassName.get(PKG_MODEL, "Scores");
   private static final ClassName BLOCK_CONDITIONALS = ClassName.get(PKG_MODEL, "BlockConditionals");
   private static final ClassName SITE_CONDITIONALS = ClassName.get(PKG_MODEL, "SiteConditionals");
   private static final ClassName PARAMETER_ROLES = ClassName.get(PKG_MODEL, "ParameterRoles");
@@ -67,6 +68,8 @@ public final class ModelEmitter {
   private JavaLowering.Lowered gradientCode;
   private final Map<Set<String>, JavaLowering.Lowered> stateGradientCode = new java.util.HashMap<>();
   private final Map<String, JavaLowering.Lowered> precisionCode = new java.util.LinkedHashMap<>();
+  /** The score-matching programs lowered, by method name; empty without {@code Scores}. */
+  private final Map<String, JavaLowering.Lowered> scoreCode = new java.util.LinkedHashMap<>();
   private final Map<String, JavaLowering.Scratch> scratch = new java.util.LinkedHashMap<>();
   /** The parts of split bodies, added to the class after the methods that call them. */
   private final List<MethodSpec> partMethods = new ArrayList<>();
@@ -103,6 +106,16 @@ public final class ModelEmitter {
   }
 
   /**
+   * Whether the model gets {@code Scores} (score matching's derivatives): every visible unit is
+   * real, and latents, if any, are summed out by a free energy.
+   */
+  public static boolean scores(ModelDeclaration model, Structure structure) {
+    boolean anyLatent = model.variables().stream().anyMatch(v -> !v.visible());
+    return model.variables().stream().filter(ModelDeclaration.VariableDecl::visible).allMatch(v -> v.domain() == org.ebm4j.model.Domain.REAL)
+        && (!anyLatent || structure.freeEnergy());
+  }
+
+  /**
    * Whether the model gets the batched members: an energy without regions (loops and ifs stay per
    * state) that depends on the state.
    */
@@ -116,6 +129,20 @@ public final class ModelEmitter {
     gradientCode = lower(programs.paramGradient(), "grad_", true);
     gradientMethods.forEach((vars, name) -> stateGradientCode.put(vars, lower(programs.stateGradients().get(vars), name + "_", false)));
     programs.precisions().forEach((var, p) -> precisionCode.put(var, lower(p, "precision_" + var + "_", false)));
+    if (programs.scores() != null) {
+      LineStorage storage = new LineStorage(model.params().stream().map(ModelDeclaration.ParamDecl::name).collect(Collectors.toSet()));
+      Derivatives.Scores p = programs.scores();
+      Map<String, EnergyFunction> bodies = new java.util.LinkedHashMap<>();
+      bodies.put("score_", p.score());
+      bodies.put("line_", p.line());
+      bodies.put("lineGradient_", p.lineGradient());
+      bodies.put("curvatureGradient_", p.curvatureGradient());
+      bodies.forEach((name, program) -> {
+        JavaLowering.Lowered lowered = JavaLowering.lower(program, JavaLowering.NumberType.DOUBLE, storage, name, KERNELS);
+        lowered.scratch().forEach(sc -> scratch.putIfAbsent(sc.name(), sc));
+        scoreCode.put(name, lowered);
+      });
+    }
   }
 
   private JavaLowering.Lowered lower(EnergyFunction program, String prefix, boolean paramOutputs) {
@@ -163,6 +190,11 @@ public final class ModelEmitter {
     }
     if (model.variables().size() > 1) {
       type.addSuperinterface(INTERACTIONS);
+    }
+    if (programs.scores() != null) {
+      type.addSuperinterface(SCORES);
+      type.addField(FieldSpec.builder(DOUBLES, "direction", Modifier.PRIVATE, Modifier.FINAL).addJavadoc("Scratch direction u of a line, over the whole state.\n").build());
+      type.addMethods(scoreMethods());
     }
     BatchMembers batch = batched(f) ? BatchMembers.ifSmallEnough(model, programs, scratch) : null;
     batchedMembers = batch != null;
@@ -297,6 +329,9 @@ public final class ModelEmitter {
     m.addStatement("this.state = new double[stateSize]");
     m.addStatement("this.dstate = new double[stateSize]");
     m.addStatement("this.dstate1 = new double[stateSize]");
+    if (programs.scores() != null) {
+      m.addStatement("this.direction = new double[stateSize]");
+    }
     for (JavaLowering.Scratch s : scratch.values()) {
       m.addStatement("this.$L = new double[$L]", s.name(), s.copies() == 1 ? sizeExpression(s.dims()) : s.copies() + " * " + sizeExpression(s.dims()));
     }
@@ -499,6 +534,74 @@ public final class ModelEmitter {
       b.addStatement("int $L = $L", name, i == 0 ? "0" : "this." + name);
     }
     return b.build();
+  }
+
+  // ---------------------------------------------------------------- scores
+
+  private List<MethodSpec> scoreMethods() {
+    List<MethodSpec> out = new ArrayList<>();
+    out.add(MethodSpec.methodBuilder("loadLine")
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Loads v into {@code state} and u into {@code direction}, latents and their directions at 0.\n")
+        .addParameter(DOUBLES, "v")
+        .addParameter(DOUBLES, "u")
+        .addStatement("$T.checkLength($S, v, visibleSize)", KERNELS, "v")
+        .addStatement("System.arraycopy(v, 0, state, 0, visibleSize)")
+        .addStatement("$T.fill(state, visibleSize, stateSize, 0.0)", ARRAYS)
+        .beginControlFlow("if (u != null)")
+        .addStatement("$T.checkLength($S, u, visibleSize)", KERNELS, "u")
+        .addStatement("System.arraycopy(u, 0, direction, 0, visibleSize)")
+        .addStatement("$T.fill(direction, visibleSize, stateSize, 0.0)", ARRAYS)
+        .endControlFlow()
+        .build());
+    out.add(override("score", TypeName.VOID)
+        .addParameter(DOUBLES, "v")
+        .addParameter(DOUBLES, "score")
+        .addStatement("$T.checkLength($S, score, visibleSize)", KERNELS, "score")
+        .addStatement("loadLine(v, null)")
+        .addStatement("$T.fill(dstate, 0.0)", ARRAYS)
+        .addStatement("score_(state, dstate)")
+        .addStatement("System.arraycopy(dstate, 0, score, 0, visibleSize)")
+        .build());
+    out.add(override("lineDerivatives", TypeName.VOID)
+        .addParameter(DOUBLES, "v")
+        .addParameter(DOUBLES, "u")
+        .addParameter(DOUBLES, "out")
+        .addStatement("$T.checkLength($S, out, 2)", KERNELS, "out")
+        .addStatement("loadLine(v, u)")
+        .addStatement("out[0] = 0")
+        .addStatement("out[1] = 0")
+        .addStatement("line_(state, direction, out)")
+        .addComment("The program differentiates the (free) energy; log p̃ is its negative.")
+        .addStatement("out[0] = -out[0]")
+        .addStatement("out[1] = -out[1]")
+        .build());
+    for (String name : List.of("LineGradient", "CurvatureGradient")) {
+      String program = Character.toLowerCase(name.charAt(0)) + name.substring(1) + "_";
+      out.add(override("accumulate" + name, TypeName.VOID)
+          .addParameter(DOUBLES, "v")
+          .addParameter(DOUBLES, "u")
+          .addParameter(TypeName.DOUBLE, "weight")
+          .addParameter(DOUBLES, "grad")
+          .addStatement("$T.checkLength($S, grad, params.length)", KERNELS, "grad")
+          .addStatement("loadLine(v, u)")
+          .addStatement("$L(state, direction, weight, grad)", program)
+          .build());
+    }
+    out.add(scoreBody("score_", "{@code gx += ∇ᵥ log p̃} (latents at 0 in x).", List.of("x", "gx"), List.of(DOUBLES, DOUBLES)));
+    out.add(scoreBody("line_", "{@code line[0] += dM/dε}, {@code line[1] += d²M/dε²} along x + εu, M the marginal energy.", List.of("x", "u", "line"), List.of(DOUBLES, DOUBLES, DOUBLES)));
+    List<TypeName> types = List.of(DOUBLES, DOUBLES, TypeName.DOUBLE, DOUBLES);
+    out.add(scoreBody("lineGradient_", "{@code grad += weight · d/dε ∇θ log p̃} along x + εu: forward over reverse.", List.of("x", "u", "weight", "grad"), types));
+    out.add(scoreBody("curvatureGradient_", "{@code grad += weight · d²/dε² ∇θ log p̃} along x + εu: forward twice over reverse.", List.of("x", "u", "weight", "grad"), types));
+    return out;
+  }
+
+  private MethodSpec scoreBody(String name, String doc, List<String> names, List<TypeName> types) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addJavadoc(doc + "\n");
+    for (int i = 0; i < names.size(); i++) {
+      m.addParameter(types.get(i), names.get(i));
+    }
+    return m.addCode(body(name, names, types, scoreCode.get(name))).build();
   }
 
   // ---------------------------------------------------------------- free energy

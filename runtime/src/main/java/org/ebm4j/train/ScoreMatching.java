@@ -1,0 +1,268 @@
+package org.ebm4j.train;
+
+import java.util.Locale;
+import java.util.random.RandomGenerator;
+import org.ebm4j.data.Dataset;
+import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.Scores;
+import org.ebm4j.model.Variables;
+
+/**
+ * Score matching (Hyvärinen 2005) for real-valued visible units: fit the model's score s(v) =
+ * ∇ᵥ log p̃(v), which does not involve log Z, by minimising E_data[Σᵢ ∂sᵢ/∂vᵢ + ½|s|²]. Three forms:
+ *
+ * <ul>
+ *   <li>{@code score-matching}: the exact objective, the Laplacian from one second derivative per
+ *       visible unit (the cost grows with the dimension: use it up to a few dozen units);
+ *   <li>{@code sliced-score-matching[:projections=K]} (Song et al. 2019, the variance-reduced form):
+ *       the Laplacian's trace estimated by K random Rademacher directions u, uᵀ∇ᵥs u each, so the
+ *       cost no longer grows with the dimension;
+ *   <li>{@code denoising-score-matching[:sigma=S]} (Vincent 2011): the score at ṽ = v + σε fitted
+ *       to −ε/σ, no second derivative at all; it fits the data blurred by σ (by default a tenth of
+ *       the data's mean standard deviation per unit).
+ * </ul>
+ *
+ * <p>All derivatives come from the model's generated {@link Scores}: ∂θ of the slope uᵀs (forward
+ * over reverse mode) and of the curvature uᵀ∇ᵥs u (forward twice over reverse), so ∇θ ½|s|² is the
+ * slope's derivative along u = s. Latents are summed out by the model's free energy.
+ */
+public final class ScoreMatching implements Objective {
+  static final String EXACT = "score-matching";
+  static final String SLICED = "sliced-score-matching";
+  static final String DENOISING = "denoising-score-matching";
+
+  private final String name;
+  private final int projections;
+  /** The denoising noise scale, or NaN to fit it to the data in {@link #prepare}. */
+  private double sigma;
+  private final boolean sigmaChosen;
+
+  private ScoreMatching(String name, int projections, double sigma) {
+    this.name = name;
+    this.projections = projections;
+    this.sigma = sigma;
+    this.sigmaChosen = !Double.isNaN(sigma);
+    if (projections < 1) {
+      throw new IllegalArgumentException("sliced score matching needs at least one projection, got " + projections);
+    }
+    if (sigmaChosen && !(sigma > 0 && sigma < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("the denoising noise scale sigma must be positive and finite, got " + sigma);
+    }
+  }
+
+  /** Exact score matching. */
+  static ScoreMatching exact() {
+    return new ScoreMatching(EXACT, 1, Double.NaN);
+  }
+
+  /** Sliced score matching with {@code projections} random directions per example. */
+  static ScoreMatching sliced(int projections) {
+    return new ScoreMatching(SLICED, projections, Double.NaN);
+  }
+
+  /** Denoising score matching with noise scale {@code sigma} (NaN: a tenth of the data's spread). */
+  static ScoreMatching denoising(double sigma) {
+    return new ScoreMatching(DENOISING, 1, sigma);
+  }
+
+  /** Whether {@code spec} names one of the three forms. */
+  static boolean names(String spec) {
+    return spec.equals(EXACT) || spec.startsWith(SLICED) || spec.startsWith(DENOISING);
+  }
+
+  /** Parses {@code score-matching}, {@code sliced-score-matching[:projections=K]}, {@code denoising-score-matching[:sigma=S]}. */
+  public static ScoreMatching parse(String spec) {
+    String s = spec.trim();
+    if (s.equals(EXACT)) {
+      return exact();
+    }
+    if (s.equals(SLICED)) {
+      return sliced(1);
+    }
+    if (s.equals(DENOISING)) {
+      return denoising(Double.NaN);
+    }
+    try {
+      if (s.startsWith(SLICED + ":projections=")) {
+        return sliced(Integer.parseInt(s.substring((SLICED + ":projections=").length())));
+      }
+      if (s.startsWith(DENOISING + ":sigma=")) {
+        return denoising(Double.parseDouble(s.substring((DENOISING + ":sigma=").length())));
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw new IllegalArgumentException("'" + spec + "' is not a score-matching spec; write " + EXACT + ", " + SLICED
+        + "[:projections=K] or " + DENOISING + "[:sigma=S]");
+  }
+
+  @Override
+  public String spec() {
+    return switch (name) {
+      case SLICED -> projections == 1 ? SLICED : SLICED + ":projections=" + projections;
+      case DENOISING -> sigmaChosen ? DENOISING + ":sigma=" + sigma : DENOISING;
+      default -> EXACT;
+    };
+  }
+
+  @Override
+  public String describe() {
+    return switch (name) {
+      case SLICED -> "sliced score matching (" + projections + " Rademacher projection" + (projections == 1 ? "" : "s") + " per example)";
+      case DENOISING -> "denoising score matching (sigma " + (Double.isNaN(sigma) ? "fitted to the data" : String.format(Locale.ROOT, "%.4g", sigma)) + ")";
+      default -> "score matching (exact Laplacian, one second derivative per visible unit)";
+    };
+  }
+
+  /** The noise scale of denoising score matching (NaN until fitted). */
+  public double sigma() {
+    return sigma;
+  }
+
+  @Override
+  public void prepare(EnergyModel model, Dataset data) {
+    scores(model);
+    if (name.equals(DENOISING) && !sigmaChosen) {
+      sigma = 0.1 * meanSpread(data.values(), data.size(), data.width());
+    }
+  }
+
+  /** A fitted noise scale, so that a resumed run blurs as the first part did. */
+  @Override
+  public void save(Checkpoint c) {
+    if (name.equals(DENOISING) && !Double.isNaN(sigma)) {
+      c.putArray("dsm.sigma", new double[] {sigma});
+    }
+  }
+
+  @Override
+  public void restore(Checkpoint c) {
+    if (name.equals(DENOISING) && !sigmaChosen && c.hasArray("dsm.sigma")) {
+      sigma = c.array("dsm.sigma")[0];
+    }
+  }
+
+  /** The mean over units of each unit's standard deviation in the data (1 if it has none). */
+  private static double meanSpread(double[] values, int rows, int width) {
+    double total = 0;
+    for (int k = 0; k < width; k++) {
+      double mean = 0;
+      for (int r = 0; r < rows; r++) {
+        mean += values[r * width + k] / rows;
+      }
+      double var = 0;
+      for (int r = 0; r < rows; r++) {
+        var += Math.pow(values[r * width + k] - mean, 2) / rows;
+      }
+      total += Math.sqrt(var);
+    }
+    double spread = total / width;
+    return spread > 0 ? spread : 1;
+  }
+
+  /** The model's generated second derivatives, or a refusal that says what to use instead. */
+  static Scores scores(EnergyModel model) {
+    return model.capability(Scores.class).orElseThrow(() -> {
+      for (Variables.Variable v : model.variables().all()) {
+        if (v.visible() && v.domain().isDiscrete()) {
+          return new IllegalArgumentException("score matching is for real-valued visible units; '" + v.name() + "' of "
+              + model.getClass().getSimpleName() + " is " + v.domain() + " (use pseudo-likelihood, ratio-matching or nce)");
+        }
+      }
+      return new IllegalArgumentException("score matching needs the latents of " + model.getClass().getSimpleName()
+          + " summed out, and they have no free energy (use maximum likelihood with a sampled positive phase)");
+    });
+  }
+
+  @Override
+  public void accumulate(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {
+    value(model, batch, grad, rng);
+  }
+
+  /**
+   * The objective J (to be minimised) on this minibatch, as its mean; with {@code grad} non-null,
+   * {@code grad −=} its θ-gradient (the ascent direction of −J). Random directions and noise come
+   * from {@code rng}, in the same order either way.
+   */
+  double value(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {
+    Scores sc = scores(model);
+    if (name.equals(DENOISING) && Double.isNaN(sigma)) {
+      // Updates without prepare (timing probes): the spread of this minibatch.
+      sigma = 0.1 * meanSpread(batch.values(), batch.size(), batch.width());
+    }
+    int d = batch.width();
+    double[] v = new double[d];
+    double[] s = new double[d];
+    double[] u = new double[d];
+    double[] line = new double[2];
+    double w = -1.0 / batch.size();
+    double total = 0;
+    for (int r = 0; r < batch.size(); r++) {
+      batch.row(r, v);
+      switch (name) {
+        case DENOISING -> {
+          // ṽ = v + σε; J = ½|s(ṽ) + ε/σ|², whose θ-gradient is ∂θ(uᵀs(ṽ)) at u = s(ṽ) + ε/σ.
+          for (int k = 0; k < d; k++) {
+            u[k] = rng.nextGaussian();
+            v[k] += sigma * u[k];
+          }
+          sc.score(v, s);
+          double j = 0;
+          for (int k = 0; k < d; k++) {
+            u[k] = s[k] + u[k] / sigma;
+            j += 0.5 * u[k] * u[k];
+          }
+          total += j;
+          if (grad != null) {
+            sc.accumulateLineGradient(v, u, w, grad);
+          }
+        }
+        case SLICED -> {
+          // J = ½|s|² + (1/K) Σ_k u_kᵀ∇s u_k, u_k Rademacher (E[u uᵀ] = I).
+          sc.score(v, s);
+          total += 0.5 * dot(s, s);
+          if (grad != null) {
+            sc.accumulateLineGradient(v, s, w, grad);
+          }
+          for (int p = 0; p < projections; p++) {
+            for (int k = 0; k < d; k++) {
+              u[k] = rng.nextBoolean() ? 1 : -1;
+            }
+            sc.lineDerivatives(v, u, line);
+            total += line[1] / projections;
+            if (grad != null) {
+              sc.accumulateCurvatureGradient(v, u, w / projections, grad);
+            }
+          }
+        }
+        default -> {
+          // J = ½|s|² + Σᵢ ∂sᵢ/∂vᵢ, the Laplacian one unit direction at a time.
+          sc.score(v, s);
+          total += 0.5 * dot(s, s);
+          if (grad != null) {
+            sc.accumulateLineGradient(v, s, w, grad);
+          }
+          java.util.Arrays.fill(u, 0);
+          for (int k = 0; k < d; k++) {
+            u[k] = 1;
+            sc.lineDerivatives(v, u, line);
+            total += line[1];
+            if (grad != null) {
+              sc.accumulateCurvatureGradient(v, u, w, grad);
+            }
+            u[k] = 0;
+          }
+        }
+      }
+    }
+    return total / batch.size();
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int k = 0; k < a.length; k++) {
+      s += a[k] * b[k];
+    }
+    return s;
+  }
+}
