@@ -133,6 +133,32 @@ class ScoreMatchingTest {
     }
   }
 
+  @Test
+  void theTanhEnergyTrainedByScoreMatchingReproducesTheRing() {
+    // The picture in docs/images/ring-score-matching.png (train --model tanh --dims hidden=32 --data
+    // ring --objective score-matching, 100 epochs), checked by numbers: along 24 directions the
+    // learned log p~ peaks within 0.25 of the ring's radius 2, and the ring stands at least 3 nats
+    // above the centre.
+    Dataset ring = org.ebm4j.data.DataSpec.ring(2000, 1);
+    TanhEnergyModel m = TanhEnergyModel.builder().dim(2).hidden(32).seed(1).build();
+    Trainer.builder(m).objective(ScoreMatching.exact()).optimizer(new Adam(0.01)).batchSize(100).seed(1).build().fit(ring, 60);
+    double centre = m.logPTilde(new double[] {0, 0});
+    for (int k = 0; k < 24; k++) {
+      double angle = 2 * Math.PI * k / 24;
+      double best = Double.NEGATIVE_INFINITY;
+      double bestRadius = 0;
+      for (double r = 0; r <= 4; r += 0.02) {
+        double lp = m.logPTilde(new double[] {r * Math.cos(angle), r * Math.sin(angle)});
+        if (lp > best) {
+          best = lp;
+          bestRadius = r;
+        }
+      }
+      assertEquals(2, bestRadius, 0.25, "radius of the mode at angle " + k * 15 + " degrees");
+      assertTrue(best - centre > 3, "ring above centre by " + (best - centre) + " at " + k * 15 + " degrees");
+    }
+  }
+
   static Dataset clusters(int n, Rng rng) {
     double[][] centres = {{-2.5, 0}, {2.5, 0}, {0, 3}};
     double[] values = new double[2 * n];

@@ -3,13 +3,14 @@ package org.ebm4j.data;
 import java.nio.file.Path;
 
 /**
- * Parses a data set specification: {@code bars-and-stripes:N}, {@code csv:FILE}, or {@code
+ * Parses a data set specification: {@code bars-and-stripes:N}, {@code ring[:N]}, {@code csv:FILE}, or {@code
  * mnist:DIR} (optionally {@code mnist:DIR:stochastic}).
  */
 public final class DataSpec {
   /** The forms {@link #load} accepts, for help texts and errors. */
   public static final String FORMS =
-      "bars-and-stripes:N (built in, the N×N bars and stripes), csv:FILE (one example per line, comma-separated),"
+      "bars-and-stripes:N (built in, the N×N bars and stripes), ring[:N] (built in, N points, default 2000, around a"
+          + " circle of radius 2 in the plane, radial noise 0.2), csv:FILE (one example per line, comma-separated),"
           + " mnist:DIR (the four IDX files, .gz or not; binarized at pixel/255 > 0.5, or mnist:DIR:stochastic)";
 
   private DataSpec() {}
@@ -37,6 +38,12 @@ public final class DataSpec {
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("bars-and-stripes:N needs an integer N, got '" + arg + "'");
         }
+      case "ring":
+        try {
+          return ring(arg.isEmpty() ? 2000 : Integer.parseInt(arg), train ? 1 : 2);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("ring:N needs an integer N, got '" + arg + "'");
+        }
       case "csv":
         if (arg.isEmpty()) {
           throw new IllegalArgumentException("csv:FILE needs a file name");
@@ -54,5 +61,24 @@ public final class DataSpec {
       default:
         throw new IllegalArgumentException("unknown data '" + spec + "'; use " + FORMS);
     }
+  }
+
+  /**
+   * {@code n} points around the circle of radius 2, angles uniform, radii 2 + 0.2·N(0, 1): a density
+   * no Gaussian or mixture of a few fits, the classic test of a flexible energy in the plane.
+   */
+  public static Dataset ring(int n, long seed) {
+    if (n < 1) {
+      throw new IllegalArgumentException("ring:N needs at least one point, got " + n);
+    }
+    org.ebm4j.random.Rng rng = new org.ebm4j.random.Rng(seed);
+    double[] values = new double[2 * n];
+    for (int i = 0; i < n; i++) {
+      double angle = 2 * Math.PI * rng.nextDouble();
+      double radius = 2 + 0.2 * rng.nextGaussian();
+      values[2 * i] = radius * Math.cos(angle);
+      values[2 * i + 1] = radius * Math.sin(angle);
+    }
+    return new Dataset("ring", n, 2, values);
   }
 }

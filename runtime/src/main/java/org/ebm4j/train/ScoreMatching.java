@@ -176,7 +176,7 @@ public final class ScoreMatching implements Objective {
 
   @Override
   public void accumulate(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {
-    value(model, batch, grad, rng);
+    run(model, batch, grad, rng, false);
   }
 
   /**
@@ -185,6 +185,11 @@ public final class ScoreMatching implements Objective {
    * from {@code rng}, in the same order either way.
    */
   double value(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {
+    return run(model, batch, grad, rng, true);
+  }
+
+  /** The gradient, and with {@code measure} the objective (the curvature's value costs a program of its own). */
+  private double run(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng, boolean measure) {
     Scores sc = scores(model);
     if (name.equals(DENOISING) && Double.isNaN(sigma)) {
       // Updates without prepare (timing probes): the spread of this minibatch.
@@ -228,8 +233,10 @@ public final class ScoreMatching implements Objective {
             for (int k = 0; k < d; k++) {
               u[k] = rng.nextBoolean() ? 1 : -1;
             }
-            sc.lineDerivatives(v, u, line);
-            total += line[1] / projections;
+            if (measure) {
+              sc.lineDerivatives(v, u, line);
+              total += line[1] / projections;
+            }
             if (grad != null) {
               sc.accumulateCurvatureGradient(v, u, w / projections, grad);
             }
@@ -245,8 +252,10 @@ public final class ScoreMatching implements Objective {
           java.util.Arrays.fill(u, 0);
           for (int k = 0; k < d; k++) {
             u[k] = 1;
-            sc.lineDerivatives(v, u, line);
-            total += line[1];
+            if (measure) {
+              sc.lineDerivatives(v, u, line);
+              total += line[1];
+            }
             if (grad != null) {
               sc.accumulateCurvatureGradient(v, u, w, grad);
             }
