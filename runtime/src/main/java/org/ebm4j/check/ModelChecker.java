@@ -290,10 +290,53 @@ public final class ModelChecker {
     double h2 = 1e-3;
     double[] gUp2 = marginalGradient(along(v, u, h2));
     double[] gDown2 = marginalGradient(along(v, u, -h2));
+    checkScoreBatches(sc, v, u);
     for (int k = 0; k < n; k++) {
       String name = model.layout().entryAt(k).name() + " @" + k;
       expect("accumulateLineGradient[" + name + "]", lineGrad[k], 0.7 * (gUp[k] - gDown[k]) / (2 * h), 1e-5);
       expect("accumulateCurvatureGradient[" + name + "]", curvatureGrad[k], 0.7 * (gUp2[k] - 2 * g0[k] + gDown2[k]) / (h2 * h2), 1e-4);
+    }
+  }
+
+  /** The batched Scores members equal the per-row ones, with one weight and with a weight per row. */
+  private void checkScoreBatches(org.ebm4j.model.Scores sc, double[] v, double[] u) {
+    int rows = 3;
+    int d = v.length;
+    double[] vs = new double[rows * d];
+    double[] us = new double[rows * d];
+    for (int k = 0; k < vs.length; k++) {
+      vs[k] = k < d ? v[k] : v[k % d] + 0.3 * rng.nextDouble(-1, 1);
+      us[k] = k < d ? u[k] : rng.nextDouble(-1, 1);
+    }
+    double[] weights = {0.5, -1.5, 2.0};
+    double[] scores = new double[rows * d];
+    sc.scoreBatch(vs, rows, scores);
+    int n = model.params().length;
+    double[] line = new double[n];
+    double[] curvature = new double[n];
+    double[] lineWeighted = new double[n];
+    sc.accumulateLineGradientBatch(vs, us, rows, 0.7, null, line);
+    sc.accumulateCurvatureGradientBatch(vs, us, rows, 0.7, null, curvature);
+    sc.accumulateLineGradientBatch(vs, us, rows, 0, weights, lineWeighted);
+    double[] expectLine = new double[n];
+    double[] expectCurvature = new double[n];
+    double[] expectWeighted = new double[n];
+    double[] s = new double[d];
+    for (int r = 0; r < rows; r++) {
+      double[] vr = java.util.Arrays.copyOfRange(vs, r * d, r * d + d);
+      double[] ur = java.util.Arrays.copyOfRange(us, r * d, r * d + d);
+      sc.score(vr, s);
+      for (int k = 0; k < d; k++) {
+        expect("scoreBatch[" + r + "," + k + "]", scores[r * d + k], s[k], 1e-9);
+      }
+      sc.accumulateLineGradient(vr, ur, 0.7, expectLine);
+      sc.accumulateCurvatureGradient(vr, ur, 0.7, expectCurvature);
+      sc.accumulateLineGradient(vr, ur, weights[r], expectWeighted);
+    }
+    for (int k = 0; k < n; k++) {
+      expect("accumulateLineGradientBatch[" + k + "]", line[k], expectLine[k], 1e-9);
+      expect("accumulateCurvatureGradientBatch[" + k + "]", curvature[k], expectCurvature[k], 1e-9);
+      expect("accumulateLineGradientBatch(weights)[" + k + "]", lineWeighted[k], expectWeighted[k], 1e-9);
     }
   }
 

@@ -108,7 +108,7 @@ public enum Domain {
   public double mean(double logit) {
     return switch (this) {
       case BINARY -> Kernels.sigmoid(logit);
-      case SPIN -> Math.tanh(logit / 2);
+      case SPIN -> org.ebm4j.kernel.Kernels.tanh(logit / 2);
       default -> throw notDiscrete();
     };
   }
@@ -167,7 +167,7 @@ public enum Domain {
       }
       case SPIN -> {
         for (int k = 0; k < n; k++) {
-          out[to + k] = -Math.tanh(fields[from + k]);
+          out[to + k] = -org.ebm4j.kernel.Kernels.tanh(fields[from + k]);
         }
       }
       default -> throw notDiscrete();

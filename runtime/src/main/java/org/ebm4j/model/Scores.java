@@ -11,6 +11,9 @@ package org.ebm4j.model;
  */
 public interface Scores {
 
+  /** The number of visible units, the width of every array here (the model's own). */
+  int visibleSize();
+
   /** Writes s = ∇ᵥ log p̃(v) into {@code score}. */
   void score(double[] v, double[] score);
 
@@ -25,4 +28,52 @@ public interface Scores {
 
   /** {@code grad += weight · ∂θ (uᵀ ∇²ᵥ log p̃(v) u)}: how the curvature along u moves with θ. */
   void accumulateCurvatureGradient(double[] v, double[] u, double weight, double[] grad);
+
+  /**
+   * {@link #score} for {@code rows} states, rows of {@code vs} (visible width), into the same rows
+   * of {@code scores}. Generated models with batched gradients run all rows through matrix
+   * products.
+   */
+  default void scoreBatch(double[] vs, int rows, double[] scores) {
+    int d = visibleSize();
+    double[] v = new double[d];
+    double[] s = new double[d];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(vs, r * d, v, 0, d);
+      score(v, s);
+      System.arraycopy(s, 0, scores, r * d, d);
+    }
+  }
+
+  /**
+   * {@code grad += Σ_r w_r ∂θ (u_rᵀ s(v_r))} over rows of {@code vs} and {@code us} (visible width),
+   * w_r = {@code weights[r]}, or {@code weight} when {@code weights} is null.
+   */
+  default void accumulateLineGradientBatch(double[] vs, double[] us, int rows, double weight, double[] weights, double[] grad) {
+    Batch.rows(visibleSize(), vs, us, rows, (v, u, r) -> accumulateLineGradient(v, u, weights == null ? weight : weights[r], grad));
+  }
+
+  /** {@code grad += Σ_r w_r ∂θ (u_rᵀ ∇²ᵥ log p̃(v_r) u_r)}, rows and weights as in {@link #accumulateLineGradientBatch}. */
+  default void accumulateCurvatureGradientBatch(double[] vs, double[] us, int rows, double weight, double[] weights, double[] grad) {
+    Batch.rows(visibleSize(), vs, us, rows, (v, u, r) -> accumulateCurvatureGradient(v, u, weights == null ? weight : weights[r], grad));
+  }
+
+  /** Row by row, for models without batched members. */
+  final class Batch {
+    private Batch() {}
+
+    interface Row {
+      void apply(double[] v, double[] u, int r);
+    }
+
+    static void rows(int d, double[] vs, double[] us, int rows, Row f) {
+      double[] v = new double[d];
+      double[] u = new double[d];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(vs, r * d, v, 0, d);
+        System.arraycopy(us, r * d, u, 0, d);
+        f.apply(v, u, r);
+      }
+    }
+  }
 }

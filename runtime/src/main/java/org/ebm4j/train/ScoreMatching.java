@@ -188,90 +188,76 @@ public final class ScoreMatching implements Objective {
     return run(model, batch, grad, rng, true);
   }
 
-  /** The gradient, and with {@code measure} the objective (the curvature's value costs a program of its own). */
+  /**
+   * The gradient, and with {@code measure} the objective (the curvature's value costs a program of
+   * its own). All rows go through the model's batched members at once.
+   */
   private double run(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng, boolean measure) {
     Scores sc = scores(model);
     if (name.equals(DENOISING) && Double.isNaN(sigma)) {
       // Updates without prepare (timing probes): the spread of this minibatch.
       sigma = 0.1 * meanSpread(batch.values(), batch.size(), batch.width());
     }
+    int b = batch.size();
     int d = batch.width();
-    double[] v = new double[d];
-    double[] s = new double[d];
-    double[] u = new double[d];
-    double[] line = new double[2];
-    double w = -1.0 / batch.size();
+    double[] vs = java.util.Arrays.copyOf(batch.values(), b * d);
+    double[] ss = new double[b * d];
+    double[] us = new double[b * d];
+    double w = -1.0 / b;
     double total = 0;
-    for (int r = 0; r < batch.size(); r++) {
-      batch.row(r, v);
-      switch (name) {
-        case DENOISING -> {
-          // ṽ = v + σε; J = ½|s(ṽ) + ε/σ|², whose θ-gradient is ∂θ(uᵀs(ṽ)) at u = s(ṽ) + ε/σ.
-          for (int k = 0; k < d; k++) {
-            u[k] = rng.nextGaussian();
-            v[k] += sigma * u[k];
-          }
-          sc.score(v, s);
-          double j = 0;
-          for (int k = 0; k < d; k++) {
-            u[k] = s[k] + u[k] / sigma;
-            j += 0.5 * u[k] * u[k];
-          }
-          total += j;
-          if (grad != null) {
-            sc.accumulateLineGradient(v, u, w, grad);
-          }
-        }
-        case SLICED -> {
-          // J = ½|s|² + (1/K) Σ_k u_kᵀ∇s u_k, u_k Rademacher (E[u uᵀ] = I).
-          sc.score(v, s);
-          total += 0.5 * dot(s, s);
-          if (grad != null) {
-            sc.accumulateLineGradient(v, s, w, grad);
-          }
-          for (int p = 0; p < projections; p++) {
-            for (int k = 0; k < d; k++) {
-              u[k] = rng.nextBoolean() ? 1 : -1;
-            }
-            if (measure) {
-              sc.lineDerivatives(v, u, line);
-              total += line[1] / projections;
-            }
-            if (grad != null) {
-              sc.accumulateCurvatureGradient(v, u, w / projections, grad);
-            }
-          }
-        }
-        default -> {
-          // J = ½|s|² + Σᵢ ∂sᵢ/∂vᵢ, the Laplacian one unit direction at a time.
-          sc.score(v, s);
-          total += 0.5 * dot(s, s);
-          if (grad != null) {
-            sc.accumulateLineGradient(v, s, w, grad);
-          }
-          java.util.Arrays.fill(u, 0);
-          for (int k = 0; k < d; k++) {
-            u[k] = 1;
-            if (measure) {
-              sc.lineDerivatives(v, u, line);
-              total += line[1];
-            }
-            if (grad != null) {
-              sc.accumulateCurvatureGradient(v, u, w, grad);
-            }
-            u[k] = 0;
-          }
-        }
+    if (name.equals(DENOISING)) {
+      // ṽ = v + σε; J = ½|s(ṽ) + ε/σ|², whose θ-gradient is ∂θ(uᵀs(ṽ)) at u = s(ṽ) + ε/σ.
+      for (int k = 0; k < b * d; k++) {
+        us[k] = rng.nextGaussian();
+        vs[k] += sigma * us[k];
+      }
+      sc.scoreBatch(vs, b, ss);
+      for (int k = 0; k < b * d; k++) {
+        us[k] = ss[k] + us[k] / sigma;
+        total += 0.5 * us[k] * us[k];
+      }
+      if (grad != null) {
+        sc.accumulateLineGradientBatch(vs, us, b, w, null, grad);
+      }
+      return total / b;
+    }
+    // J = ½|s|² + the Laplacian: ∇θ ½|s|² is the slope's θ-derivative along u = s.
+    sc.scoreBatch(vs, b, ss);
+    for (int k = 0; k < b * d; k++) {
+      total += 0.5 * ss[k] * ss[k];
+    }
+    if (grad != null) {
+      sc.accumulateLineGradientBatch(vs, ss, b, w, null, grad);
+    }
+    // Exact: the Laplacian along each unit direction; sliced: (1/K) Σ_k u_kᵀ∇s u_k, u_k Rademacher.
+    int directions = name.equals(SLICED) ? projections : d;
+    for (int p = 0; p < directions; p++) {
+      for (int k = 0; k < b * d; k++) {
+        us[k] = name.equals(SLICED) ? (rng.nextBoolean() ? 1 : -1) : (k % d == p ? 1 : 0);
+      }
+      double scale = name.equals(SLICED) ? 1.0 / projections : 1.0;
+      if (measure) {
+        total += scale * curvatures(sc, vs, us, b, d);
+      }
+      if (grad != null) {
+        sc.accumulateCurvatureGradientBatch(vs, us, b, w * scale, null, grad);
       }
     }
-    return total / batch.size();
+    return total / b;
   }
 
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int k = 0; k < a.length; k++) {
-      s += a[k] * b[k];
+  /** Σ_r u_rᵀ∇²log p̃(v_r) u_r. */
+  private static double curvatures(Scores sc, double[] vs, double[] us, int b, int d) {
+    double[] v = new double[d];
+    double[] u = new double[d];
+    double[] line = new double[2];
+    double sum = 0;
+    for (int r = 0; r < b; r++) {
+      System.arraycopy(vs, r * d, v, 0, d);
+      System.arraycopy(us, r * d, u, 0, d);
+      sc.lineDerivatives(v, u, line);
+      sum += line[1];
     }
-    return s;
+    return sum;
   }
 }

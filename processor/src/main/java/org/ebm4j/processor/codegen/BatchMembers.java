@@ -33,6 +33,8 @@ final class BatchMembers {
   private final JavaLowering.Lowered gradient;
   private final Map<String, JavaLowering.Lowered> stateGradients = new LinkedHashMap<>();
   private final Map<String, JavaLowering.Scratch> rows = new LinkedHashMap<>();
+  /** Score matching's programs for a batch, by member; empty without {@code Scores}. */
+  private final Map<String, JavaLowering.Lowered> lines = new LinkedHashMap<>();
 
   /** @param shared collects the scratch arrays that are not per row (allocated once by the caller) */
   BatchMembers(ModelDeclaration model, Derivatives programs, Map<String, JavaLowering.Scratch> shared) {
@@ -40,6 +42,21 @@ final class BatchMembers {
     this.programs = programs;
     this.gradient = lower(programs.paramGradient(), "batchGrad_", true, shared);
     programs.batchStateGradients().forEach((name, g) -> stateGradients.put(name, lower(g, "batch_" + name + "_", false, shared)));
+    if (programs.scores() != null) {
+      LineStorage storage = new LineStorage(model.params().stream().map(ModelDeclaration.ParamDecl::name).collect(java.util.stream.Collectors.toSet()), true);
+      Derivatives.Scores p = programs.scores();
+      lines.put("scoreBatch", lowerLines(p.score(), "batchScore_", storage, shared));
+      lines.put("accumulateLineGradientBatch", lowerLines(p.lineGradient(), "batchLineGradient_", storage, shared));
+      lines.put("accumulateCurvatureGradientBatch", lowerLines(p.curvatureGradient(), "batchCurvatureGradient_", storage, shared));
+    }
+  }
+
+  private JavaLowering.Lowered lowerLines(EnergyFunction g, String prefix, LineStorage storage, Map<String, JavaLowering.Scratch> shared) {
+    JavaLowering.Lowered lowered = JavaLowering.lowerBatched(g, JavaLowering.NumberType.DOUBLE, storage, prefix, KERNELS, BLAS);
+    for (JavaLowering.Scratch s : lowered.scratch()) {
+      (s.perRow() ? rows : shared).putIfAbsent(s.name(), s);
+    }
+    return lowered;
   }
 
   /**
@@ -52,6 +69,9 @@ final class BatchMembers {
     BatchMembers batch = new BatchMembers(model, programs, mine);
     int largest = batch.gradient.size();
     for (JavaLowering.Lowered g : batch.stateGradients.values()) {
+      largest = Math.max(largest, g.size());
+    }
+    for (JavaLowering.Lowered g : batch.lines.values()) {
       largest = Math.max(largest, g.size());
     }
     if (largest > JavaLowering.SPLIT_ABOVE) {
@@ -76,6 +96,11 @@ final class BatchMembers {
       out.add(FieldSpec.builder(DOUBLES, s.name(), Modifier.PRIVATE).initializer("new double[0]").build());
     }
     out.add(FieldSpec.builder(DOUBLES, "batchScratch", Modifier.PRIVATE).initializer("new double[0]").build());
+    if (!lines.isEmpty()) {
+      for (String name : List.of("lineXs", "lineUs", "lineGxs")) {
+        out.add(FieldSpec.builder(DOUBLES, name, Modifier.PRIVATE).initializer("new double[0]").build());
+      }
+    }
     return out;
   }
 
@@ -127,12 +152,71 @@ final class BatchMembers {
     m.addStatement("default: throw new IllegalArgumentException($S + variable + $S)", "no variable '", "'");
     m.endControlFlow();
     out.add(m.build());
+    if (!lines.isEmpty()) {
+      out.addAll(lineMethods());
+    }
     out.add(ensureMethod());
     out.add(MethodSpec.methodBuilder("checkBatch").addModifiers(Modifier.PRIVATE).addParameter(DOUBLES, "xs").addParameter(TypeName.INT, "rows")
         .beginControlFlow("if (rows < 0 || xs.length < (long) rows * stateSize)")
         .addStatement("throw new IllegalArgumentException($S + rows + $S + stateSize + $S + xs.length)", "a batch of ", " states of ", " units needs that many values, got ")
         .endControlFlow()
         .build());
+    return out;
+  }
+
+  /**
+   * The batched {@code Scores} members: rows of visible width are laid out as states (latents at 0)
+   * in {@code lineXs}, directions in {@code lineUs}, and the programs run over all rows at once.
+   */
+  private List<MethodSpec> lineMethods() {
+    List<MethodSpec> out = new ArrayList<>();
+    out.add(MethodSpec.methodBuilder("loadLines").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Copies rows of visible width into state rows, latents and their directions at 0.\n")
+        .addParameter(DOUBLES, "vs").addParameter(DOUBLES, "us").addParameter(TypeName.INT, "rows")
+        .beginControlFlow("if (rows < 0 || vs.length < (long) rows * visibleSize || (us != null && us.length < (long) rows * visibleSize))")
+        .addStatement("throw new IllegalArgumentException($S + rows + $S + visibleSize + $S)", "a batch of ", " rows of ", " visible units needs that many values in each array")
+        .endControlFlow()
+        .beginControlFlow("if (lineXs.length < rows * stateSize)")
+        .addStatement("lineXs = new double[rows * stateSize]")
+        .addStatement("lineUs = new double[rows * stateSize]")
+        .addStatement("lineGxs = new double[rows * stateSize]")
+        .endControlFlow()
+        .beginControlFlow("for (int r = 0; r < rows; r++)")
+        .addStatement("System.arraycopy(vs, r * visibleSize, lineXs, r * stateSize, visibleSize)")
+        .beginControlFlow("if (us != null)")
+        .addStatement("System.arraycopy(us, r * visibleSize, lineUs, r * stateSize, visibleSize)")
+        .endControlFlow()
+        .endControlFlow()
+        .addStatement("ensureBatch(rows)")
+        .build());
+    out.add(MethodSpec.methodBuilder("scoreBatch").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .addParameter(DOUBLES, "vRows").addParameter(TypeName.INT, "rows").addParameter(DOUBLES, "scores")
+        .addStatement("loadLines(vRows, null, rows)")
+        .beginControlFlow("if (scores.length < (long) rows * visibleSize)")
+        .addStatement("throw new IllegalArgumentException($S + rows + $S + visibleSize + $S + scores.length)", "scores of ", " rows of ", " units need that many values, got ")
+        .endControlFlow()
+        .addStatement("double[] xs = lineXs")
+        .addStatement("double[] gxs = lineGxs")
+        .addStatement("java.util.Arrays.fill(gxs, 0, rows * stateSize, 0.0)")
+        .addCode(lines.get("scoreBatch").code())
+        .beginControlFlow("for (int r = 0; r < rows; r++)")
+        .addStatement("System.arraycopy(gxs, r * stateSize, scores, r * visibleSize, visibleSize)")
+        .endControlFlow()
+        .build());
+    for (String name : List.of("accumulateLineGradientBatch", "accumulateCurvatureGradientBatch")) {
+      out.add(MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+          .addParameter(DOUBLES, "vRows").addParameter(DOUBLES, "uRows").addParameter(TypeName.INT, "rows")
+          .addParameter(TypeName.DOUBLE, "weight").addParameter(DOUBLES, "weights").addParameter(DOUBLES, "grad")
+          .addStatement("$T.checkLength($S, grad, params.length)", KERNELS, "grad")
+          .beginControlFlow("if (weights != null && weights.length < rows)")
+          .addStatement("throw new IllegalArgumentException($S + rows + $S + weights.length)", "a batch of ", " rows needs as many weights, got ")
+          .endControlFlow()
+          .addStatement("loadLines(vRows, uRows, rows)")
+          .addStatement("double[] xs = lineXs")
+          .addStatement("double[] us = lineUs")
+          .addCode(lines.get(name).code())
+          .build());
+    }
     return out;
   }
 

@@ -12,19 +12,29 @@ import org.ebm4j.processor.lower.JavaLowering;
  * {@code ~~} in {@code line[0]} and {@code line[1]}, the θ-derivatives {@code θ~}, {@code θ~~} in
  * {@code grad} at θ's offset, and the score in {@code gx}.
  *
+ * In a batch ({@code batched}) states, directions and scores are rows of {@code xs}, {@code us} and
+ * {@code gxs} (stride {@code stateSize}) and the weight is one per row when {@code weights} is
+ * given.
+ *
  * @param params the model's parameter names
  */
-record LineStorage(Set<String> params) implements JavaLowering.Storage {
+record LineStorage(Set<String> params, boolean batched) implements JavaLowering.Storage {
   @Override
   public String array(Value leaf) {
+    String s = batched ? "s" : "";
     return switch (leaf.op()) {
       case PARAM -> "params";
-      case VAR -> leaf.name().endsWith(Derivatives.TANGENT) ? "u" : "x";
+      case VAR -> (leaf.name().endsWith(Derivatives.TANGENT) ? "u" : "x") + s;
       default -> {
         String base = base(leaf.name());
-        yield base.isEmpty() ? "line" : params.contains(base) ? "grad" : "gx";
+        yield base.isEmpty() ? "line" : params.contains(base) ? "grad" : "gx" + s;
       }
     };
+  }
+
+  @Override
+  public boolean perRow(Value leaf) {
+    return batched && (leaf.op() == Op.VAR || leaf.op() == Op.ARG || (leaf.op() == Op.OUT && !params.contains(base(leaf.name()))));
   }
 
   @Override
@@ -43,7 +53,7 @@ record LineStorage(Set<String> params) implements JavaLowering.Storage {
 
   @Override
   public String argument(Value arg) {
-    return arg.name();
+    return batched ? "(weights == null ? " + arg.name() + " : " + arg.name() + "s[r])" : arg.name();
   }
 
   @Override

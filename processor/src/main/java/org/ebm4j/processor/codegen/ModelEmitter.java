@@ -130,7 +130,7 @@ public final class ModelEmitter {
     gradientMethods.forEach((vars, name) -> stateGradientCode.put(vars, lower(programs.stateGradients().get(vars), name + "_", false)));
     programs.precisions().forEach((var, p) -> precisionCode.put(var, lower(p, "precision_" + var + "_", false)));
     if (programs.scores() != null) {
-      LineStorage storage = new LineStorage(model.params().stream().map(ModelDeclaration.ParamDecl::name).collect(Collectors.toSet()));
+      LineStorage storage = new LineStorage(model.params().stream().map(ModelDeclaration.ParamDecl::name).collect(Collectors.toSet()), false);
       Derivatives.Scores p = programs.scores();
       Map<String, EnergyFunction> bodies = new java.util.LinkedHashMap<>();
       bodies.put("score_", p.score());

@@ -59,7 +59,7 @@ public enum Op {
   TANH(
       "tanh",
       (a, b, c) -> Math.tanh(a),
-      (a, c) -> "Math.tanh(" + a.get(0) + ")",
+      (a, c) -> "Kernels.tanh(" + a.get(0) + ")",
       (b, v, i) -> b.sub(b.constant(1), b.square(v.id())),
       Op::nonpolynomial),
   /** x^c for a constant c held in {@link Value#number()}. */

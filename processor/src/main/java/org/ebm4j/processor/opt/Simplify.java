@@ -9,7 +9,9 @@ import org.ebm4j.processor.ir.Value;
 /**
  * Constant folding and the algebraic identities derivative rules leave behind: x·1, 1·x, x·(−1),
  * x + 0, x − 0, 0 − x, x / 1, −(−x), and element-wise ops of constants. (x·0 stays: it is NaN
- * for an infinite x.)
+ * for an infinite x.) An addition of a tensor sum {@code slot += a + c} becomes two, {@code slot
+ * += a; slot += c}: forward mode writes the tangent of an outer product as such a sum, and each
+ * term alone is a product the lowering runs in place (in a batch, as one matrix product).
  */
 final class Simplify extends Rewriter {
   Simplify(EnergyFunction f) {
@@ -18,6 +20,34 @@ final class Simplify extends Rewriter {
 
   static EnergyFunction run(EnergyFunction f) {
     return new Simplify(f).rewrite();
+  }
+
+  @Override
+  protected void accumulate(org.ebm4j.processor.ir.Stmt.Accumulate acc) {
+    split(map(acc.slot()), acc.subtract(), map(acc.value()), acc.indices());
+  }
+
+  private void split(int slot, boolean subtract, int value, List<org.ebm4j.processor.ir.IntExpr> indices) {
+    Value v = b.value(value);
+    if (splittable(v) && (product(v.arg(0)) || product(v.arg(1)))) {
+      split(slot, subtract, v.arg(0), indices);
+      split(slot, subtract ^ (v.op() == Op.SUB), v.arg(1), indices);
+      return;
+    }
+    b.add(new org.ebm4j.processor.ir.Stmt.Accumulate(slot, subtract, value, indices));
+  }
+
+  /** A tensor sum or difference of two operands of its own shape. */
+  private boolean splittable(Value v) {
+    return (v.op() == Op.ADD || v.op() == Op.SUB) && !v.shape().isScalar()
+        && b.shape(v.arg(0)).equals(v.shape()) && b.shape(v.arg(1)).equals(v.shape());
+  }
+
+  /** Whether a term is a tensor product (an in-place kernel of its own), or a sum holding one. */
+  private boolean product(int id) {
+    Value v = b.value(id);
+    return v.op().kind() == Op.Kind.TENSOR && v.op() != Op.ELEMENT && v.op() != Op.ROW
+        || splittable(v) && (product(v.arg(0)) || product(v.arg(1)));
   }
 
   @Override
