@@ -29,6 +29,9 @@ public class BlasBenchmark {
   double[] a = new double[100 * 784];
   double[] b = new double[784 * 500];
   double[] c = new double[100 * 500];
+  float[] af = new float[100 * 784];
+  float[] bf = new float[784 * 500];
+  float[] cf = new float[100 * 500];
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -39,6 +42,19 @@ public class BlasBenchmark {
     for (int i = 0; i < b.length; i++) {
       b[i] = rng.nextGaussian();
     }
+    for (int i = 0; i < a.length; i++) {
+      af[i] = (float) a[i];
+    }
+    for (int i = 0; i < b.length; i++) {
+      bf[i] = (float) b[i];
+    }
+  }
+
+  /** The same product in float32 (sgemm): the share of the machine's rate float training reaches is read against it. */
+  @Benchmark
+  public float[] sgemm100x784x500() {
+    Blas.gemm(false, false, 100, 500, 784, 1.0, af, 0, 784, bf, 0, 500, 0.0, cf, 0, 500);
+    return cf;
   }
 
   @Benchmark

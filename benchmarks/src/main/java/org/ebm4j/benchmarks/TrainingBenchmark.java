@@ -34,6 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 @State(Scope.Thread)
 public class TrainingBenchmark {
+  /** The number type of the batched products (float32: sgemm; θ stays double). */
+  @org.openjdk.jmh.annotations.Param({"float64", "float32"})
+  String precision;
+
   RbmModel model;
   Trainer trainer;
   MiniBatch batch;
@@ -51,6 +55,7 @@ public class TrainingBenchmark {
         .optimizer(new Sgd(1e-6))
         .batchSize(100)
         .seed(2)
+        .precision(org.ebm4j.model.Precision.parse(precision))
         .build();
     rng = new Rng(3);
     double[] data = new double[100 * 784];

@@ -69,6 +69,7 @@ public final class ModelChecker {
       model.capability(org.ebm4j.model.Scores.class).ifPresent(sc -> checkScores(sc, x));
     }
     model.capability(org.ebm4j.model.BatchGradients.class).ifPresent(this::checkBatch);
+    model.capability(org.ebm4j.model.FloatBatchGradients.class).ifPresent(this::checkFloatBatch);
   }
 
   /** Batched gradients equal the per-state ones, row by row and summed. */
@@ -116,6 +117,46 @@ public final class ModelChecker {
         for (int k = 0; k < x.length; k++) {
           boolean inside = k >= v.offset() && k < v.offset() + v.size();
           expect("energyGradientBatch(" + v.name() + ")[" + r + "," + k + "]", gxs[r * x.length + k], inside ? expectedGx[r * x.length + k] : 7.0, 1e-9);
+        }
+      }
+    }
+  }
+
+  /**
+   * The float32 members against the double ones, to float precision (1e-4 relative to
+   * max(1, |value|): a few thousand float roundings in a sum).
+   */
+  private void checkFloatBatch(org.ebm4j.model.FloatBatchGradients f) {
+    org.ebm4j.model.BatchGradients batch = model.capability(org.ebm4j.model.BatchGradients.class).orElseThrow();
+    int rows = 5;
+    int width = model.stateSize();
+    double[] xs = new double[rows * width];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(SpecOracle.randomState(model, rng), 0, xs, r * width, width);
+    }
+    float[] fxs = new float[xs.length];
+    for (int k = 0; k < xs.length; k++) {
+      fxs[k] = (float) xs[k];
+      xs[k] = fxs[k];
+    }
+    double[] weights = {0.25, -0.5, 0.75, -1.0, 1.25};
+    float[] fweights = {0.25f, -0.5f, 0.75f, -1.0f, 1.25f};
+    double[] expected = new double[model.params().length];
+    batch.accumulateGradientBatch(xs, rows, weights, expected);
+    f.loadFloatParams();
+    float[] got = new float[expected.length];
+    f.accumulateGradientBatch(fxs, rows, fweights, got);
+    for (int k = 0; k < expected.length; k++) {
+      expect("float accumulateGradientBatch[" + k + "]", got[k], expected[k], 1e-4);
+    }
+    for (Variables.Variable v : model.variables().all()) {
+      double[] gxs = new double[xs.length];
+      batch.energyGradientBatch(v.name(), xs, rows, gxs);
+      float[] fgxs = new float[xs.length];
+      f.energyGradientBatch(v.name(), fxs, rows, fgxs);
+      for (int r = 0; r < rows; r++) {
+        for (int k = v.offset(); k < v.offset() + v.size(); k++) {
+          expect("float energyGradientBatch(" + v.name() + ")[" + r + "," + k + "]", fgxs[r * width + k], gxs[r * width + k], 1e-4);
         }
       }
     }

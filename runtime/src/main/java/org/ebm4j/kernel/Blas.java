@@ -277,4 +277,116 @@ public final class Blas {
     // Row-major C = op(A) op(B) is column-major Cᵀ = op(B)ᵀ op(A)ᵀ on the same arrays.
     BLAS_INSTANCE.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
   }
+
+  // ---------------------------------------------------------------- float32
+
+  /** {@link #gemm} on float arrays: sgemm (small products by loops, in float). */
+  public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, double beta, float[] c, int cOff, int ldc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if ((long) m * n * k < SMALL) {
+      for (int i = 0; i < m; i++) {
+        int row = cOff + i * ldc;
+        for (int j = 0; j < n; j++) {
+          float sum = 0;
+          for (int p = 0; p < k; p++) {
+            sum += (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * (transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+          }
+          c[row + j] = (float) (alpha * sum + (beta == 0 ? 0 : beta * c[row + j]));
+        }
+      }
+      return;
+    }
+    int aRows = transA ? k : m;
+    int aCols = transA ? m : k;
+    if (aOff + (long) lda * aRows > a.length) {
+      a = packed(a, aOff, lda, aRows, aCols);
+      aOff = 0;
+      lda = aCols;
+    }
+    int bRows = transB ? n : k;
+    int bCols = transB ? k : n;
+    if (bOff + (long) ldb * bRows > b.length) {
+      b = packed(b, bOff, ldb, bRows, bCols);
+      bOff = 0;
+      ldb = bCols;
+    }
+    BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, (float) alpha, b, bOff, ldb, a, aOff, lda, (float) beta, c, cOff, ldc);
+  }
+
+  private static float[] packed(float[] x, int off, int ld, int rows, int cols) {
+    float[] out = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(x, off + r * ld, out, r * cols, cols);
+    }
+    return out;
+  }
+
+  /** {@link #sparseTimesAdd} in float: C += diag(g) X W, always through sgemm (float data is dense data). */
+  public static void sparseTimesAdd(float[] x, int xOff, int ldx, int rows, int m, float[] g,
+      float[] w, int wOff, int n, float[] c, int cOff, int ldc, float[] scratch) {
+    if (uniform(g, rows)) {
+      gemm(false, false, rows, n, m, g == null ? 1 : g[0], x, xOff, ldx, w, wOff, n, 1.0, c, cOff, ldc);
+      return;
+    }
+    scaleRows(x, xOff, ldx, rows, m, g, scratch);
+    gemm(false, false, rows, n, m, 1.0, scratch, 0, m, w, wOff, n, 1.0, c, cOff, ldc);
+  }
+
+  /** {@link #sparseTransposeTimesAdd} in float: W += Xᵀ diag(g) S through sgemm. */
+  public static void sparseTransposeTimesAdd(float[] x, int xOff, int ldx, int rows, int m, float[] g,
+      float[] s, int sOff, int lds, int n, float[] w, int wOff, float[] scratch) {
+    if (uniform(g, rows)) {
+      gemm(true, false, m, n, rows, g == null ? 1 : g[0], x, xOff, ldx, s, sOff, lds, 1.0, w, wOff, n);
+      return;
+    }
+    scaleRows(s, sOff, lds, rows, n, g, scratch);
+    gemm(true, false, m, n, rows, 1.0, x, xOff, ldx, scratch, 0, n, 1.0, w, wOff, n);
+  }
+
+  /** {@link #scaledRowsTimesTransposeAdd} in float: C += diag(g) S Wᵀ through sgemm. */
+  public static void scaledRowsTimesTransposeAdd(float[] s, int sOff, int lds, int rows, int n, float[] g,
+      float[] w, int wOff, int m, float[] c, int cOff, int ldc, float[] scratch) {
+    if (uniform(g, rows)) {
+      gemm(false, true, rows, m, n, g == null ? 1 : g[0], s, sOff, lds, w, wOff, n, 1.0, c, cOff, ldc);
+      return;
+    }
+    scaleRows(s, sOff, lds, rows, n, g, scratch);
+    gemm(false, true, rows, m, n, 1.0, scratch, 0, n, w, wOff, n, 1.0, c, cOff, ldc);
+  }
+
+  /** {@link #columnSumsAdd} in float. */
+  public static void columnSumsAdd(float[] x, int xOff, int ldx, int rows, int n, float[] g, float[] out, int outOff) {
+    for (int r = 0; r < rows; r++) {
+      float gr = g == null ? 1 : g[r];
+      int row = xOff + r * ldx;
+      for (int k = 0; k < n; k++) {
+        out[outOff + k] += gr * x[row + k];
+      }
+    }
+  }
+
+  /** scratch (rows × cols, packed) = diag(g) X. */
+  private static void scaleRows(float[] x, int off, int ld, int rows, int cols, float[] g, float[] scratch) {
+    for (int r = 0; r < rows; r++) {
+      float gr = g == null ? 1 : g[r];
+      for (int i = 0; i < cols; i++) {
+        scratch[r * cols + i] = gr * x[off + r * ld + i];
+      }
+    }
+  }
+
+  private static boolean uniform(float[] g, int rows) {
+    if (g == null) {
+      return true;
+    }
+    for (int r = 1; r < rows; r++) {
+      if (g[r] != g[0]) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -305,4 +305,42 @@ public final class Kernels {
           what + " has length " + array.length + ", expected " + expected);
     }
   }
+
+  // ---------------------------------------------------------------- float32 (sums kept in double)
+
+  /** Σ_k a_k b_k over float entries, summed in double. */
+  public static double dot(float[] a, int ao, float[] b, int bo, int n) {
+    double s = 0;
+    for (int k = 0; k < n; k++) {
+      s += a[ao + k] * b[bo + k];
+    }
+    return s;
+  }
+
+  /** Σ_k a_k over float entries, summed in double. */
+  public static double sum(float[] a, int ao, int n) {
+    double s = 0;
+    for (int k = 0; k < n; k++) {
+      s += a[ao + k];
+    }
+    return s;
+  }
+
+  /** Σ_k a_k² over float entries, summed in double. */
+  public static double sumSquares(float[] a, int ao, int n) {
+    double s = 0;
+    for (int k = 0; k < n; k++) {
+      double v = a[ao + k];
+      s += v * v;
+    }
+    return s;
+  }
+
+  /** y += s·a over float entries. */
+  public static void axpy(double s, float[] a, int ao, float[] y, int yo, int n) {
+    float f = (float) s;
+    for (int k = 0; k < n; k++) {
+      y[yo + k] += f * a[ao + k];
+    }
+  }
 }

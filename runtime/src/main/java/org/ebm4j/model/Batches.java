@@ -17,6 +17,134 @@ public final class Batches {
 
   private Batches() {}
 
+  /** Models whose batched work runs in float32 ({@link #usePrecision}), each with its float scratch. */
+  private static final java.util.Map<EnergyModel, FloatPath> FLOAT = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * Runs this model's batched gradients, block conditionals and draws (latent means, block draws,
+   * {@link #accumulateGradientBatch}) in {@code precision} until told otherwise: the trainer sets
+   * it for its updates only, so estimates of log Z and metrics stay in float64. float32 needs
+   * {@link FloatBatchGradients}; a model without it stays in float64. Returns the precision in
+   * effect.
+   */
+  public static Precision usePrecision(EnergyModel model, Precision precision) {
+    var floats = model.capability(FloatBatchGradients.class);
+    if (precision == Precision.FLOAT32 && floats.isPresent()) {
+      FLOAT.computeIfAbsent(model, m -> new FloatPath(m, floats.get())).active = true;
+      return Precision.FLOAT32;
+    }
+    FloatPath f = FLOAT.get(model);
+    if (f != null) {
+      f.active = false;
+    }
+    return Precision.FLOAT64;
+  }
+
+  /** The precision this model's batched work runs in now. */
+  public static Precision precision(EnergyModel model) {
+    return path(model) != null ? Precision.FLOAT32 : Precision.FLOAT64;
+  }
+
+  /** The model's float path when it is in use, else null. */
+  private static FloatPath path(EnergyModel model) {
+    FloatPath f = FLOAT.get(model);
+    return f != null && f.active ? f : null;
+  }
+
+  /** Says θ changed: the float copy is refreshed before the next float32 product. */
+  public static void paramsChanged(EnergyModel model) {
+    FloatPath f = FLOAT.get(model);
+    if (f != null) {
+      f.stale = true;
+    }
+  }
+
+  /**
+   * {@code grad += Σ_r weights[r] · ∇θ log p̃(x_r)} in the model's precision (float32: the products
+   * in float, the sum added into {@code grad} in double).
+   */
+  public static void accumulateGradientBatch(EnergyModel model, double[] states, int rows, double[] weights, double[] grad) {
+    FloatPath f = path(model);
+    if (f == null) {
+      model.capability(BatchGradients.class).orElseThrow().accumulateGradientBatch(states, rows, weights, grad);
+    } else {
+      f.gradient(states, rows, weights, grad);
+    }
+  }
+
+  /** {@link BatchGradients#energyGradientBatch} in the model's precision. */
+  private static void energyGradientBatch(EnergyModel model, BatchGradients batch, Variables.Variable v, double[] states, int rows, double[] scratch) {
+    FloatPath f = path(model);
+    if (f == null) {
+      batch.energyGradientBatch(v.name(), states, rows, scratch);
+    } else {
+      f.fields(v, states, rows, scratch);
+    }
+  }
+
+  /** A model's float32 members and the float copies of states, fields and gradient they work on. */
+  private static final class FloatPath {
+    final EnergyModel model;
+    final FloatBatchGradients members;
+    volatile boolean stale = true;
+    volatile boolean active;
+    float[] xs = new float[0];
+    float[] gxs = new float[0];
+    float[] weights = new float[0];
+    float[] grad = new float[0];
+
+    FloatPath(EnergyModel model, FloatBatchGradients members) {
+      this.model = model;
+      this.members = members;
+    }
+
+    private synchronized void load(double[] states, int rows) {
+      if (stale) {
+        members.loadFloatParams();
+        stale = false;
+      }
+      int n = rows * model.stateSize();
+      if (xs.length < n) {
+        xs = new float[n];
+        gxs = new float[n];
+      }
+      for (int k = 0; k < n; k++) {
+        xs[k] = (float) states[k];
+      }
+    }
+
+    synchronized void fields(Variables.Variable v, double[] states, int rows, double[] out) {
+      load(states, rows);
+      members.energyGradientBatch(v.name(), xs, rows, gxs);
+      int width = model.stateSize();
+      for (int r = 0; r < rows; r++) {
+        int base = r * width + v.offset();
+        for (int k = 0; k < v.size(); k++) {
+          out[base + k] = gxs[base + k];
+        }
+      }
+    }
+
+    synchronized void gradient(double[] states, int rows, double[] w, double[] out) {
+      load(states, rows);
+      if (weights.length < rows) {
+        weights = new float[rows];
+      }
+      for (int r = 0; r < rows; r++) {
+        weights[r] = (float) w[r];
+      }
+      if (grad.length != out.length) {
+        grad = new float[out.length];
+      } else {
+        java.util.Arrays.fill(grad, 0f);
+      }
+      members.accumulateGradientBatch(xs, rows, weights, grad);
+      for (int k = 0; k < out.length; k++) {
+        out[k] += grad[k];
+      }
+    }
+  }
+
   /** Whether {@link #accumulateMarginalGradient} applies: batched gradients and a free energy. */
   public static boolean marginalSupported(EnergyModel model) {
     return model.capability(BatchGradients.class).isPresent() && model.capability(FreeEnergy.class).isPresent();
@@ -41,7 +169,7 @@ public final class Batches {
     BatchGradients batch = model.capability(BatchGradients.class).orElseThrow();
     int width = model.stateSize();
     for (Variables.Variable h : latents(model)) {
-      batch.energyGradientBatch(h.name(), states, rows, scratch);
+      energyGradientBatch(model, batch, h, states, rows, scratch);
       Domain d = h.domain();
       int offset = h.offset();
       int size = h.size();
@@ -82,7 +210,7 @@ public final class Batches {
    */
   public static void drawBlock(EnergyModel model, Variables.Variable block, double[] states, int rows, double[] scratch, RandomGenerator rng) {
     BatchGradients batch = model.capability(BatchGradients.class).orElseThrow();
-    batch.energyGradientBatch(block.name(), states, rows, scratch);
+    energyGradientBatch(model, batch, block, states, rows, scratch);
     int width = model.stateSize();
     Domain d = block.domain();
     int offset = block.offset();

@@ -104,6 +104,7 @@ public final class Trainer {
     private long seed;
     private Schedule schedule = Schedule.constant();
     private double centeringRate;
+    private org.ebm4j.model.Precision precision = org.ebm4j.model.Precision.FLOAT64;
     private Metrics metrics = Metrics.standard();
     private java.util.function.IntConsumer batchProgress;
     private DivergenceGuard guard = DivergenceGuard.standard();
@@ -122,6 +123,7 @@ public final class Trainer {
       this.seed = config.seed();
       this.schedule = config.schedule();
       this.centeringRate = config.centeringRate();
+      this.precision = config.precision();
       return this;
     }
 
@@ -184,6 +186,16 @@ public final class Trainer {
      *
      * @throws IllegalArgumentException at {@link #build} for a model of another form
      */
+    /**
+     * The number type of the batched products (default float64). float32 runs the batched
+     * gradients, block conditionals and draws in float where the model has {@code
+     * FloatBatchGradients}; θ, its updates, log Z and log-likelihoods stay double.
+     */
+    public Builder precision(org.ebm4j.model.Precision precision) {
+      this.precision = java.util.Objects.requireNonNull(precision, "precision");
+      return this;
+    }
+
     public Builder centering(double rate) {
       if (!(rate >= 0 && rate <= 1)) {
         throw new IllegalArgumentException("centering rate must be in [0, 1], got " + rate);
@@ -224,7 +236,7 @@ public final class Trainer {
       if (!negativeChosen && objective instanceof MaximumLikelihood ml) {
         objective = Objective.maximumLikelihood(NegativePhase.auto(model, batchSize), ml.positivePhase());
       }
-      return new Trainer(model, new TrainingConfig(objective, optimizer, batchSize, seed, schedule, centeringRate), listeners, batchProgress, metrics, guard);
+      return new Trainer(model, new TrainingConfig(objective, optimizer, batchSize, seed, schedule, centeringRate, precision), listeners, batchProgress, metrics, guard);
     }
   }
 
@@ -337,6 +349,9 @@ public final class Trainer {
     int[] order = data.shuffledOrder(rng);
     double norm = Double.NaN;
     int batch = 0;
+    // The run's precision for its updates only: metrics and estimates stay in float64.
+    org.ebm4j.model.Batches.usePrecision(model, config.precision());
+    try {
     for (int from = 0; from < order.length; from += config.batchSize()) {
       int to = Math.min(order.length, from + config.batchSize());
       MiniBatch mini = MiniBatch.of(data, order, from, to, batchBuffer);
@@ -349,6 +364,9 @@ public final class Trainer {
       if (batchProgress != null) {
         batchProgress.accept(to);
       }
+    }
+    } finally {
+      org.ebm4j.model.Batches.usePrecision(model, org.ebm4j.model.Precision.FLOAT64);
     }
     return norm;
   }
@@ -365,7 +383,12 @@ public final class Trainer {
     if (batch.width() != model.visibleSize()) {
       throw new IllegalArgumentException("a minibatch of " + batch.width() + " columns for a model with " + model.visibleSize() + " visible units");
     }
-    plan.update(batch, rng, ++updates, false);
+    org.ebm4j.model.Batches.usePrecision(model, config.precision());
+    try {
+      plan.update(batch, rng, ++updates, false);
+    } finally {
+      org.ebm4j.model.Batches.usePrecision(model, org.ebm4j.model.Precision.FLOAT64);
+    }
   }
 
   private DivergenceException diverged(String what, int batch, int k, double value) {

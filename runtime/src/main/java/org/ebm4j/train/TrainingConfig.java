@@ -12,11 +12,17 @@ import org.ebm4j.train.optim.Optimizer;
  * @param seed seed of the one generator behind every random choice of the run
  * @param schedule the learning-rate factor per epoch
  * @param centeringRate rate at which centering offsets move per update; 0 is no centering
+ * @param precision the number type of the batched products (θ and its updates stay double)
  */
-public record TrainingConfig(Objective objective, Optimizer optimizer, int batchSize, long seed, Schedule schedule, double centeringRate) {
+public record TrainingConfig(Objective objective, Optimizer optimizer, int batchSize, long seed, Schedule schedule, double centeringRate, org.ebm4j.model.Precision precision) {
+  /** A float64 configuration. */
+  public TrainingConfig(Objective objective, Optimizer optimizer, int batchSize, long seed, Schedule schedule, double centeringRate) {
+    this(objective, optimizer, batchSize, seed, schedule, centeringRate, org.ebm4j.model.Precision.FLOAT64);
+  }
+
   public TrainingConfig {
-    if (objective == null || optimizer == null || schedule == null) {
-      throw new IllegalArgumentException("a training configuration needs an objective, an optimizer and a schedule");
+    if (objective == null || optimizer == null || schedule == null || precision == null) {
+      throw new IllegalArgumentException("a training configuration needs an objective, an optimizer, a schedule and a precision");
     }
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
@@ -53,6 +59,7 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
         .put("schedule", schedule.spec())
         .put("batch", batchSize)
         .put("centering", centeringRate)
+        .put("precision", precision.spelling())
         .put("seed", seed);
   }
 
@@ -82,12 +89,13 @@ public record TrainingConfig(Objective objective, Optimizer optimizer, int batch
     LatentInference positive = LatentInference.parse(c.get("positiveSpec", "auto"));
     Objective chosen = named.orElseGet(() -> Objective.maximumLikelihood(negative, positive));
     return new TrainingConfig(chosen, optimizer, batch, Long.parseLong(c.get("seed", "0")),
-        Schedule.parse(spec), Double.parseDouble(c.get("centering", "0")));
+        Schedule.parse(spec), Double.parseDouble(c.get("centering", "0")), org.ebm4j.model.Precision.parse(c.get("precision", "float64")));
   }
 
   /** One line for logs. */
   public String describe() {
     return objective.describe() + "; " + optimizer.describe() + ", batch " + batchSize + ", seed " + seed
-        + (centeringRate > 0 ? ", centering " + centeringRate : "");
+        + (centeringRate > 0 ? ", centering " + centeringRate : "")
+        + (precision == org.ebm4j.model.Precision.FLOAT32 ? ", float32 products" : "");
   }
 }

@@ -131,6 +131,7 @@ abstract class UpdatePlan {
 
     @Override
     double update(MiniBatch batch, Rng rng, int index, boolean measure) {
+      Batches.paramsChanged(model);
       java.util.Arrays.fill(grad, 0.0);
       objective.accumulate(model, batch, grad, rng);
       // A mean-field positive phase has just computed the latent means the offsets follow.
@@ -164,6 +165,7 @@ abstract class UpdatePlan {
 
     @Override
     double update(MiniBatch batch, Rng rng, int index, boolean measure) {
+      Batches.paramsChanged(model);
       Chains chains = negative.advance(model, batch, rng);
       int b = batch.size();
       int c = chains.count();
@@ -198,14 +200,14 @@ abstract class UpdatePlan {
           reparam.accumulateShifted(gradients, states, rows, weights, direct.buffer());
           reparam.moveOffsets();
         } else {
-          gradients.accumulateGradientBatch(states, rows, weights, direct.buffer());
+          Batches.accumulateGradientBatch(model, states, rows, weights, direct.buffer());
         }
         optimizer.completeDirect(model.params());
         guard.checkParams(index);
         return Double.NaN;
       }
       java.util.Arrays.fill(grad, 0.0);
-      gradients.accumulateGradientBatch(states, rows, weights, grad);
+      Batches.accumulateGradientBatch(model, states, rows, weights, grad);
       double norm = step(batch, index, false);
       reparam.moveOffsets();
       return norm;

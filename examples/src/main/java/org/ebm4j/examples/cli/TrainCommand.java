@@ -77,6 +77,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--schedule", defaultValue = "constant", description = "Learning-rate schedule: constant, exp:GAMMA or inverse:HALFLIFE (epochs). Default: ${DEFAULT-VALUE}.")
   String schedule;
 
+  @Option(names = "--precision", defaultValue = "float64", description = "Number type of the batched products: float64, or float32 (the batched gradients, latent means and block draws in float through sgemm, for models the processor lowered in float: RBMs, DBMs; θ, its updates, log Z and log-likelihoods stay double). Default: ${DEFAULT-VALUE}.")
+  String precision;
+
   @Option(names = "--centering", defaultValue = "0", description = "Centering offset rate (Melchior et al. 2016), e.g. 0.01, for energies with couplings -x'Wy and biases -b'x between discrete variables (RBMs, every layer of a DBM); 0 is off. Parameters stay uncentered. Default: ${DEFAULT-VALUE}.")
   double centering;
 
@@ -140,6 +143,9 @@ final class TrainCommand implements Callable<Integer> {
       schedule = saved.get("schedule");
       batch = Integer.parseInt(saved.get("batch"));
       centering = Double.parseDouble(saved.get("centering", "0"));
+      if (!spec.commandLine().getParseResult().hasMatchedOption("--precision")) {
+        precision = saved.get("precision", "float64");
+      }
       seed = Long.parseLong(saved.get("seed"));
       if (out == null) {
         out = resume;
@@ -190,6 +196,7 @@ final class TrainCommand implements Callable<Integer> {
             .batchSize(batch)
             .schedule(Schedule.parse(schedule))
             .centering(centering)
+            .precision(org.ebm4j.model.Precision.parse(precision))
             .seed(seed)
             .divergenceGuard(noDivergenceChecks ? org.ebm4j.train.DivergenceGuard.off() : org.ebm4j.train.DivergenceGuard.standard())
             .listener(e -> onEpoch(e, metrics, holder[0]))
@@ -204,6 +211,11 @@ final class TrainCommand implements Callable<Integer> {
     say("data %s: %d examples; %s; %s, batch %d%s", dataset.name(), dataset.size(), chosen == null ? "negative phase " + describe(phase, m) : chosen.describe(), opt.describe(), batch,
         saved == null ? "" : "; resuming at epoch " + trainer.epoch());
     say("update: %s", trainer.updatePlan());
+    if (org.ebm4j.model.Precision.parse(precision) == org.ebm4j.model.Precision.FLOAT32) {
+      say(m.capability(org.ebm4j.model.FloatBatchGradients.class).isPresent()
+          ? "precision: float32 products (sgemm), θ and its updates in double"
+          : "precision: float64 - %s has no float32 members (its batched code calls kernels without float forms)", m.getClass().getSimpleName());
+    }
     estimateCosts(m, dataset, chosen == null ? phase : null);
     trainer.metricsSkipped(dataset).forEach(note -> say("metrics skip the %s", note));
     double initial = trainer.exactLogLikelihood(dataset);
@@ -466,6 +478,7 @@ final class TrainCommand implements Callable<Integer> {
         .optimizer(newOptimizer())
         .batchSize(batch)
         .centering(centering)
+        .precision(org.ebm4j.model.Precision.parse(precision))
         .seed(seed)
         .build();
     int[] order = new int[dataset.size()];

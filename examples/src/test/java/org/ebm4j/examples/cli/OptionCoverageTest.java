@@ -135,6 +135,9 @@ class OptionCoverageTest {
         fails("schedule 'exp:x' has no valid number", "train", "--model", "rbm", "--schedule", "exp:x", "--epochs", "1")));
     m.put("train --centering", List.of(ok("epoch    1", "train", "--model", "rbm", "--centering", "0.01", "--epochs", "1"),
         fails("centering rate must be in [0, 1]", "train", "--model", "rbm", "--centering", "2", "--epochs", "1")));
+    m.put("train --precision", List.of(ok("precision: float32 products (sgemm)", "train", "--model", "rbm", "--precision", "float32", "--epochs", "1"),
+        ok("epoch    1", "train", "--model", "rbm", "--precision", "float64", "--epochs", "1"),
+        fails("unknown precision 'half'", "train", "--model", "rbm", "--precision", "half", "--epochs", "1")));
     m.put("train --batch", List.of(ok("batch 3", "train", "--model", "rbm", "--batch", "3", "--epochs", "1"),
         fails("--batch positive", "train", "--model", "rbm", "--batch", "0", "--epochs", "1")));
     m.put("train --epochs", List.of(ok("epoch    3", "train", "--model", "rbm", "--epochs", "3"),

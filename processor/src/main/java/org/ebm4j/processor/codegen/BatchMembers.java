@@ -33,6 +33,13 @@ final class BatchMembers {
   private final JavaLowering.Lowered gradient;
   private final Map<String, JavaLowering.Lowered> stateGradients = new LinkedHashMap<>();
   private final Map<String, JavaLowering.Scratch> rows = new LinkedHashMap<>();
+  /** Array kernels of {@code Kernels} with float overloads; float members using others are not offered. */
+  private static final Set<String> FLOAT_KERNELS = Set.of("dot", "sum", "sumSquares", "axpy", "sigmoid", "softplus", "tanh", "logSigmoid", "logCosh");
+
+  /** The same gradient programs lowered in float32, and their scratch (all float arrays). */
+  private final JavaLowering.Lowered floatGradient;
+  private final Map<String, JavaLowering.Lowered> floatStateGradients = new LinkedHashMap<>();
+  private final Map<String, JavaLowering.Scratch> floatScratch = new LinkedHashMap<>();
   /** Score matching's programs for a batch, by member; empty without {@code Scores}. */
   private final Map<String, JavaLowering.Lowered> lines = new LinkedHashMap<>();
 
@@ -42,6 +49,8 @@ final class BatchMembers {
     this.programs = programs;
     this.gradient = lower(programs.paramGradient(), "batchGrad_", true, shared);
     programs.batchStateGradients().forEach((name, g) -> stateGradients.put(name, lower(g, "batch_" + name + "_", false, shared)));
+    this.floatGradient = lowerFloat(programs.paramGradient(), "f_batchGrad_", true);
+    programs.batchStateGradients().forEach((name, g) -> floatStateGradients.put(name, lowerFloat(g, "f_batch_" + name + "_", false)));
     if (programs.scores() != null) {
       LineStorage storage = new LineStorage(model.params().stream().map(ModelDeclaration.ParamDecl::name).collect(java.util.stream.Collectors.toSet()), true);
       Derivatives.Scores p = programs.scores();
@@ -49,6 +58,13 @@ final class BatchMembers {
       lines.put("accumulateLineGradientBatch", lowerLines(p.lineGradient(), "batchLineGradient_", storage, shared));
       lines.put("accumulateCurvatureGradientBatch", lowerLines(p.curvatureGradient(), "batchCurvatureGradient_", storage, shared));
     }
+  }
+
+  private JavaLowering.Lowered lowerFloat(EnergyFunction g, String prefix, boolean paramOutputs) {
+    JavaLowering.Lowered lowered = JavaLowering.lowerBatched(g, JavaLowering.NumberType.FLOAT,
+        new Storage("xs", paramOutputs ? "grad" : "gxs", paramOutputs, true, "paramsF"), prefix, KERNELS, BLAS);
+    lowered.scratch().forEach(sc -> floatScratch.putIfAbsent(sc.name(), sc));
+    return lowered;
   }
 
   private JavaLowering.Lowered lowerLines(EnergyFunction g, String prefix, LineStorage storage, Map<String, JavaLowering.Scratch> shared) {
@@ -89,6 +105,26 @@ final class BatchMembers {
     return lowered;
   }
 
+  /**
+   * Whether the float32 members exist: every kernel their code calls has a float form (the scalar
+   * functions take a float as a double; array kernels need overloads, which the products of an
+   * RBM or a DBM have).
+   */
+  boolean floats() {
+    List<JavaLowering.Lowered> all = new ArrayList<>(floatStateGradients.values());
+    all.add(floatGradient);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Kernels\\.([a-zA-Z]+)\\(").matcher("");
+    for (JavaLowering.Lowered l : all) {
+      m.reset(l.code().toString());
+      while (m.find()) {
+        if (!FLOAT_KERNELS.contains(m.group(1))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   List<FieldSpec> fields() {
     List<FieldSpec> out = new ArrayList<>();
     out.add(FieldSpec.builder(TypeName.INT, "batchCapacity", Modifier.PRIVATE).build());
@@ -96,6 +132,20 @@ final class BatchMembers {
       out.add(FieldSpec.builder(DOUBLES, s.name(), Modifier.PRIVATE).initializer("new double[0]").build());
     }
     out.add(FieldSpec.builder(DOUBLES, "batchScratch", Modifier.PRIVATE).initializer("new double[0]").build());
+    TypeName floats = ArrayTypeName.of(TypeName.FLOAT);
+    if (!floats()) {
+      return addLineFields(out);
+    }
+    out.add(FieldSpec.builder(floats, "paramsF", Modifier.PRIVATE).addJavadoc("θ in float, for the float32 members ({@code loadFloatParams}).\n").initializer("new float[0]").build());
+    out.add(FieldSpec.builder(TypeName.INT, "floatCapacity", Modifier.PRIVATE).initializer("-1").build());
+    out.add(FieldSpec.builder(floats, "f_batchScratch", Modifier.PRIVATE).initializer("new float[0]").build());
+    for (JavaLowering.Scratch sc : floatScratch.values()) {
+      out.add(FieldSpec.builder(floats, sc.name(), Modifier.PRIVATE).initializer("new float[0]").build());
+    }
+    return addLineFields(out);
+  }
+
+  private List<FieldSpec> addLineFields(List<FieldSpec> out) {
     if (!lines.isEmpty()) {
       for (String name : List.of("lineXs", "lineUs", "lineGxs")) {
         out.add(FieldSpec.builder(DOUBLES, name, Modifier.PRIVATE).initializer("new double[0]").build());
@@ -155,12 +205,78 @@ final class BatchMembers {
     if (!lines.isEmpty()) {
       out.addAll(lineMethods());
     }
+    if (floats()) {
+      out.addAll(floatMethods());
+    }
     out.add(ensureMethod());
     out.add(MethodSpec.methodBuilder("checkBatch").addModifiers(Modifier.PRIVATE).addParameter(DOUBLES, "xs").addParameter(TypeName.INT, "rows")
         .beginControlFlow("if (rows < 0 || xs.length < (long) rows * stateSize)")
         .addStatement("throw new IllegalArgumentException($S + rows + $S + stateSize + $S + xs.length)", "a batch of ", " states of ", " units needs that many values, got ")
         .endControlFlow()
         .build());
+    return out;
+  }
+
+  /** The {@code FloatBatchGradients} members: the gradient programs lowered in float32. */
+  private List<MethodSpec> floatMethods() {
+    TypeName floats = ArrayTypeName.of(TypeName.FLOAT);
+    List<MethodSpec> out = new ArrayList<>();
+    out.add(MethodSpec.methodBuilder("loadFloatParams").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .beginControlFlow("if (paramsF.length != params.length)")
+        .addStatement("paramsF = new float[params.length]")
+        .endControlFlow()
+        .beginControlFlow("for (int k = 0; k < params.length; k++)")
+        .addStatement("paramsF[k] = (float) params[k]")
+        .endControlFlow()
+        .build());
+    // Element-wise values are rounded to float where stored; where the expression is already float
+    // the cast is redundant, which is harmless.
+    com.palantir.javapoet.AnnotationSpec casts = com.palantir.javapoet.AnnotationSpec.builder(SuppressWarnings.class).addMember("value", "$S", "cast").build();
+    out.add(MethodSpec.methodBuilder("accumulateGradientBatch").addAnnotation(Override.class).addAnnotation(casts).addModifiers(Modifier.PUBLIC)
+        .addParameter(floats, "xs").addParameter(TypeName.INT, "rows").addParameter(floats, "weights").addParameter(floats, "grad")
+        .beginControlFlow("if (rows < 0 || xs.length < (long) rows * stateSize || weights.length < rows || grad.length != params.length)")
+        .addStatement("throw new IllegalArgumentException($S + rows + $S + stateSize + $S)", "a float batch of ", " states needs rows × ", " values, a weight per row and a gradient of the parameters' length")
+        .endControlFlow()
+        .addStatement("ensureFloatBatch(rows)")
+        .addStatement("float weight = 0f")
+        .addCode(floatGradient.code())
+        .build());
+    MethodSpec.Builder m = MethodSpec.methodBuilder("energyGradientBatch").addAnnotation(Override.class).addAnnotation(casts).addModifiers(Modifier.PUBLIC)
+        .addParameter(String.class, "variable").addParameter(floats, "xs").addParameter(TypeName.INT, "rows").addParameter(floats, "gxs")
+        .beginControlFlow("if (rows < 0 || xs.length < (long) rows * stateSize || gxs.length < (long) rows * stateSize)")
+        .addStatement("throw new IllegalArgumentException($S + rows + $S + stateSize + $S)", "a float batch of ", " states of ", " units needs that many values in xs and gxs")
+        .endControlFlow()
+        .addStatement("ensureFloatBatch(rows)")
+        .beginControlFlow("switch (variable)");
+    for (ModelDeclaration.VariableDecl v : model.variables()) {
+      String off = Fields.stateOffset(v.name());
+      String size = v.dims().isEmpty() ? "1" : Fields.dimField(v.dims().get(0));
+      m.beginControlFlow("case $S:", v.name());
+      m.beginControlFlow("for (int r = 0; r < rows; r++)");
+      m.addStatement("java.util.Arrays.fill(gxs, r * stateSize + $L, r * stateSize + $L + $L, 0f)", off, off, size);
+      m.endControlFlow();
+      m.addCode(floatStateGradients.get(v.name()).code());
+      m.addStatement("return");
+      m.endControlFlow();
+    }
+    m.addStatement("default: throw new IllegalArgumentException($S + variable + $S)", "no variable '", "'");
+    m.endControlFlow();
+    out.add(m.build());
+    MethodSpec.Builder e = MethodSpec.methodBuilder("ensureFloatBatch").addModifiers(Modifier.PRIVATE).addParameter(TypeName.INT, "rows")
+        .addJavadoc("Grows the float scratch to hold {@code rows} states (allocation only when it grows).\n")
+        .beginControlFlow("if (rows <= floatCapacity)").addStatement("return").endControlFlow();
+    for (JavaLowering.Scratch sc : floatScratch.values()) {
+      String size = sc.dims().isEmpty() ? "1" : String.join(" * ", sc.dims().stream().map(Fields::dimField).toList());
+      String copies = sc.copies() == 1 ? "" : sc.copies() + " * ";
+      e.addStatement("$L = new float[$L$L$L]", sc.name(), sc.perRow() ? "rows * " : "", copies, size);
+    }
+    String biggest = "stateSize";
+    for (String dim : new LinkedHashSet<>(model.dimensions())) {
+      biggest = "Math.max(" + biggest + ", " + Fields.dimField(dim) + ")";
+    }
+    e.addStatement("f_batchScratch = new float[Math.max(rows, 1) * $L]", biggest);
+    e.addStatement("floatCapacity = rows");
+    out.add(e.build());
     return out;
   }
 

@@ -200,6 +200,9 @@ public final class ModelEmitter {
     batchedMembers = batch != null;
     if (batch != null) {
       type.addSuperinterface(BATCH_GRADIENTS);
+      if (batch.floats()) {
+        type.addSuperinterface(ClassName.get(PKG_MODEL, "FloatBatchGradients"));
+      }
       type.addFields(batch.fields());
     }
     type.addField(

@@ -14,12 +14,18 @@ import org.ebm4j.processor.lower.JavaLowering;
  * @param outputs the output array's name ({@code grad}, {@code gx} or {@code gxs})
  * @param paramOutputs whether the outputs are parameter gradients
  * @param batched whether the method runs over rows of a batch
+ * @param params the parameter array's name ({@code params}, or {@code paramsF}, its float copy)
  */
-record Storage(String states, String outputs, boolean paramOutputs, boolean batched) implements JavaLowering.Storage {
+record Storage(String states, String outputs, boolean paramOutputs, boolean batched, String params) implements JavaLowering.Storage {
+  /** Parameters in {@code params}, the model's own array. */
+  Storage(String states, String outputs, boolean paramOutputs, boolean batched) {
+    this(states, outputs, paramOutputs, batched, "params");
+  }
+
   @Override
   public String array(Value leaf) {
     return switch (leaf.op()) {
-      case PARAM -> "params";
+      case PARAM -> params;
       case VAR -> states;
       default -> outputs;
     };

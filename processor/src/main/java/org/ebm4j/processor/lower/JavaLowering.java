@@ -34,7 +34,13 @@ public final class JavaLowering {
 
   /** The number type of generated locals and scratch arrays. */
   public enum NumberType {
-    DOUBLE("double");
+    DOUBLE("double"),
+    /**
+     * float32 storage and arithmetic: arrays and locals are float, products go to sgemm, and an
+     * element-wise function (the JDK's and ours take and return double) is computed in double and
+     * rounded once when stored.
+     */
+    FLOAT("float");
 
     private final String java;
 
@@ -46,15 +52,21 @@ public final class JavaLowering {
       return java;
     }
 
+    /** {@code expr} as a value of this type where it is stored (a double expression is rounded once). */
+    public String stored(String expr) {
+      return this == FLOAT ? "(float) (" + expr + ")" : expr;
+    }
+
     /** A literal of this type. */
     public String literal(double c) {
+      String box = this == FLOAT ? "Float" : "Double";
       if (Double.isNaN(c)) {
-        return "Double.NaN";
+        return box + ".NaN";
       }
       if (Double.isInfinite(c)) {
-        return c > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+        return box + (c > 0 ? ".POSITIVE_INFINITY" : ".NEGATIVE_INFINITY");
       }
-      return Double.toString(c);
+      return this == FLOAT ? Float.toString((float) c) + "f" : Double.toString(c);
     }
   }
 
@@ -254,9 +266,9 @@ public final class JavaLowering {
   private void declare(int id, String expr) {
     if (split && depth == 0) {
       spilled.putIfAbsent(id, spilled.size());
-      line("$L = $L", local(id), expr);
+      line("$L = $L", local(id), type.stored(expr));
     } else {
-      line("$L $L = $L", type.java(), local(id), expr);
+      line("$L $L = $L", type.java(), local(id), type.stored(expr));
     }
   }
 
@@ -450,7 +462,7 @@ public final class JavaLowering {
     String name = prefix + "scale" + value;
     scratch.putIfAbsent(name, new Scratch(name, List.of(), true));
     openRun();
-    line("$L[r] = $L", name, negate ? type.literal(-1) : scalar(scale));
+    line("$L[r] = $L", name, negate ? type.literal(-1) : type.stored(scalar(scale)));
     closeRun();
     return name;
   }
@@ -475,7 +487,7 @@ public final class JavaLowering {
         s.append("rows");
         i += 4;
       } else if (rest.startsWith("$scratch")) {
-        s.append("batchScratch");
+        s.append(type == NumberType.FLOAT ? "f_batchScratch" : "batchScratch");
         i += 7;
       } else if (rest.startsWith("$VOUT")) {
         s.append(vout);
@@ -553,7 +565,7 @@ public final class JavaLowering {
           } else {
             String k = fresh("k");
             code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, flatSize(v.shape()), k);
-            line("$L[$L] = $L", array(v.id()), plus(offset(v.id()), k), elementwise(v, k));
+            line("$L[$L] = $L", array(v.id()), plus(offset(v.id()), k), type.stored(elementwise(v, k)));
             code.endControlFlow();
           }
         } else if (v.shape().isScalar()) {
@@ -586,7 +598,7 @@ public final class JavaLowering {
       case DOT -> line("$L += $L * $L", acc, paren(element(v.arg(0), k)), paren(element(v.arg(1), k)));
       default -> {
         String e = fresh("e");
-        line("$L $L = $L", type.java(), e, element(v.arg(0), k));
+        line("$L $L = $L", type.java(), e, type.stored(element(v.arg(0), k)));
         line("$L += $L * $L", acc, e, e);
       }
     }
@@ -599,7 +611,7 @@ public final class JavaLowering {
   /** Defines a scalar: a local, or for a per-row value its entry of this row. */
   private void define(int id, String expr) {
     if (perRow[id]) {
-      line("$L[$L] = $L", array(id), offset(id), expr);
+      line("$L[$L] = $L", array(id), offset(id), type.stored(expr));
     } else {
       declare(id, expr);
     }
@@ -865,7 +877,7 @@ public final class JavaLowering {
   /** Names of the generated methods' parameters and fields, and of the lowering's own locals. */
   private static final java.util.Set<String> RESERVED = java.util.Set.of(
       "x", "xs", "gx", "gxs", "grad", "weight", "weights", "scale", "params", "rows", "r", "state", "dstate", "dstate1",
-      "stateSize", "visibleSize", "layout", "variables", "batchScratch", "batchCapacity");
+      "stateSize", "visibleSize", "layout", "variables", "batchScratch", "batchCapacity", "paramsF", "f_batchScratch", "floatCapacity");
 
   /** Whether a user's name could be mistaken for a generated one: t7, g7, k0, e1. */
   private static boolean looksGenerated(String name) {
