@@ -74,6 +74,8 @@ public class TrainingBenchmark {
       weights[r] = r < 100 ? 0.01 : -0.01;
     }
     grad = new double[model.params().length];
+    // The parts below run in the benchmark's precision, as inside an update.
+    Batches.usePrecision(model, org.ebm4j.model.Precision.parse(precision));
   }
 
   @Benchmark
@@ -95,7 +97,7 @@ public class TrainingBenchmark {
 
   @Benchmark
   public double[] weightedGradientBatch() {
-    model.capability(BatchGradients.class).orElseThrow().accumulateGradientBatch(rows, 200, weights, grad);
+    Batches.accumulateGradientBatch(model, rows, 200, weights, grad);
     return grad;
   }
 }

@@ -62,6 +62,16 @@ public abstract class NegativePhase {
     return null;
   }
 
+  /**
+   * The latent fields ∂E/∂h of {@code batch}'s rows (row stride {@code stateSize()}, at the latents'
+   * offsets) if the last {@link #advance} computed them for this very minibatch to start its chains
+   * (CD-k), else null: a trainer whose latents depend on the visibles alone reuses them instead of
+   * a second product.
+   */
+  double[] dataLatentFields(MiniBatch batch) {
+    return null;
+  }
+
   /** Whether {@link #advance} moves chains (sampled phases), so a trainer can batch them with the data. */
   boolean advancesChains() {
     return false;
@@ -197,6 +207,9 @@ public abstract class NegativePhase {
     private double[] x;
     private double[] batchStates;
     private double[] batchScratch;
+    /** The data rows' latent fields from starting CD chains, and the minibatch they belong to. */
+    private double[] fields;
+    private MiniBatch fieldsBatch;
     private boolean deferred;
 
     Sampled(String name, int k, int persistentChains, String samplerName, SamplerOptions options) {
@@ -251,6 +264,7 @@ public abstract class NegativePhase {
     @Override
     Chains advance(EnergyModel m, MiniBatch batch, RandomGenerator rng) {
       prepare(m);
+      fieldsBatch = null;
       Chains run = start(batch, rng);
       // Chains from the data are dropped after the update, so their last latent draw is not needed.
       boolean deferring = sampler.sweepDeferringLatents(run, k, rng);
@@ -264,6 +278,11 @@ public abstract class NegativePhase {
     @Override
     boolean latentsDeferred() {
       return deferred;
+    }
+
+    @Override
+    double[] dataLatentFields(MiniBatch batch) {
+      return batch == fieldsBatch ? fields : null;
     }
 
     @Override
@@ -292,6 +311,7 @@ public abstract class NegativePhase {
         System.arraycopy(batch.values(), i * batch.width(), c.states(), i * c.width(), batch.width());
       }
       boolean batched = model.capability(org.ebm4j.model.BatchGradients.class).isPresent();
+      boolean everyLatentFromFields = allDrawn && batched;
       for (Variables.Variable v : model.variables().all()) {
         if (v.visible() || blocks == null || !blocks.blocks().contains(v.name())) {
           continue;
@@ -304,12 +324,21 @@ public abstract class NegativePhase {
           }
           org.ebm4j.model.Batches.drawBlock(model, v, c.states(), c.count(), batchScratch, rng);
         } else {
+          everyLatentFromFields = false;
           for (int i = 0; i < c.count(); i++) {
             c.get(i, x);
             blocks.sample(v.name(), x, rng);
             c.set(i, x);
           }
         }
+      }
+      if (everyLatentFromFields && model.latentSize() > 0) {
+        // drawBlock left each latent block's fields of the data rows in batchScratch.
+        if (fields == null || fields.length < c.states().length) {
+          fields = new double[c.states().length];
+        }
+        System.arraycopy(batchScratch, 0, fields, 0, c.states().length);
+        fieldsBatch = batch;
       }
       return c;
     }

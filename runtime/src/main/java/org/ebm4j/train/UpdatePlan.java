@@ -155,6 +155,7 @@ abstract class UpdatePlan {
     private final BatchGradients gradients;
     private double[] states = new double[0];
     private double[] scratch = new double[0];
+    private double[] chainStates = new double[0];
     private double[] weights = new double[0];
 
     CombinedBatch(EnergyModel model, MaximumLikelihood objective, Optimizer optimizer, Reparameterisation reparam, Guard guard) {
@@ -182,7 +183,26 @@ abstract class UpdatePlan {
         System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
       }
       System.arraycopy(chains.states(), 0, states, b * width, c * width);
-      Batches.latentMeans(model, states, rows, scratch);
+      double[] dataFields = negative.dataLatentFields(batch);
+      if (dataFields != null) {
+        // CD-k started its chains from these rows' latent fields; with the latents summed out they
+        // depend on the visibles alone, so the data rows' means need no second product.
+        for (org.ebm4j.model.Variables.Variable h : model.variables().all()) {
+          if (!h.visible()) {
+            for (int r = 0; r < b; r++) {
+              h.domain().meansOfFields(dataFields, r * width + h.offset(), states, r * width + h.offset(), h.size());
+            }
+          }
+        }
+        if (chainStates.length < c * width) {
+          chainStates = new double[c * width];
+        }
+        System.arraycopy(states, b * width, chainStates, 0, c * width);
+        Batches.latentMeans(model, chainStates, c, scratch);
+        System.arraycopy(chainStates, 0, states, b * width, c * width);
+      } else {
+        Batches.latentMeans(model, states, rows, scratch);
+      }
       if (negative.latentsDeferred()) {
         Batches.drawLatentsFromMeans(model, states, b, chains.states(), c, rng);
       }

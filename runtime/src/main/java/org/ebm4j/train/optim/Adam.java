@@ -45,15 +45,20 @@ public final class Adam implements Optimizer {
       t = 0;
     }
     t++;
-    double c1 = 1 - Math.pow(beta1, t);
-    double c2 = 1 - Math.pow(beta2, t);
-    double lr = learningRate * factor;
-    for (int k = 0; k < params.length; k++) {
-      double g = ascent[k] - weightDecay * params[k];
-      m[k] = beta1 * m[k] + (1 - beta1) * g;
-      v[k] = beta2 * v[k] + (1 - beta2) * g * g;
-      params[k] += lr * (m[k] / c1) / (Math.sqrt(v[k] / c2) + epsilon);
-    }
+    double lrOverC1 = learningRate * factor / (1 - Math.pow(beta1, t));
+    double overC2 = 1 / (1 - Math.pow(beta2, t));
+    double[] mm = m;
+    double[] vv = v;
+    // Element-wise and independent per parameter: split over the cores (a 784×500 RBM's step, a
+    // sqrt and a division per parameter, is a sixth of its update on one core).
+    org.ebm4j.kernel.Parallel.rows(params.length, 8, (from, to) -> {
+      for (int k = from; k < to; k++) {
+        double g = ascent[k] - weightDecay * params[k];
+        mm[k] = beta1 * mm[k] + (1 - beta1) * g;
+        vv[k] = beta2 * vv[k] + (1 - beta2) * g * g;
+        params[k] += lrOverC1 * mm[k] / (Math.sqrt(vv[k] * overC2) + epsilon);
+      }
+    });
   }
 
   @Override
