@@ -188,20 +188,7 @@ final class BatchMembers {
         .addStatement("checkBatch(gxs, rows)")
         .addStatement("ensureBatch(rows)")
         .beginControlFlow("switch (variable)");
-    for (ModelDeclaration.VariableDecl v : model.variables()) {
-      String off = Fields.stateOffset(v.name());
-      String size = v.dims().isEmpty() ? "1" : Fields.dimField(v.dims().get(0));
-      m.beginControlFlow("case $S:", v.name());
-      m.beginControlFlow("for (int r = 0; r < rows; r++)");
-      m.addStatement("java.util.Arrays.fill(gxs, r * stateSize + $L, r * stateSize + $L + $L, 0.0)", off, off, size);
-      m.endControlFlow();
-      m.addCode(stateGradients.get(v.name()).code());
-      m.addStatement("return");
-      m.endControlFlow();
-    }
-    m.addStatement("default: throw new IllegalArgumentException($S + variable + $S)", "no variable '", "'");
-    m.endControlFlow();
-    out.add(m.build());
+    out.add(variableCases(m, stateGradients, "0.0"));
     if (!lines.isEmpty()) {
       out.addAll(lineMethods());
     }
@@ -215,6 +202,24 @@ final class BatchMembers {
         .endControlFlow()
         .build());
     return out;
+  }
+
+  /** One case per variable: its entries of each row of {@code gxs} zeroed, then its gradient program. */
+  private MethodSpec variableCases(MethodSpec.Builder m, Map<String, JavaLowering.Lowered> programs, String zero) {
+    for (ModelDeclaration.VariableDecl v : model.variables()) {
+      String off = Fields.stateOffset(v.name());
+      String size = v.dims().isEmpty() ? "1" : Fields.dimField(v.dims().get(0));
+      m.beginControlFlow("case $S:", v.name());
+      m.beginControlFlow("for (int r = 0; r < rows; r++)");
+      m.addStatement("java.util.Arrays.fill(gxs, r * stateSize + $L, r * stateSize + $L + $L, $L)", off, off, size, zero);
+      m.endControlFlow();
+      m.addCode(programs.get(v.name()).code());
+      m.addStatement("return");
+      m.endControlFlow();
+    }
+    m.addStatement("default: throw new IllegalArgumentException($S + variable + $S)", "no variable '", "'");
+    m.endControlFlow();
+    return m.build();
   }
 
   /** The {@code FloatBatchGradients} members: the gradient programs lowered in float32. */
@@ -248,20 +253,7 @@ final class BatchMembers {
         .endControlFlow()
         .addStatement("ensureFloatBatch(rows)")
         .beginControlFlow("switch (variable)");
-    for (ModelDeclaration.VariableDecl v : model.variables()) {
-      String off = Fields.stateOffset(v.name());
-      String size = v.dims().isEmpty() ? "1" : Fields.dimField(v.dims().get(0));
-      m.beginControlFlow("case $S:", v.name());
-      m.beginControlFlow("for (int r = 0; r < rows; r++)");
-      m.addStatement("java.util.Arrays.fill(gxs, r * stateSize + $L, r * stateSize + $L + $L, 0f)", off, off, size);
-      m.endControlFlow();
-      m.addCode(floatStateGradients.get(v.name()).code());
-      m.addStatement("return");
-      m.endControlFlow();
-    }
-    m.addStatement("default: throw new IllegalArgumentException($S + variable + $S)", "no variable '", "'");
-    m.endControlFlow();
-    out.add(m.build());
+    out.add(variableCases(m, floatStateGradients, "0f"));
     MethodSpec.Builder e = MethodSpec.methodBuilder("ensureFloatBatch").addModifiers(Modifier.PRIVATE).addParameter(TypeName.INT, "rows")
         .addJavadoc("Grows the float scratch to hold {@code rows} states (allocation only when it grows).\n")
         .beginControlFlow("if (rows <= floatCapacity)").addStatement("return").endControlFlow();
