@@ -55,46 +55,21 @@ class NoiseContrastiveTest {
     // 4000 draws of a correlated 2-D Gaussian; the closed-form ML answer is the sample mean and
     // covariance. Stated tolerance 0.08 on every entry (NCE with 4 noise samples per example is
     // consistent but less efficient), and log Z within 0.1 of the learned model's exact one.
-    Rng rng = new Rng(4);
-    int n = 4000;
-    double[] values = new double[2 * n];
-    for (int i = 0; i < n; i++) {
-      double z1 = rng.nextGaussian();
-      double z2 = rng.nextGaussian();
-      values[2 * i] = 1.0 + 0.8 * z1;
-      values[2 * i + 1] = -0.5 + 0.5 * z1 + 0.6 * z2;
-    }
-    Dataset data = new Dataset("gaussian", n, 2, values);
+    Dataset data = TwoDimensionalData.correlatedGaussian(4000, new Rng(4));
     double[] mean = data.columnMeans();
-    double[][] cov = new double[2][2];
-    for (int i = 0; i < n; i++) {
-      for (int a = 0; a < 2; a++) {
-        for (int b = 0; b < 2; b++) {
-          cov[a][b] += (values[2 * i + a] - mean[a]) * (values[2 * i + b] - mean[b]) / n;
-        }
-      }
-    }
+    double[][] cov = TwoDimensionalData.covariance(data);
     FullGaussianModel m = FullGaussianModel.builder().n(2).seed(1).build();
     NoiseContrastive nce = new NoiseContrastive(4);
     Trainer t = Trainer.builder(m).objective(nce).optimizer(new Adam(0.02)).batchSize(200).seed(5).divergenceGuard(DivergenceGuard.off()).build();
     t.fit(data, 150);
-    // Layout: b[2], a[2x2]. Precision P = I + (A + Aᵀ)/2, covariance P⁻¹, mean P⁻¹ b.
-    double[] p = m.params();
-    double p00 = 1 + p[2];
-    double p11 = 1 + p[5];
-    double p01 = (p[3] + p[4]) / 2;
-    double det = p00 * p11 - p01 * p01;
-    double[][] learned = {{p11 / det, -p01 / det}, {-p01 / det, p00 / det}};
-    double[] mu = {learned[0][0] * p[0] + learned[0][1] * p[1], learned[1][0] * p[0] + learned[1][1] * p[1]};
+    TwoDimensionalData.Moments learned = TwoDimensionalData.Moments.of(m.params());
     for (int a = 0; a < 2; a++) {
-      assertEquals(mean[a], mu[a], 0.08, "mean " + a);
+      assertEquals(mean[a], learned.mean()[a], 0.08, "mean " + a);
       for (int b = 0; b < 2; b++) {
-        assertEquals(cov[a][b], learned[a][b], 0.08, "covariance " + a + "," + b);
+        assertEquals(cov[a][b], learned.covariance()[a][b], 0.08, "covariance " + a + "," + b);
       }
     }
-    // log Z of exp(−½xᵀPx + bᵀx) = ½ bᵀP⁻¹b + log 2π − ½ log det P.
-    double exact = 0.5 * (p[0] * mu[0] + p[1] * mu[1]) + Math.log(2 * Math.PI) - 0.5 * Math.log(det);
-    assertEquals(exact, nce.logZ(), 0.1, "learned log Z");
+    assertEquals(learned.logZ(), nce.logZ(), 0.1, "learned log Z");
   }
 
   @Test
@@ -124,8 +99,8 @@ class NoiseContrastiveTest {
     // (10 noise samples per example from the fitted Gaussian), same epochs and seed; stated
     // tolerance: NCE within 0.1 nats of maximum likelihood's test log-likelihood (seeded: -3.907
     // against -3.925 here).
-    Dataset train = clusters(3000, new Rng(1));
-    Dataset test = clusters(2000, new Rng(2));
+    Dataset train = TwoDimensionalData.clusters(3000, new Rng(1));
+    Dataset test = TwoDimensionalData.clusters(2000, new Rng(2));
     double[] results = new double[2];
     for (int run = 0; run < 2; run++) {
       org.ebm4j.examples.models.GaussianBernoulliRbmModel m = org.ebm4j.examples.models.GaussianBernoulliRbmModel.builder().visible(2).hidden(3).seed(3).build();
@@ -139,17 +114,6 @@ class NoiseContrastiveTest {
     // The true density scores about −log 2π − 1 − log 3 = −3.94; one Gaussian fitted to it, −4.2.
     assertTrue(results[0] > -4.05, "maximum likelihood " + results[0]);
     assertEquals(results[0], results[1], 0.1, "NCE against maximum likelihood");
-  }
-
-  private static Dataset clusters(int n, Rng rng) {
-    double[][] centres = {{-2.5, 0}, {2.5, 0}, {0, 3}};
-    double[] values = new double[2 * n];
-    for (int i = 0; i < n; i++) {
-      double[] c = centres[rng.nextInt(3)];
-      values[2 * i] = c[0] + rng.nextGaussian();
-      values[2 * i + 1] = c[1] + rng.nextGaussian();
-    }
-    return new Dataset("clusters", n, 2, values);
   }
 
   private static double[] columns(Dataset data, int width) {

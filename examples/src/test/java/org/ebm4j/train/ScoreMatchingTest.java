@@ -65,45 +65,22 @@ class ScoreMatchingTest {
     // the sample mean and covariance; denoising score matching's is the data blurred by its noise,
     // covariance + sigma² I (sigma 0.3 here). Stated tolerances: exact 0.01, sliced and denoising
     // (random directions and noise in every step) 0.03.
-    Rng rng = new Rng(4);
-    int n = 2000;
-    double[] values = new double[2 * n];
-    for (int i = 0; i < n; i++) {
-      double z1 = rng.nextGaussian();
-      double z2 = rng.nextGaussian();
-      values[2 * i] = 1.0 + 0.8 * z1;
-      values[2 * i + 1] = -0.5 + 0.5 * z1 + 0.6 * z2;
-    }
-    Dataset data = new Dataset("gaussian", n, 2, values);
+    Dataset data = TwoDimensionalData.correlatedGaussian(2000, new Rng(4));
     double[] mean = data.columnMeans();
-    double[][] cov = new double[2][2];
-    for (int i = 0; i < n; i++) {
-      for (int a = 0; a < 2; a++) {
-        for (int b = 0; b < 2; b++) {
-          cov[a][b] += (values[2 * i + a] - mean[a]) * (values[2 * i + b] - mean[b]) / n;
-        }
-      }
-    }
+    double[][] cov = TwoDimensionalData.covariance(data);
     for (ScoreMatching sm : List.of(ScoreMatching.exact(), ScoreMatching.sliced(1), ScoreMatching.denoising(0.3))) {
       FullGaussianModel m = FullGaussianModel.builder().n(2).seed(1).build();
       // Learning rate decayed (half-life 20 epochs) so the stochastic forms settle on their optimum.
       Trainer t = Trainer.builder(m).objective(sm).optimizer(new Adam(0.02)).schedule(Schedule.inverse(20)).batchSize(200).seed(5).divergenceGuard(DivergenceGuard.off()).build();
       t.fit(data, 150);
-      double[] p = m.params();
-      double p00 = 1 + p[2];
-      double p11 = 1 + p[5];
-      double p01 = (p[3] + p[4]) / 2;
-      double det = p00 * p11 - p01 * p01;
-      double[][] learned = {{p11 / det, -p01 / det}, {-p01 / det, p00 / det}};
-      double[] mu = {learned[0][0] * p[0] + learned[0][1] * p[1], learned[1][0] * p[0] + learned[1][1] * p[1]};
+      TwoDimensionalData.Moments learned = TwoDimensionalData.Moments.of(m.params());
+      double[] mu = learned.mean();
       double tolerance = sm.spec().equals("score-matching") ? 0.01 : 0.03;
       double blur = sm.spec().startsWith("denoising") ? 0.09 : 0;
       for (int a = 0; a < 2; a++) {
-        System.out.printf("%s mean %d: %.4f vs %.4f%n", sm.spec(), a, mu[a], mean[a]);
         assertEquals(mean[a], mu[a], tolerance, sm.spec() + " mean " + a);
         for (int b = 0; b < 2; b++) {
-          System.out.printf("%s cov %d%d: %.4f vs %.4f%n", sm.spec(), a, b, learned[a][b], cov[a][b] + (a == b ? blur : 0));
-          assertEquals(cov[a][b] + (a == b ? blur : 0), learned[a][b], tolerance, sm.spec() + " covariance " + a + "," + b);
+          assertEquals(cov[a][b] + (a == b ? blur : 0), learned.covariance()[a][b], tolerance, sm.spec() + " covariance " + a + "," + b);
         }
       }
     }
@@ -114,8 +91,8 @@ class ScoreMatchingTest {
     // The data and recipe of NoiseContrastiveTest's GB-RBM case (three unit-variance clusters in 2-D,
     // 3 hidden units summed out exactly for the test log-likelihood, Adam 0.01, batch 100, 60
     // epochs); maximum likelihood by PCD-1 against each form of score matching.
-    Dataset train = clusters(3000, new Rng(1));
-    Dataset test = clusters(2000, new Rng(2));
+    Dataset train = TwoDimensionalData.clusters(3000, new Rng(1));
+    Dataset test = TwoDimensionalData.clusters(2000, new Rng(2));
     List<Objective> objectives = List.of(ScoreMatching.exact(), ScoreMatching.sliced(1), ScoreMatching.denoising(Double.NaN));
     double[] results = new double[objectives.size() + 1];
     for (int run = 0; run <= objectives.size(); run++) {
@@ -157,17 +134,6 @@ class ScoreMatchingTest {
       assertEquals(2, bestRadius, 0.25, "radius of the mode at angle " + k * 15 + " degrees");
       assertTrue(best - centre > 3, "ring above centre by " + (best - centre) + " at " + k * 15 + " degrees");
     }
-  }
-
-  static Dataset clusters(int n, Rng rng) {
-    double[][] centres = {{-2.5, 0}, {2.5, 0}, {0, 3}};
-    double[] values = new double[2 * n];
-    for (int i = 0; i < n; i++) {
-      double[] c = centres[rng.nextInt(3)];
-      values[2 * i] = c[0] + rng.nextGaussian();
-      values[2 * i + 1] = c[1] + rng.nextGaussian();
-    }
-    return new Dataset("clusters", n, 2, values);
   }
 
   @Test
