@@ -64,7 +64,7 @@ class DiagnosticsTest {
         Arguments.of(Problem.TWO_ENERGY_METHODS, "@EnergyModel public class Bad {\n @Energy double e1(@Visible @Binary double v) { return v; }\n @Energy double e2(@Visible @Binary double v) { return v; } // <-\n}", "more than one @Energy"),
         Arguments.of(Problem.ENERGY_RETURN_TYPE, "@EnergyModel public class Bad {\n @Energy float e(@Visible @Binary double v) { return 1f; } // <-\n}", "it must return double"),
         Arguments.of(Problem.VARIABLE_ROLE, "@EnergyModel public class Bad {\n @Energy double e(\n @Binary double v) { return v; } // <-\n}", "exactly one of @Visible or @Latent"),
-        Arguments.of(Problem.VARIABLE_DOMAIN, "@EnergyModel public class Bad {\n @Energy double e(\n @Visible double v) { return v; } // <-\n}", "exactly one of @Binary, @Spin or @Real"),
+        Arguments.of(Problem.VARIABLE_DOMAIN, "@EnergyModel public class Bad {\n @Energy double e(\n @Visible double v) { return v; } // <-\n}", "exactly one of @Binary, @Spin, @Real or @Categorical"),
         Arguments.of(Problem.VARIABLE_SHAPE, "@EnergyModel public class Bad {\n @Energy double e(\n @Visible @Binary double[] v) { return v[0]; } // <-\n}", "needs @Shape(\"dim\")"),
         Arguments.of(Problem.PARAM_TYPE, "@EnergyModel public class Bad {\n @Param int n; // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "must be double, double[] or double[][]"),
         Arguments.of(Problem.PARAM_SHAPE, "@EnergyModel public class Bad {\n @Param(shape = \"n\") double[][] w; // <-\n @Energy double e(@Visible @Binary double v) { return v; }\n}", "needs shape with 2 dimension name(s)"),

@@ -227,11 +227,9 @@ public final class ModelChecker {
     double[] x = new double[model.stateSize()];
     System.arraycopy(v, 0, x, 0, v.length);
     double logSum = Double.NEGATIVE_INFINITY;
-    for (long mask = 0; mask < (1L << n); mask++) {
-      for (int j = 0; j < n; j++) {
-        int site = model.visibleSize() + j;
-        x[site] = model.variables().domainAt(site).value((int) ((mask >> j) & 1));
-      }
+    org.ebm4j.model.StateSpace latents = org.ebm4j.model.StateSpace.of(model.variables().all().stream().filter(h -> !h.visible()).toList());
+    for (long i = 0; i < latents.count(); i++) {
+      latents.load(i, x);
       logSum = Kernels.logAddExp(logSum, -specEnergy(x));
     }
     return -logSum;
@@ -410,7 +408,53 @@ public final class ModelChecker {
     }
   }
 
+  /** A categorical block: log weights against energies, the sum over the block, draws against softmaxes. */
+  private void checkCategoricalBlock(BlockConditionals bc, Variables.Variable var, double[] x, double[] logWeights) {
+    int k = var.group();
+    double[] y = x.clone();
+    for (int u = 0; u < var.units(); u++) {
+      var.setState(y, u, 0);
+      double e0 = specEnergy(y);
+      for (int a = 1; a < k; a++) {
+        var.setState(y, u, a);
+        expect("conditionalFields(" + var.name() + ") unit " + u + " state " + a + " minus state 0",
+            logWeights[u * k + a] - logWeights[u * k], e0 - specEnergy(y), 1e-9);
+      }
+      System.arraycopy(x, var.offset() + u * k, y, var.offset() + u * k, k);
+    }
+    org.ebm4j.model.StateSpace block = org.ebm4j.model.StateSpace.of(List.of(var));
+    if (!block.exceeds(MAX_ENUMERATED)) {
+      double logSum = Double.NEGATIVE_INFINITY;
+      for (long i = 0; i < block.count(); i++) {
+        block.load(i, y);
+        logSum = Kernels.logAddExp(logSum, -specEnergy(y));
+      }
+      expect("logSumOverBlock(" + var.name() + ")", bc.logSumOverBlock(var.name(), x), logSum, 1e-9);
+    }
+    int draws = 2000;
+    double[] counts = new double[var.size()];
+    java.util.random.RandomGenerator gen = new SplittableRandom(rng.nextLong());
+    double[] z = x.clone();
+    for (int d = 0; d < draws; d++) {
+      bc.sample(var.name(), z, gen);
+      for (int u = 0; u < var.units(); u++) {
+        counts[u * k + var.stateOf(z, u)]++;
+      }
+    }
+    checkOutsideUnchanged(x, z, var, "sample");
+    double[] p = new double[var.size()];
+    var.meansOfConditionals(logWeights, 0, p, 0);
+    for (int i = 0; i < var.size(); i++) {
+      double se = Math.sqrt(p[i] * (1 - p[i]) / draws) + 1e-3;
+      expect("sample(" + var.name() + ")[" + i + "] frequency", counts[i] / draws, p[i], 5 * se);
+    }
+  }
+
   private void checkDiscreteBlock(BlockConditionals bc, Variables.Variable var, double[] x, double[] fields) {
+    if (var.isCategorical()) {
+      checkCategoricalBlock(bc, var, x, fields);
+      return;
+    }
     Domain domain = var.domain();
     double[] y = x.clone();
     for (int k = 0; k < var.size(); k++) {
@@ -551,9 +595,31 @@ public final class ModelChecker {
     return logSum;
   }
 
+  /** Each categorical unit's log weights against −E at each of its states; y is x and is left so. */
+  private void checkCategoricalSites(SiteConditionals sc, Variables.Variable var, double[] x, double[] y) {
+    double[] w = new double[var.group()];
+    for (int u = 0; u < var.units(); u++) {
+      // Any entry of the unit names it.
+      sc.categoricalLogWeights(x, var.offset() + u * var.group() + (u % var.group()), w);
+      for (int a = 0; a < var.group(); a++) {
+        var.setState(y, u, a);
+        expect("categoricalLogWeights(unit " + u + " of " + var.name() + ")[" + a + "]", w[a], -specEnergy(y), 1e-9);
+      }
+      System.arraycopy(x, var.offset() + u * var.group(), y, var.offset() + u * var.group(), var.group());
+    }
+    checks++;
+    if (!java.util.Arrays.equals(x, y)) {
+      failures.add("categoricalLogWeights did not restore x");
+    }
+  }
+
   private void checkSites(SiteConditionals sc, double[] x) {
     double[] y = x.clone();
     for (Variables.Variable var : model.variables().all()) {
+      if (var.isCategorical()) {
+        checkCategoricalSites(sc, var, x, y);
+        continue;
+      }
       if (!var.domain().isDiscrete()) {
         continue;
       }

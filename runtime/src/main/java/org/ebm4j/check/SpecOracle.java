@@ -116,10 +116,16 @@ public final class SpecOracle {
     }
   }
 
-  /** A random state in the variables' domains: binary and spin uniform, real N(0, 1). */
+  /** A random state in the variables' domains: binary, spin and categorical uniform, real N(0, 1). */
   public static double[] randomState(EnergyModel model, SplittableRandom rng) {
     double[] x = new double[model.stateSize()];
     for (Variables.Variable v : model.variables().all()) {
+      if (v.isCategorical()) {
+        for (int u = 0; u < v.units(); u++) {
+          v.setState(x, u, rng.nextInt(v.group()));
+        }
+        continue;
+      }
       for (int k = v.offset(); k < v.offset() + v.size(); k++) {
         x[k] = v.domain().isDiscrete() ? v.domain().value(rng.nextInt(v.domain().size())) : rng.nextGaussian();
       }

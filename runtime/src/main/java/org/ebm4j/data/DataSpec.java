@@ -11,7 +11,10 @@ public final class DataSpec {
   public static final String FORMS =
       "bars-and-stripes:N (built in, the N×N bars and stripes), ring[:N] (built in, N points, default 2000, around a"
           + " circle of radius 2 in the plane, radial noise 0.2), csv:FILE (one example per line, comma-separated),"
-          + " mnist:DIR (the four IDX files, .gz or not; binarized at pixel/255 > 0.5, or mnist:DIR:stochastic)";
+          + " mnist:DIR (the four IDX files, .gz or not; binarized at pixel/255 > 0.5, or mnist:DIR:stochastic),"
+          + " fasta:FILE (an aligned FASTA file, one-hot over the 21 states -ACDEFGHIKLMNPQRSTVWY, each sequence weighted"
+          + " by 1 / its neighbours within 80 % identity; options :identity=X (1 for no reweighting) and :alphabet=rna or"
+          + " :alphabet=SYMBOLS)";
 
   private DataSpec() {}
 
@@ -58,9 +61,43 @@ public final class DataSpec {
           }
           return Mnist.load(Path.of(dir), train, stochastic ? seed : null);
         }
+      case "fasta":
+        return fasta(arg);
       default:
         throw new IllegalArgumentException("unknown data '" + spec + "'; use " + FORMS);
     }
+  }
+
+  /** {@code fasta:FILE[:identity=X][:alphabet=A]}, options read from the end so a path may hold ':'. */
+  private static Dataset fasta(String arg) {
+    String alphabet = Alignment.PROTEIN;
+    double identity = 0.8;
+    String file = arg;
+    while (true) {
+      int colon = file.lastIndexOf(':');
+      String option = colon < 0 ? "" : file.substring(colon + 1);
+      if (option.startsWith("identity=")) {
+        try {
+          identity = Double.parseDouble(option.substring("identity=".length()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("fasta:FILE:identity=X needs a number in (0, 1], got '" + option + "'");
+        }
+      } else if (option.startsWith("alphabet=")) {
+        String a = option.substring("alphabet=".length());
+        alphabet = a.equals("protein") ? Alignment.PROTEIN : a.equals("rna") ? Alignment.RNA : a;
+        if (alphabet.length() < 2 || alphabet.chars().distinct().count() != alphabet.length()) {
+          throw new IllegalArgumentException("fasta:FILE:alphabet=… needs protein, rna or at least two distinct symbols, got '" + a + "'");
+        }
+      } else {
+        break;
+      }
+      file = file.substring(0, colon);
+    }
+    if (file.isEmpty()) {
+      throw new IllegalArgumentException("fasta:FILE needs the alignment's file name");
+    }
+    Alignment a = Alignment.readFasta(Path.of(file), alphabet);
+    return a.toDataset(identity >= 1 ? null : a.weights(identity));
   }
 
   /**

@@ -14,10 +14,15 @@ import org.ebm4j.model.Variables;
  * @param values {@code size × width} values, row-major
  * @param lines for data read from a text file, the file line of each row (so messages name the
  *     line a user can find, blank lines counted); null otherwise
+ * @param weights the weight of each example (for instance a sequence's share of its cluster of near
+ *     copies), or null when every example counts once. Weighted objectives and statistics use Σ w_i
+ *     f(v_i) / Σ w_i
+ * @param categories for one-hot categorical data (an alignment, say), the number of states K of
+ *     each unit, whose columns come in groups of K; 0 for any other data
  */
-public record Dataset(String name, int size, int width, double[] values, int[] lines) {
+public record Dataset(String name, int size, int width, double[] values, int[] lines, double[] weights, int categories) {
 
-  /** Checks that {@code values} holds {@code size × width} numbers (and lines, if any, one per row). */
+  /** Checks that {@code values} holds {@code size × width} numbers (and lines and weights, if any, one per row). */
   public Dataset {
     if (size < 0 || width <= 0 || values.length != (long) size * width) {
       throw new IllegalArgumentException(
@@ -26,11 +31,61 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
     if (lines != null && lines.length != size) {
       throw new IllegalArgumentException("dataset " + name + ": " + lines.length + " line numbers for " + size + " rows");
     }
+    if (categories < 0 || (categories > 0 && width % categories != 0)) {
+      throw new IllegalArgumentException("dataset " + name + ": " + width + " columns are not units of " + categories + " states");
+    }
+    if (weights != null) {
+      if (weights.length != size) {
+        throw new IllegalArgumentException("dataset " + name + ": " + weights.length + " weights for " + size + " rows");
+      }
+      double total = 0;
+      for (int i = 0; i < size; i++) {
+        if (!(weights[i] >= 0) || Double.isInfinite(weights[i])) {
+          throw new IllegalArgumentException("dataset " + name + ", " + (lines == null ? "row " + (i + 1) : "line " + lines[i]) + ": weight " + weights[i] + " is not a finite number >= 0");
+        }
+        total += weights[i];
+      }
+      if (size > 0 && total == 0) {
+        throw new IllegalArgumentException("dataset " + name + ": every weight is 0");
+      }
+    }
+  }
+
+  /** A data set, unweighted, with the file line of each row. */
+  public Dataset(String name, int size, int width, double[] values, int[] lines) {
+    this(name, size, width, values, lines, null, 0);
   }
 
   /** A data set not read from a text file. */
   public Dataset(String name, int size, int width, double[] values) {
-    this(name, size, width, values, null);
+    this(name, size, width, values, null, null, 0);
+  }
+
+  /** The same examples with these weights (one per row, ≥ 0). */
+  public Dataset withWeights(double[] w) {
+    return new Dataset(name, size, width, values, lines, w.clone(), categories);
+  }
+
+  /** Whether the examples carry weights. */
+  public boolean weighted() {
+    return weights != null;
+  }
+
+  /** The weight of example i (1 when unweighted). */
+  public double weight(int i) {
+    return weights == null ? 1 : weights[i];
+  }
+
+  /** Σ of the weights: the effective number of examples (the size when unweighted). */
+  public double totalWeight() {
+    if (weights == null) {
+      return size;
+    }
+    double total = 0;
+    for (double w : weights) {
+      total += w;
+    }
+    return total;
   }
 
   /** Copies example {@code i} into {@code out} (length {@code width}). */
@@ -43,8 +98,19 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
     return Arrays.copyOfRange(values, i * width, (i + 1) * width);
   }
 
-  /** Mean of each column. */
+  /** Mean of each column, weighted when the examples carry weights. */
   public double[] columnMeans() {
+    if (weights != null) {
+      double[] mean = new double[width];
+      double total = totalWeight();
+      for (int i = 0; i < size; i++) {
+        double w = weights[i] / total;
+        for (int j = 0; j < width; j++) {
+          mean[j] += w * values[i * width + j];
+        }
+      }
+      return mean;
+    }
     double[] mean = new double[width];
     for (int i = 0; i < size; i++) {
       for (int j = 0; j < width; j++) {
@@ -75,11 +141,31 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
         Domain domain = variables.domainAt(j);
         if (!domain.contains(value)) {
           throw new IllegalArgumentException(
-              "data " + name + ", " + (lines == null ? "row " + (i + 1) : "line " + lines[i]) + ", column " + (j + 1) + ": value " + value
+              "data " + name + ", " + where(i) + ", column " + (j + 1) + ": value " + value
                   + " is not " + domain.valuesText());
         }
       }
+      for (Variables.Variable v : variables.all()) {
+        if (v.visible() && v.isCategorical()) {
+          for (int u = 0; u < v.units(); u++) {
+            double ones = 0;
+            for (int a = 0; a < v.group(); a++) {
+              ones += values[i * width + v.offset() + u * v.group() + a];
+            }
+            if (ones != 1) {
+              throw new IllegalArgumentException(
+                  "data " + name + ", " + where(i) + ", columns " + (v.offset() + u * v.group() + 1) + "-" + (v.offset() + (u + 1) * v.group())
+                      + ": unit " + (u + 1) + " of the categorical variable " + v.name() + " has " + (int) ones
+                      + " ones; each unit is one-hot, exactly one 1 among its " + v.group() + " columns");
+            }
+          }
+        }
+      }
     }
+  }
+
+  private String where(int row) {
+    return lines == null ? "row " + (row + 1) : "line " + lines[row];
   }
 
 

@@ -106,6 +106,12 @@ public final class Ais {
     double[] mean = data.columnMeans();
     for (int k = 0; k < data.width(); k++) {
       Domain d = model.variables().domainAt(k);
+      if (d == Domain.CATEGORICAL) {
+        // Each state's log frequency, smoothed towards uniform so that no state is impossible.
+        int states = model.variables().variableAt(k).group();
+        logits[k] = Math.log((mean[k] * data.size() + 1.0 / states) / (data.size() + 1.0));
+        continue;
+      }
       double p = d.isDiscrete() ? d.probabilityOfHigh(mean[k]) : 0.5;
       // Smooth towards 1/2 so that no unit is impossible under the base.
       p = (p * data.size() + 0.5) / (data.size() + 1.0);
@@ -277,6 +283,15 @@ public final class Ais {
       if (fields != null) {
         int j = 0;
         for (Variables.Variable h : summed) {
+          if (h.isCategorical()) {
+            double[] m = new double[h.size()];
+            for (int k = 0; k < h.size(); k++) {
+              m[k] = beta * fields[j + k] + (1 - beta) * baseLogits[h.offset() + k];
+            }
+            s += h.logPartitionOfConditionals(m, 0) - (1 - beta) * h.logPartitionOfConditionals(baseLogits, h.offset());
+            j += h.size();
+            continue;
+          }
           for (int k = 0; k < h.size(); k++, j++) {
             double a = baseLogits[h.offset() + k];
             double m = beta * fields[j] + (1 - beta) * a;
@@ -298,6 +313,13 @@ public final class Ais {
     double s = 0;
     for (Variables.Variable v : moving) {
       Domain d = v.domain();
+      if (v.isCategorical()) {
+        for (int k = 0; k < v.size(); k++) {
+          s += baseLogits[v.offset() + k] * states[r * width + v.offset() + k];
+        }
+        s -= v.logPartitionOfConditionals(baseLogits, v.offset());
+        continue;
+      }
       for (int k = 0; k < v.size(); k++) {
         double a = baseLogits[v.offset() + k];
         s += d.naturalParameter(a) * states[r * width + v.offset() + k] - d.logNormalizer(a);
@@ -429,6 +451,13 @@ public final class Ais {
       }
       Domain d = v.domain();
       for (int r = 0; r < rows; r++) {
+        if (v.isCategorical()) {
+          for (int k = 0; k < v.size(); k++) {
+            logits[r * v.size() + k] = beta * logits[r * v.size() + k] + (1 - beta) * baseLogits[v.offset() + k];
+          }
+          v.drawFromConditionals(logits, r * v.size(), states, r * width + v.offset(), rng);
+          continue;
+        }
         for (int k = 0; k < v.size(); k++) {
           double m = beta * logits[r * v.size() + k] + (1 - beta) * baseLogits[v.offset() + k];
           states[r * width + v.offset() + k] = d.draw(m, rng.nextDouble());
@@ -458,6 +487,10 @@ public final class Ais {
           continue;
         }
         Domain d = v.domain();
+        if (v.isCategorical()) {
+          v.drawFromConditionals(baseLogits, v.offset(), s, r * width + v.offset(), rng);
+          continue;
+        }
         for (int k = v.offset(); k < v.offset() + v.size(); k++) {
           s[r * width + k] = d.isDiscrete() ? d.draw(baseLogits[k], rng.nextDouble()) : rng.nextGaussian();
         }

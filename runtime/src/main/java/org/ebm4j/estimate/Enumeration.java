@@ -7,6 +7,7 @@ import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.PartialSum;
+import org.ebm4j.model.StateSpace;
 import org.ebm4j.model.Variables;
 
 /**
@@ -37,11 +38,11 @@ public final class Enumeration {
 
   private final EnergyModel model;
   private final Side side;
-  private final List<Integer> units;
+  private final StateSpace units;
   private final PartialSum sum;
   private final double[] x;
 
-  private Enumeration(EnergyModel model, Side side, List<Integer> units, PartialSum sum) {
+  private Enumeration(EnergyModel model, Side side, StateSpace units, PartialSum sum) {
     this.model = model;
     this.side = side;
     this.units = units;
@@ -59,51 +60,30 @@ public final class Enumeration {
   public static Enumeration plan(EnergyModel model, boolean forGradient) {
     Variables vars = model.variables();
     List<Enumeration> options = new ArrayList<>();
-    List<Integer> visibleUnits = unitsOf(vars, true);
-    List<Integer> latentUnits = unitsOf(vars, false);
     boolean visibleDiscrete = allDiscrete(vars, true);
-    if (visibleDiscrete && !latentUnits.isEmpty() && model.capability(FreeEnergy.class).isPresent()) {
-      options.add(new Enumeration(model, Side.VISIBLE, visibleUnits, null));
+    if (visibleDiscrete && model.latentSize() > 0 && model.capability(FreeEnergy.class).isPresent()) {
+      options.add(new Enumeration(model, Side.VISIBLE, StateSpace.of(vars.all().stream().filter(Variables.Variable::visible).toList()), null));
     }
     List<String> summed = PartialSum.bestBlocks(model, vars.all(), forGradient);
     if (summed != null) {
-      List<Integer> rest = new ArrayList<>();
-      for (Variables.Variable v : vars.all()) {
-        if (!summed.contains(v.name())) {
-          for (int k = 0; k < v.size(); k++) {
-            rest.add(v.offset() + k);
-          }
-        }
-      }
+      StateSpace rest = StateSpace.of(vars.all().stream().filter(v -> !summed.contains(v.name())).toList());
       List<String> visibleNames = vars.all().stream().filter(Variables.Variable::visible).map(Variables.Variable::name).toList();
       Side side = summed.isEmpty() ? Side.JOINT : summed.equals(visibleNames) ? Side.LATENT : Side.PARTIAL;
       options.add(new Enumeration(model, side, rest, PartialSum.of(model, summed)));
     }
-    Enumeration best = options.stream().min(java.util.Comparator.comparingInt(e -> e.units.size())).orElse(null);
+    Enumeration best = options.stream().min(java.util.Comparator.comparingDouble(e -> e.units.count())).orElse(null);
     if (best == null) {
       throw new IllegalArgumentException(
           "exact enumeration needs discrete units on one side with the other summed out; this model has "
               + (visibleDiscrete ? "" : "real visible units ") + (allDiscrete(vars, false) ? "" : "real latent units ")
               + "and no such structure. Use a sampling-based estimate instead");
     }
-    if (best.units.size() > MAX_UNITS) {
+    if (best.units.exceeds(MAX_UNITS)) {
       throw new IllegalArgumentException(
-          "exact enumeration would visit 2^" + best.units.size() + " states (" + best.describe()
+          "exact enumeration would visit " + best.units.describe() + " states (" + best.describe()
               + "); at most 2^" + MAX_UNITS + " are supported. Use a sampling-based estimate instead");
     }
     return best;
-  }
-
-  private static List<Integer> unitsOf(Variables vars, boolean visible) {
-    List<Integer> out = new ArrayList<>();
-    for (Variables.Variable v : vars.all()) {
-      if (v.visible() == visible) {
-        for (int k = 0; k < v.size(); k++) {
-          out.add(v.offset() + k);
-        }
-      }
-    }
-    return out;
   }
 
   private static boolean allDiscrete(Variables vars, boolean visible) {
@@ -115,18 +95,18 @@ public final class Enumeration {
     return side;
   }
 
-  /** Number of states visited: 2^units. */
+  /** Number of states visited: 2^units for two-valued units, K^units for categorical ones. */
   public long states() {
-    return 1L << units.size();
+    return units.count();
   }
 
   /** What is enumerated, e.g. "2^4 latent states, visible block v summed out". */
   public String describe() {
     return switch (side) {
-      case VISIBLE -> "2^" + units.size() + " visible states, latents summed out";
-      case LATENT -> "2^" + units.size() + " latent states, visible block " + quotedList(sum.blocks()) + " summed out";
-      case JOINT -> "2^" + units.size() + " joint states";
-      case PARTIAL -> "2^" + units.size() + " states of " + enumeratedNames() + ", " + quotedList(sum.blocks()) + " summed out";
+      case VISIBLE -> units.describe() + " visible states, latents summed out";
+      case LATENT -> units.describe() + " latent states, visible block " + quotedList(sum.blocks()) + " summed out";
+      case JOINT -> units.describe() + " joint states";
+      case PARTIAL -> units.describe() + " states of " + enumeratedNames() + ", " + quotedList(sum.blocks()) + " summed out";
     };
   }
 
@@ -140,10 +120,7 @@ public final class Enumeration {
 
   /** Loads state {@code index} into {@code x}; returns its log weight. */
   private double logWeight(long index) {
-    for (int j = 0; j < units.size(); j++) {
-      int site = units.get(j);
-      x[site] = model.variables().domainAt(site).value((int) ((index >> j) & 1));
-    }
+    units.load(index, x);
     return switch (side) {
       case VISIBLE -> -model.capability(FreeEnergy.class).orElseThrow().freeEnergy(java.util.Arrays.copyOf(x, model.visibleSize()));
       default -> sum.logSum(x);
@@ -212,10 +189,10 @@ public final class Enumeration {
       return null;
     }
     LatentPlan plan = LatentPlan.of(model);
-    if (plan == null || plan.units.size() > 24) {
+    if (plan == null || plan.units.exceeds(24)) {
       throw new IllegalArgumentException("log p̃(v) needs the latents summed out; " + (plan == null
           ? "this model's latents can be neither summed analytically nor enumerated"
-          : "that would enumerate 2^" + plan.units.size() + " latent states per example"));
+          : "that would enumerate " + plan.units.describe() + " latent states per example"));
     }
     return plan;
   }
@@ -230,11 +207,8 @@ public final class Enumeration {
       return -model.capability(FreeEnergy.class).orElseThrow().freeEnergy(v);
     }
     double logSum = Double.NEGATIVE_INFINITY;
-    for (long i = 0; i < (1L << plan.units.size()); i++) {
-      for (int j = 0; j < plan.units.size(); j++) {
-        int site = plan.units.get(j);
-        state[site] = model.variables().domainAt(site).value((int) ((i >> j) & 1));
-      }
+    for (long i = 0; i < plan.units.count(); i++) {
+      plan.units.load(i, state);
       logSum = Kernels.logAddExp(logSum, plan.sum.logSum(state));
     }
     return logSum;
@@ -261,26 +235,18 @@ public final class Enumeration {
       return 1;
     }
     LatentPlan plan = LatentPlan.of(model);
-    return plan == null ? -1 : plan.units.size() >= 62 ? Long.MAX_VALUE : 1L << plan.units.size();
+    return plan == null ? -1 : plan.units.count();
   }
 
   /** The latent units to enumerate for log p̃(v), and the latent blocks summed out given them. */
-  private record LatentPlan(List<Integer> units, PartialSum sum) {
+  private record LatentPlan(StateSpace units, PartialSum sum) {
     static LatentPlan of(EnergyModel model) {
       List<Variables.Variable> latents = model.variables().all().stream().filter(x -> !x.visible()).toList();
       List<String> summed = PartialSum.bestBlocks(model, latents, false);
       if (summed == null) {
         return null;
       }
-      List<Integer> units = new ArrayList<>();
-      for (Variables.Variable h : latents) {
-        if (!summed.contains(h.name())) {
-          for (int k = 0; k < h.size(); k++) {
-            units.add(h.offset() + k);
-          }
-        }
-      }
-      return new LatentPlan(units, PartialSum.of(model, summed));
+      return new LatentPlan(StateSpace.of(latents.stream().filter(h -> !summed.contains(h.name())).toList()), PartialSum.of(model, summed));
     }
   }
 

@@ -94,7 +94,8 @@ public final class ExactLogZ {
         return null;
       }
       Variables.Variable v = visibleVars.get(0);
-      if (!v.domain().isDiscrete() || !blocks.get().blocks().contains(v.name()) || model.latentSize() > Enumeration.MAX_UNITS
+      if (!v.domain().isTwoValued() || latentVars.stream().anyMatch(x -> !x.domain().isTwoValued())
+          || !blocks.get().blocks().contains(v.name()) || model.latentSize() > Enumeration.MAX_UNITS
           || model.latentSize() >= model.visibleSize()) {
         return null;
       }

@@ -47,8 +47,8 @@ public final class MeanField {
     this.blocks = model.capability(BlockConditionals.class).orElse(null);
     for (Variables.Variable v : model.variables().all()) {
       if (!v.visible()) {
-        if (blocks == null || !blocks.blocks().contains(v.name()) || !v.domain().isDiscrete()) {
-          throw new IllegalArgumentException("mean-field needs every latent to be a discrete block; '" + v.name() + "' is not");
+        if (blocks == null || !blocks.blocks().contains(v.name()) || !v.domain().isTwoValued()) {
+          throw new IllegalArgumentException("mean-field needs every latent to be a binary or spin block; '" + v.name() + "' is not");
         }
         latents.add(v);
       }

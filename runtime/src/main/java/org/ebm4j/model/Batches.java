@@ -170,13 +170,12 @@ public final class Batches {
     int width = model.stateSize();
     for (Variables.Variable h : latents(model)) {
       energyGradientBatch(model, batch, h, states, rows, scratch);
-      Domain d = h.domain();
       int offset = h.offset();
       int size = h.size();
       Parallel.rows(rows, (long) size * ELEMENT_COST, (from, to) -> {
         for (int r = from; r < to; r++) {
           int base = r * width + offset;
-          d.meansOfFields(scratch, base, states, base, size);
+          h.meansOfFields(scratch, base, states, base);
         }
       });
     }
@@ -191,14 +190,13 @@ public final class Batches {
     int width = model.stateSize();
     long key = rng.nextLong();
     for (Variables.Variable h : latents(model)) {
-      Domain d = h.domain();
       int offset = h.offset();
       int size = h.size();
       long block = key + offset;
       Parallel.rows(rows, (long) size * ELEMENT_COST, (from, to) -> {
         for (int r = from; r < to; r++) {
           Rng stream = Rng.stream(block, r);
-          d.drawFromMeans(means, (meansRow + r) * width + offset, target, r * width + offset, size, stream);
+          h.drawFromMeans(means, (meansRow + r) * width + offset, target, r * width + offset, stream);
         }
       });
     }
@@ -212,7 +210,6 @@ public final class Batches {
     BatchGradients batch = model.capability(BatchGradients.class).orElseThrow();
     energyGradientBatch(model, batch, block, states, rows, scratch);
     int width = model.stateSize();
-    Domain d = block.domain();
     int offset = block.offset();
     int size = block.size();
     long key = rng.nextLong();
@@ -220,14 +217,15 @@ public final class Batches {
       for (int r = from; r < to; r++) {
         Rng stream = Rng.stream(key, r);
         int base = r * width + offset;
-        d.drawFromFields(scratch, base, states, base, size, stream);
+        block.drawFromFields(scratch, base, states, base, stream);
       }
     });
   }
 
   /**
-   * The conditional logits of a binary or spin block for every state: {@code out[r * size + k]}
-   * (binary: logit p(1 | rest), spin: logit p(+1 | rest)). {@code scratch} has the states' length.
+   * The conditional logits of a block for every state: {@code out[r * size + k]} (binary: logit
+   * p(1 | rest), spin: logit p(+1 | rest), categorical: −∂E/∂x_k, the unnormalised log probability of
+   * the indicator's state). {@code scratch} has the states' length.
    */
   public static void blockLogits(EnergyModel model, Variables.Variable block, double[] states, int rows, double[] scratch, double[] out) {
     BatchGradients batch = model.capability(BatchGradients.class).orElseThrow();
@@ -236,7 +234,8 @@ public final class Batches {
     int width = model.stateSize();
     for (int r = 0; r < rows; r++) {
       for (int k = 0; k < block.size(); k++) {
-        out[r * block.size() + k] = d.logitOfField(scratch[r * width + block.offset() + k]);
+        double field = scratch[r * width + block.offset() + k];
+        out[r * block.size() + k] = block.isCategorical() ? -field : d.logitOfField(field);
       }
     }
   }
@@ -289,14 +288,8 @@ public final class Batches {
     }
     for (Variables.Variable h : latents(model)) {
       batched.energyGradientBatch(h.name(), states, rows, scratch);
-      Domain d = h.domain();
       for (int r = 0; r < rows; r++) {
-        int at = r * width + h.offset();
-        double s = 0;
-        for (int k = 0; k < h.size(); k++) {
-          s += d.logPartitionOfField(scratch[at + k]);
-        }
-        out[r] += s;
+        out[r] += h.logPartitionOfFields(scratch, r * width + h.offset());
       }
     }
   }

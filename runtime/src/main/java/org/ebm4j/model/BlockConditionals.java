@@ -6,8 +6,8 @@ import java.util.random.RandomGenerator;
  * Variables whose units are conditionally independent given the rest of the state, keyed by the
  * variable's name: the basis of block Gibbs sampling and of exact sums over one block.
  *
- * <p>The processor offers a block for a binary or spin variable in which the energy is affine, and
- * for a real variable in which it is quadratic with no cross terms between units (a Gaussian).
+ * <p>The processor offers a block for a binary, spin or categorical variable in which the energy is
+ * affine, and for a real variable in which it is quadratic with no cross terms between units (a Gaussian).
  */
 public interface BlockConditionals {
 
@@ -17,7 +17,8 @@ public interface BlockConditionals {
   /**
    * The block's conditional parameters. {@code x} (a full state) is only read; {@code out} (the
    * block's length) is overwritten with, per unit: binary, logit p(unit = 1 | rest); spin, logit
-   * p(unit = +1 | rest); real, the conditional mean.
+   * p(unit = +1 | rest); real, the conditional mean; categorical, per indicator the unnormalised log
+   * probability −∂E/∂x_a of its state (a softmax over each unit's group gives the probabilities).
    */
   void conditionalFields(String block, double[] x, double[] out);
 

@@ -17,7 +17,13 @@ public enum Domain {
   /** {−1, +1}. */
   SPIN(-1, "-1 or +1 (the unit is @Spin)"),
   /** ℝ. */
-  REAL(Double.NaN, "a finite number");
+  REAL(Double.NaN, "a finite number"),
+  /**
+   * One of K states, written one-hot: each entry of a state is an indicator in {0, 1}, and a unit is
+   * a group of K consecutive indicators ({@link Variables.Variable#group}). The two-valued methods
+   * below do not apply; a variable's {@link Variables.Variable} does the group maths.
+   */
+  CATEGORICAL(0, "one-hot: 0 or 1, exactly one 1 in each group of states (the unit is @Categorical)");
 
   private final double low;
   /** 1 / (high − low): multiplications in the sampling loops, not divisions (exact for spans 1 and 2). */
@@ -30,9 +36,14 @@ public enum Domain {
     this.values = values;
   }
 
-  /** Whether {@code value} is in this domain. */
+  /** Whether {@code value} is in this domain (for a categorical unit: one of its indicators). */
   public boolean contains(double value) {
     return isDiscrete() ? value == low || value == 1 : Double.isFinite(value);
+  }
+
+  /** Whether each entry of a state is a unit with two values (binary or spin), the case the logit methods describe. */
+  public boolean isTwoValued() {
+    return this == BINARY || this == SPIN;
   }
 
   /** What a value of this domain looks like, for messages about data. */
@@ -217,12 +228,15 @@ public enum Domain {
   }
 
   private void requireDiscrete() {
-    if (this == REAL) {
+    if (!isTwoValued()) {
       throw notDiscrete();
     }
   }
 
-  private static UnsupportedOperationException notDiscrete() {
-    return new UnsupportedOperationException("a real-valued unit has no finite set of values");
+  private UnsupportedOperationException notDiscrete() {
+    return new UnsupportedOperationException(
+        this == CATEGORICAL
+            ? "a categorical unit is a group of K indicators, not a two-valued unit; use its Variables.Variable"
+            : "a real-valued unit has no finite set of values");
   }
 }

@@ -82,7 +82,7 @@ public final class PartialSum {
       blocks = blocks.subList(0, 20);
     }
     List<String> best = null;
-    long bestLeft = Long.MAX_VALUE;
+    double bestLeft = Double.POSITIVE_INFINITY;
     for (int mask = 0; mask < (1 << blocks.size()); mask++) {
       List<String> chosen = new ArrayList<>();
       for (int k = 0; k < blocks.size(); k++) {
@@ -93,15 +93,15 @@ public final class PartialSum {
       if (!PartialSum.possible(model, chosen)) {
         continue;
       }
-      long left = 0;
+      double left = 0; // log of the number of states left to enumerate
       boolean discrete = true;
       for (Variables.Variable v : candidates) {
         if (!chosen.contains(v.name())) {
-          left += v.size();
+          left += v.domain().isDiscrete() ? v.logStates() : 0;
           discrete &= v.domain().isDiscrete();
         }
       }
-      if (discrete && left < bestLeft) {
+      if (discrete && left < bestLeft - 1e-9) {
         best = candidates.stream().map(Variables.Variable::name).filter(chosen::contains).toList();
         bestLeft = left;
       }
@@ -155,9 +155,7 @@ public final class PartialSum {
     for (int b = 0; b < summed.size(); b++) {
       Variables.Variable v = summed.get(b);
       blocks.conditionalFields(v.name(), x, fields[b]);
-      for (int k = 0; k < v.size(); k++) {
-        x[v.offset() + k] = v.domain().mean(fields[b][k]);
-      }
+      v.meansOfConditionals(fields[b], 0, x, v.offset());
     }
   }
 

@@ -22,7 +22,8 @@ public final class TemperedModel implements EnergyModel {
 
   /**
    * @param baseLogits per state unit, the base's logit of the high value (binary: log p(1)/p(0),
-   *     spin: log p(+1)/p(−1)); ignored for real units
+   *     spin: log p(+1)/p(−1)); for a categorical unit's indicators the log weights of its states;
+   *     ignored for real units
    */
   public TemperedModel(EnergyModel model, double beta, double[] baseLogits) {
     if (!(beta >= 0 && beta <= 1)) {
@@ -35,9 +36,8 @@ public final class TemperedModel implements EnergyModel {
     this.beta = beta;
     this.baseLogits = baseLogits.clone();
     double logZ = 0;
-    for (int k = 0; k < baseLogits.length; k++) {
-      Domain d = model.variables().domainAt(k);
-      logZ += d.isDiscrete() ? d.logNormalizer(baseLogits[k]) : 0.5 * Math.log(2 * Math.PI);
+    for (Variables.Variable v : model.variables().all()) {
+      logZ += v.domain().isDiscrete() ? v.logPartitionOfConditionals(baseLogits, v.offset()) : v.size() * 0.5 * Math.log(2 * Math.PI);
     }
     this.baseLogZ = logZ;
     this.scratch = new double[model.stateSize()];
@@ -63,7 +63,7 @@ public final class TemperedModel implements EnergyModel {
     double s = -baseLogZ;
     for (int k = 0; k < x.length; k++) {
       Domain d = model.variables().domainAt(k);
-      s += d.isDiscrete() ? d.naturalParameter(baseLogits[k]) * x[k] : -0.5 * x[k] * x[k];
+      s += d == Domain.CATEGORICAL ? baseLogits[k] * x[k] : d.isDiscrete() ? d.naturalParameter(baseLogits[k]) * x[k] : -0.5 * x[k] * x[k];
     }
     return s;
   }
@@ -100,7 +100,7 @@ public final class TemperedModel implements EnergyModel {
     model.inputGradient(x, out);
     for (int k = 0; k < out.length; k++) {
       Domain d = model.variables().domainAt(k);
-      double base = d.isDiscrete() ? d.naturalParameter(baseLogits[k]) : -x[k];
+      double base = d == Domain.CATEGORICAL ? baseLogits[k] : d.isDiscrete() ? d.naturalParameter(baseLogits[k]) : -x[k];
       out[k] = beta * out[k] + (1 - beta) * base;
     }
   }
@@ -113,7 +113,28 @@ public final class TemperedModel implements EnergyModel {
   public <T> Optional<T> capability(Class<T> type) {
     if (type == SiteConditionals.class && model.capability(SiteConditionals.class).isPresent()) {
       SiteConditionals sc = model.capability(SiteConditionals.class).get();
-      return Optional.of(type.cast((SiteConditionals) (x, site) -> beta * sc.conditionalLogit(x, site) + (1 - beta) * baseLogit(site)));
+      return Optional.of(type.cast(new SiteConditionals() {
+        @Override
+        public double conditionalLogit(double[] x, int site) {
+          return beta * sc.conditionalLogit(x, site) + (1 - beta) * baseLogit(site);
+        }
+
+        @Override
+        public void categoricalLogWeights(double[] x, int site, double[] out) {
+          // log p̃_β of each state: β log p̃ plus the base's log weight, less log Z_base and the
+          // base's terms of the other units, which are the same for every state of this one.
+          Variables.Variable v = model.variables().variableAt(site);
+          int first = v.offset() + (site - v.offset()) / v.group() * v.group();
+          double rest = baseLogDensity(x);
+          for (int a = 0; a < v.group(); a++) {
+            rest -= baseLogits[first + a] * x[first + a];
+          }
+          sc.categoricalLogWeights(x, site, out);
+          for (int a = 0; a < v.group(); a++) {
+            out[a] = beta * out[a] + (1 - beta) * (baseLogits[first + a] + rest);
+          }
+        }
+      }));
     }
     if (type == Interactions.class) {
       // The base distribution is a product over units: tempering adds no interaction.
@@ -165,9 +186,7 @@ public final class TemperedModel implements EnergyModel {
         }
         double[] m = new double[h.size()];
         blocks.conditionalFields(h.name(), state, m);
-        for (double mj : m) {
-          free -= h.domain().logNormalizer(mj);
-        }
+        free -= h.logPartitionOfConditionals(m, 0);
       }
       return free;
     }
@@ -181,9 +200,7 @@ public final class TemperedModel implements EnergyModel {
         }
         double[] m = new double[h.size()];
         blocks.conditionalFields(h.name(), state, m);
-        for (int k = 0; k < m.length; k++) {
-          state[h.offset() + k] = h.domain().mean(m[k]);
-        }
+        h.meansOfConditionals(m, 0, state, h.offset());
       }
       accumulateGradient(state, weight, grad);
     }
@@ -225,9 +242,7 @@ public final class TemperedModel implements EnergyModel {
       Variables.Variable v = block(name);
       double[] fields = new double[v.size()];
       conditionalFields(name, x, fields);
-      for (int k = 0; k < v.size(); k++) {
-        x[v.offset() + k] = v.domain().draw(fields[k], rng.nextDouble());
-      }
+      v.drawFromConditionals(fields, 0, x, v.offset(), rng);
     }
 
     @Override
@@ -238,11 +253,7 @@ public final class TemperedModel implements EnergyModel {
       System.arraycopy(x, 0, scratch, 0, x.length);
       java.util.Arrays.fill(scratch, v.offset(), v.offset() + v.size(), 0.0);
       // E_β is affine in the block: log Σ exp(−E_β) = −E_β(block = 0) + Σ_k log Σ_{u} exp(g_k u).
-      double sum = -energy(scratch);
-      for (double f : fields) {
-        sum += v.domain().logNormalizer(f);
-      }
-      return sum;
+      return -energy(scratch) + v.logPartitionOfConditionals(fields, 0);
     }
   }
 

@@ -20,12 +20,167 @@ public record Variables(List<Variable> all) {
    * @param offset first index in a state
    * @param size number of units (1 for a scalar variable)
    * @param dims dimension names of the variable ({@code @Shape}; empty for a scalar)
+   * @param group entries per unit: K for a categorical variable (its units are the groups of K
+   *     consecutive one-hot indicators), 1 for any other
    */
   public record Variable(
-      String name, boolean visible, Domain domain, int offset, int size, List<String> dims) {
+      String name, boolean visible, Domain domain, int offset, int size, List<String> dims, int group) {
     /** A variable (the list of dimensions is copied). */
     public Variable {
       dims = List.copyOf(dims);
+      if (group < 1 || size % group != 0 || (domain != Domain.CATEGORICAL && group != 1)) {
+        throw new IllegalArgumentException(
+            "variable " + name + ": " + size + " entries cannot be " + domain + " units of " + group + " entries each");
+      }
+    }
+
+    /** A variable whose units are single entries (binary, spin or real). */
+    public Variable(String name, boolean visible, Domain domain, int offset, int size, List<String> dims) {
+      this(name, visible, domain, offset, size, dims, 1);
+    }
+
+    /** Whether the units are categorical (one-hot groups of {@link #group} entries). */
+    public boolean isCategorical() {
+      return domain == Domain.CATEGORICAL;
+    }
+
+    /** The number of units: entries / group. */
+    public int units() {
+      return size / group;
+    }
+
+    /** The number of joint values of the variable's units, K^units (2^units for two-valued units), as a power of e. */
+    public double logStates() {
+      return units() * Math.log(isCategorical() ? group : 2);
+    }
+
+    /**
+     * {@code out[to + k] = E[x_k]} for the fields {@code fields[from + k] = ∂E/∂x_k} of the variable's
+     * entries, the energy affine in its units: for a categorical unit its softmax of −fields.
+     */
+    public void meansOfFields(double[] fields, int from, double[] out, int to) {
+      if (!isCategorical()) {
+        domain.meansOfFields(fields, from, out, to, size);
+        return;
+      }
+      for (int u = 0; u < size; u += group) {
+        CategoricalUnits.softmax(fields, from + u, -1, out, to + u, group);
+      }
+    }
+
+    /** The variable's entries drawn given their fields (the energy affine in its units), one uniform per unit from {@code rng}. */
+    public void drawFromFields(double[] fields, int from, double[] out, int to, java.util.random.RandomGenerator rng) {
+      if (!isCategorical()) {
+        domain.drawFromFields(fields, from, out, to, size, rng);
+        return;
+      }
+      for (int u = 0; u < size; u += group) {
+        CategoricalUnits.draw(fields, from + u, -1, out, to + u, group, rng.nextDouble());
+      }
+    }
+
+    /** The variable's entries drawn with the means {@code means[from + k]} (for a categorical unit its state probabilities), one uniform per unit. */
+    public void drawFromMeans(double[] means, int from, double[] out, int to, java.util.random.RandomGenerator rng) {
+      if (!isCategorical()) {
+        domain.drawFromMeans(means, from, out, to, size, rng);
+        return;
+      }
+      for (int u = 0; u < size; u += group) {
+        CategoricalUnits.drawFromProbabilities(means, from + u, out, to + u, group, rng.nextDouble());
+      }
+    }
+
+    /** Σ over the units of log Σ_values exp(−g · x): the variable summed out of exp(−E) for an energy affine in it with fields g. */
+    public double logPartitionOfFields(double[] fields, int from) {
+      double s = 0;
+      if (!isCategorical()) {
+        for (int k = 0; k < size; k++) {
+          s += domain.logPartitionOfField(fields[from + k]);
+        }
+        return s;
+      }
+      for (int u = 0; u < size; u += group) {
+        s += CategoricalUnits.logSumExp(fields, from + u, -1, group);
+      }
+      return s;
+    }
+
+    /**
+     * {@code out[to + k]} = E[x_k] from the block's conditional parameters {@code c[from + k]} (what
+     * {@link BlockConditionals#conditionalFields} gives: logits of two-valued units, log weights of
+     * a categorical unit's states).
+     */
+    public void meansOfConditionals(double[] c, int from, double[] out, int to) {
+      if (!isCategorical()) {
+        for (int k = 0; k < size; k++) {
+          out[to + k] = domain.mean(c[from + k]);
+        }
+        return;
+      }
+      for (int u = 0; u < size; u += group) {
+        CategoricalUnits.softmax(c, from + u, 1, out, to + u, group);
+      }
+    }
+
+    /** Σ over the units of log Σ_values exp(natural parameter · value) from conditional parameters (see {@link #meansOfConditionals}). */
+    public double logPartitionOfConditionals(double[] c, int from) {
+      double s = 0;
+      if (!isCategorical()) {
+        for (int k = 0; k < size; k++) {
+          s += domain.logNormalizer(c[from + k]);
+        }
+        return s;
+      }
+      for (int u = 0; u < size; u += group) {
+        s += CategoricalUnits.logSumExp(c, from + u, 1, group);
+      }
+      return s;
+    }
+
+    /** The entries drawn from conditional parameters (see {@link #meansOfConditionals}), one uniform per unit. */
+    public void drawFromConditionals(double[] c, int from, double[] out, int to, java.util.random.RandomGenerator rng) {
+      if (!isCategorical()) {
+        for (int k = 0; k < size; k++) {
+          out[to + k] = domain.draw(c[from + k], rng.nextDouble());
+        }
+        return;
+      }
+      for (int u = 0; u < size; u += group) {
+        CategoricalUnits.draw(c, from + u, 1, out, to + u, group, rng.nextDouble());
+      }
+    }
+
+    /** The state of unit {@code unit} as an index: the position of its 1 for a categorical unit, else {@link Domain#index}. */
+    public int stateOf(double[] x, int unit) {
+      if (!isCategorical()) {
+        return domain.index(x[offset + unit]);
+      }
+      int at = offset + unit * group;
+      for (int a = 0; a < group; a++) {
+        if (x[at + a] != 0) {
+          return a;
+        }
+      }
+      throw new IllegalArgumentException("categorical unit " + unit + " of " + name + " has no state set (all " + group + " indicators are 0)");
+    }
+
+    /** Sets unit {@code unit} of x to state {@code index} (one-hot for a categorical unit). */
+    public void setState(double[] x, int unit, int index) {
+      if (!isCategorical()) {
+        x[offset + unit] = domain.value(index);
+        return;
+      }
+      int at = offset + unit * group;
+      java.util.Arrays.fill(x, at, at + group, 0.0);
+      x[at + index] = 1;
+    }
+
+    /** The number of states of one unit: K, or 2 for binary and spin units. */
+    public int statesPerUnit() {
+      if (isCategorical()) {
+        return group;
+      }
+      return domain.size();
     }
   }
 
@@ -70,11 +225,21 @@ public record Variables(List<Variable> all) {
 
   /** The domain of unit {@code index} of a state. */
   public Domain domainAt(int index) {
+    return variableAt(index).domain();
+  }
+
+  /** The variable that holds entry {@code index} of a state. */
+  public Variable variableAt(int index) {
     for (Variable v : all) {
       if (index >= v.offset() && index < v.offset() + v.size()) {
-        return v.domain();
+        return v;
       }
     }
     throw new IndexOutOfBoundsException("state index " + index + " outside 0.." + (size() - 1));
+  }
+
+  /** Whether any variable is categorical. */
+  public boolean anyCategorical() {
+    return all.stream().anyMatch(Variable::isCategorical);
   }
 }

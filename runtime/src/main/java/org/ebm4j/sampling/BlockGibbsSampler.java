@@ -22,6 +22,7 @@ public final class BlockGibbsSampler implements Sampler {
   private final SiteConditionals sites;
   private final List<Variables.Variable> order = new ArrayList<>();
   private final double[] x;
+  private final double[] weights;
   /** All variables binary or spin blocks and batched gradients: whole sweeps as matrix products. */
   private final boolean batched;
   private double[] scratch = new double[0];
@@ -33,6 +34,7 @@ public final class BlockGibbsSampler implements Sampler {
     model.variables().all().stream().filter(Variables.Variable::visible).forEach(order::add);
     model.variables().all().stream().filter(v -> !v.visible()).forEach(order::add);
     this.x = new double[model.stateSize()];
+    this.weights = new double[model.variables().all().stream().mapToInt(Variables.Variable::group).max().orElse(1)];
     this.batched = model.capability(org.ebm4j.model.BatchGradients.class).isPresent()
         && model.variables().all().stream().allMatch(v -> v.domain().isDiscrete() && blocks.blocks().contains(v.name()));
   }
@@ -50,8 +52,8 @@ public final class BlockGibbsSampler implements Sampler {
           if (blocks.blocks().contains(v.name())) {
             blocks.sample(v.name(), x, rng);
           } else {
-            for (int site = v.offset(); site < v.offset() + v.size(); site++) {
-              GibbsSampler.update(model, sites, x, site, rng);
+            for (int site = v.offset(); site < v.offset() + v.size(); ) {
+              site = GibbsSampler.updateUnit(model, sites, x, site, weights, rng);
             }
           }
         }

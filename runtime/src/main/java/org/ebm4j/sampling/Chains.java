@@ -24,11 +24,19 @@ public final class Chains {
     this.states = new double[count * width];
   }
 
-  /** Chains started at independent draws: binary and spin units uniform, real ones N(0, 1). */
+  /** Chains started at independent draws: binary, spin and categorical units uniform, real ones N(0, 1). */
   public static Chains random(EnergyModel model, int count, RandomGenerator rng) {
     Chains c = new Chains(count, model.stateSize());
+    double[] x = new double[model.stateSize()];
     for (int chain = 0; chain < count; chain++) {
       for (Variables.Variable v : model.variables().all()) {
+        if (v.isCategorical()) {
+          for (int u = 0; u < v.units(); u++) {
+            v.setState(x, u, rng.nextInt(v.group()));
+          }
+          System.arraycopy(x, v.offset(), c.states, chain * c.width + v.offset(), v.size());
+          continue;
+        }
         for (int k = v.offset(); k < v.offset() + v.size(); k++) {
           c.states[chain * c.width + k] = v.domain().isDiscrete() ? v.domain().value(rng.nextBoolean() ? 1 : 0) : rng.nextGaussian();
         }

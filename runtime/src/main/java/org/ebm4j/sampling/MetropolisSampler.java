@@ -110,6 +110,9 @@ public final class MetropolisSampler implements Sampler {
 
     @Override
     public Optional<String> unsupportedReason(EnergyModel model) {
+      if (model.variables().anyCategorical()) {
+        return Optional.of("it flips two-valued units and moves real ones; for categorical units use gibbs or block-gibbs");
+      }
       return Optional.empty();
     }
 

@@ -97,7 +97,7 @@ public final class DivergenceGuard {
       for (Variables.Variable v : model.variables().all()) {
         if (v.visible()) {
           // A real unit has no count of values: one bit of its density per unit, as for a binary one.
-          nats += v.size() * Math.log(v.domain().isDiscrete() ? v.domain().size() : 2);
+          nats += v.domain().isDiscrete() ? v.logStates() : v.size() * Math.log(2);
         }
       }
       this.collapseNats = nats;

@@ -52,8 +52,8 @@ final class LayerCentering implements Reparameterisation {
       throw refuse("no term x_a'W x_b with a parameter W of its own was found");
     }
     for (Variables.Variable v : centered.values()) {
-      if (!v.domain().isDiscrete()) {
-        throw refuse("'" + v.name() + "' is real-valued");
+      if (!v.domain().isTwoValued()) {
+        throw refuse("'" + v.name() + "' is " + (v.isCategorical() ? "categorical" : "real-valued") + "; centering is for binary and spin units");
       }
       ParameterRoles.Bias bias = roles.biases().stream().filter(r -> r.coefficient() == 1 && r.variable().equals(v.name())).findFirst()
           .orElseThrow(() -> refuse("no bias term θ'" + v.name() + " with a parameter of its own was found"));

@@ -55,13 +55,23 @@ public final class MaximumLikelihood implements Objective {
     negative.accumulate(m, batch, -1.0, grad, rng);
   }
 
-  /** {@code grad += weight · Σ_{v in batch} ∇θ log p̃(v)}. */
+  @Override
+  public boolean acceptsWeights() {
+    return true;
+  }
+
+  /** {@code grad += weight · Σ_{v in batch} w_v ∇θ log p̃(v)}, w_v the examples' weights (1 unweighted). */
   void accumulatePositive(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
     bind(m);
     meanRows = 0;
     if (batched) {
       loadRows(m, batch);
-      Batches.accumulateMarginalGradient(m, states, batch.size(), weight, grad, scratch);
+      if (batch.weights() == null) {
+        Batches.accumulateMarginalGradient(m, states, batch.size(), weight, grad, scratch);
+      } else {
+        Batches.latentMeans(m, states, batch.size(), scratch);
+        Batches.accumulateGradientBatch(m, states, batch.size(), rowWeights(batch, weight), grad);
+      }
       return;
     }
     var batches = m.capability(org.ebm4j.model.BatchGradients.class);
@@ -69,15 +79,27 @@ public final class MaximumLikelihood implements Objective {
       // Mean-field for the whole minibatch: every block update is one matrix product.
       loadRows(m, batch);
       positive.meanField().fitBatch(states, batch.size());
-      batches.get().accumulateGradientBatch(states, batch.size(), weight, grad);
+      if (batch.weights() == null) {
+        batches.get().accumulateGradientBatch(states, batch.size(), weight, grad);
+      } else {
+        batches.get().accumulateGradientBatch(states, batch.size(), rowWeights(batch, weight), grad);
+      }
       meanRows = batch.size();
       return;
     }
     double[] v = new double[batch.width()];
     for (int i = 0; i < batch.size(); i++) {
       batch.row(i, v);
-      positive.accumulate(v, weight, grad, rng);
+      positive.accumulate(v, weight * batch.weight(i), grad, rng);
     }
+  }
+
+  private static double[] rowWeights(MiniBatch batch, double weight) {
+    double[] w = new double[batch.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = weight * batch.weight(i);
+    }
+    return w;
   }
 
   /** Hands the last minibatch's mean-field states to {@code reparam.measure}; false when there are none. */

@@ -129,11 +129,26 @@ public final class Metrics {
     int n = Math.min(200, data.size());
     double total = 0;
     double[] v = new double[data.width()];
+    int[] units = SiteFlips.unitStarts(model);
     try {
       for (int i = 0; i < n; i++) {
         data.row(local.nextInt(data.size()), v);
-        int unit = local.nextInt(v.length);
+        int unit = units[local.nextInt(units.length)];
         double here = Enumeration.logPTildeVisible(model, v);
+        Variables.Variable owner = model.variables().variableAt(unit);
+        if (owner.isCategorical()) {
+          // log p(v_i | rest) = −log Σ_a exp(log p̃(v with unit i in state a) − log p̃(v)).
+          double[] observed = java.util.Arrays.copyOfRange(v, unit, unit + owner.group());
+          double logSum = Double.NEGATIVE_INFINITY;
+          for (int a = 0; a < owner.group(); a++) {
+            java.util.Arrays.fill(v, unit, unit + owner.group(), 0.0);
+            v[unit + a] = 1;
+            logSum = Kernels.logAddExp(logSum, Enumeration.logPTildeVisible(model, v) - here);
+          }
+          System.arraycopy(observed, 0, v, unit, observed.length);
+          total -= logSum;
+          continue;
+        }
         Domain d = model.variables().domainAt(unit);
         v[unit] = d.value(1 - d.index(v[unit]));
         double flipped = Enumeration.logPTildeVisible(model, v);
@@ -142,6 +157,6 @@ public final class Metrics {
     } catch (IllegalArgumentException e) {
       return Double.NaN;
     }
-    return total / n * data.width();
+    return total / n * units.length;
   }
 }

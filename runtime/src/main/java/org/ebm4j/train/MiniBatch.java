@@ -8,8 +8,21 @@ import org.ebm4j.data.Dataset;
  * @param values {@code size × width} values
  * @param size number of examples
  * @param width visible units per example
+ * @param weights per example, scaled so that they average 1 over the whole data set (a minibatch's
+ *     weighted mean Σ w_i g_i / size is then an unbiased estimate of the data's weighted mean); null
+ *     when the data are unweighted
  */
-public record MiniBatch(double[] values, int size, int width) {
+public record MiniBatch(double[] values, int size, int width, double[] weights) {
+
+  /** An unweighted minibatch. */
+  public MiniBatch(double[] values, int size, int width) {
+    this(values, size, width, null);
+  }
+
+  /** The weight of example i (1 when unweighted). */
+  public double weight(int i) {
+    return weights == null ? 1 : weights[i];
+  }
 
   /** The rows {@code order[from .. to)} of {@code data}. */
   public static MiniBatch of(Dataset data, int[] order, int from, int to) {
@@ -26,7 +39,15 @@ public record MiniBatch(double[] values, int size, int width) {
     for (int i = from; i < to; i++) {
       System.arraycopy(data.values(), order[i] * data.width(), values, (i - from) * data.width(), data.width());
     }
-    return new MiniBatch(values, to - from, data.width());
+    if (!data.weighted()) {
+      return new MiniBatch(values, to - from, data.width());
+    }
+    double mean = data.totalWeight() / data.size();
+    double[] w = new double[to - from];
+    for (int i = from; i < to; i++) {
+      w[i - from] = data.weight(order[i]) / mean;
+    }
+    return new MiniBatch(values, to - from, data.width(), w);
   }
 
   /** Copies example {@code i} into the start of {@code out}. */

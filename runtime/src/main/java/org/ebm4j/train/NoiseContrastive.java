@@ -104,7 +104,11 @@ public final class NoiseContrastive implements Objective {
         var += Math.pow(values[r * width + k] - mean, 2) / count;
       }
       Domain d = model.variables().domainAt(k);
-      if (d.isDiscrete()) {
+      if (d == Domain.CATEGORICAL) {
+        // Each state's frequency, smoothed towards uniform so that every state has noise probability.
+        int states = model.variables().variableAt(k).group();
+        location[k] = (mean * count + 1.0 / states) / (count + 1.0);
+      } else if (d.isDiscrete()) {
         // Smoothed towards 1/2 so that every state has noise probability.
         double p = (d.probabilityOfHigh(mean) * count + 0.5) / (count + 1.0);
         location[k] = p;
@@ -131,7 +135,9 @@ public final class NoiseContrastive implements Objective {
     double s = 0;
     for (int k = 0; k < v.length; k++) {
       Domain d = model.variables().domainAt(k);
-      if (d.isDiscrete()) {
+      if (d == Domain.CATEGORICAL) {
+        s += v[k] != 0 ? Math.log(location[k]) : 0; // the observed state of its unit
+      } else if (d.isDiscrete()) {
         s += Math.log(v[k] == d.high() ? location[k] : 1 - location[k]);
       } else {
         double z = (v[k] - location[k]) / scale[k];
@@ -142,9 +148,16 @@ public final class NoiseContrastive implements Objective {
   }
 
   private void drawNoise(EnergyModel model, double[] into, RandomGenerator rng) {
-    for (int k = 0; k < into.length; k++) {
-      Domain d = model.variables().domainAt(k);
+    for (int k = 0; k < into.length; ) {
+      Variables.Variable v = model.variables().variableAt(k);
+      if (v.isCategorical()) {
+        org.ebm4j.model.CategoricalUnits.drawFromProbabilities(location, k, into, k, v.group(), rng.nextDouble());
+        k += v.group();
+        continue;
+      }
+      Domain d = v.domain();
       into[k] = d.isDiscrete() ? (rng.nextDouble() < location[k] ? d.high() : d.low()) : location[k] + scale[k] * rng.nextGaussian();
+      k++;
     }
   }
 

@@ -67,6 +67,14 @@ public interface Objective {
   /** Called once before a fresh run's first update with the training data (NCE fits its noise to it). */
   default void prepare(EnergyModel model, org.ebm4j.data.Dataset data) {}
 
+  /**
+   * Whether the objective weighs each example by {@link MiniBatch#weight} (weighted data sets, such
+   * as reweighted sequence alignments); the trainer refuses weighted data for one that does not.
+   */
+  default boolean acceptsWeights() {
+    return false;
+  }
+
   /** Its state beyond the model's parameters, for checkpoints. */
   default void save(Checkpoint c) {}
 

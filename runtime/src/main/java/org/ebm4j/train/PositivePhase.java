@@ -8,6 +8,7 @@ import org.ebm4j.model.BlockConditionals;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.FreeEnergy;
 import org.ebm4j.model.PartialSum;
+import org.ebm4j.model.StateSpace;
 import org.ebm4j.model.SiteConditionals;
 import org.ebm4j.model.Variables;
 
@@ -33,7 +34,9 @@ final class PositivePhase {
   private final List<Integer> latentUnits = new ArrayList<>();
   /** The latent blocks summed out given the enumerated latents, or null when not enumerating. */
   private final PartialSum summed;
-  private final List<Integer> enumerated = new ArrayList<>();
+  private StateSpace enumerated = StateSpace.of(List.of());
+  /** A categorical unit's log weights, for clamped Gibbs sweeps. */
+  private final double[] weights;
 
   private final LatentInference inference;
   private final org.ebm4j.estimate.MeanField meanField;
@@ -50,6 +53,7 @@ final class PositivePhase {
     this.blocks = model.capability(BlockConditionals.class).orElse(null);
     this.sites = model.capability(SiteConditionals.class).orElse(null);
     this.state = new double[model.stateSize()];
+    this.weights = new double[model.variables().all().stream().mapToInt(Variables.Variable::group).max().orElse(1)];
     for (Variables.Variable v : model.variables().all()) {
       if (!v.visible()) {
         latents.add(v);
@@ -65,25 +69,19 @@ final class PositivePhase {
     }
     List<String> sum = free == null && !latents.isEmpty() ? PartialSum.bestBlocks(model, latents, true) : null;
     if (sum != null) {
-      for (Variables.Variable h : latents) {
-        if (!sum.contains(h.name())) {
-          for (int k = 0; k < h.size(); k++) {
-            enumerated.add(h.offset() + k);
-          }
-        }
-      }
+      enumerated = StateSpace.of(latents.stream().filter(h -> !sum.contains(h.name())).toList());
     }
     // Exact only where it is cheap: each enumerated state costs a gradient, a pass over θ.
-    boolean cheap = enumerated.size() <= MAX_ENUMERATED && (double) (1L << enumerated.size()) * model.params().length <= MAX_WORK;
-    boolean discreteBlocks = latents.stream().allMatch(h -> h.domain().isDiscrete() && blocks != null && blocks.blocks().contains(h.name()));
+    boolean cheap = !enumerated.exceeds(MAX_ENUMERATED) && (double) enumerated.count() * model.params().length <= MAX_WORK;
+    boolean discreteBlocks = latents.stream().allMatch(h -> h.domain().isTwoValued() && blocks != null && blocks.blocks().contains(h.name()));
     LatentInference.Kind kind = inference.kind();
     if (free != null || latents.isEmpty()) {
       kind = LatentInference.Kind.EXACT;
     } else if (kind == LatentInference.Kind.AUTO) {
       kind = sum != null && cheap ? LatentInference.Kind.EXACT : discreteBlocks ? LatentInference.Kind.MEAN_FIELD : LatentInference.Kind.SAMPLED;
     }
-    if (kind == LatentInference.Kind.EXACT && free == null && !latents.isEmpty() && (sum == null || enumerated.size() > 20)) {
-      throw new IllegalArgumentException("the exact positive phase would enumerate " + (sum == null ? "real latent units" : "2^" + enumerated.size() + " latent states")
+    if (kind == LatentInference.Kind.EXACT && free == null && !latents.isEmpty() && (sum == null || enumerated.exceeds(20))) {
+      throw new IllegalArgumentException("the exact positive phase would enumerate " + (sum == null ? "real latent units" : enumerated.describe() + " latent states")
           + " per example; choose meanfield or sampled:K");
     }
     this.summed = kind == LatentInference.Kind.EXACT && sum != null && free == null ? PartialSum.of(model, sum) : null;
@@ -92,7 +90,7 @@ final class PositivePhase {
             inference.upward())
         : null;
     this.how = free != null ? "free energy (exact)" : latents.isEmpty() ? "no latents" : switch (kind) {
-      case EXACT -> "exact (" + (1L << enumerated.size()) + " latent states, " + sum + " summed out)";
+      case EXACT -> "exact (" + enumerated.count() + " latent states, " + sum + " summed out)";
       case MEAN_FIELD -> "mean-field (" + (inference.kind() == LatentInference.Kind.AUTO ? LatentInference.meanField() : inference).spec() + ")";
       default -> "sampled (" + Math.max(1, inference.sweeps()) + " clamped Gibbs sweeps)";
     };
@@ -128,15 +126,21 @@ final class PositivePhase {
       return;
     }
     for (Variables.Variable h : latents) {
-      java.util.Arrays.fill(state, h.offset(), h.offset() + h.size(), h.domain().isDiscrete() ? h.domain().mean(0) : 0);
+      if (h.isCategorical()) {
+        for (int u = 0; u < h.units(); u++) {
+          h.setState(state, u, 0);
+        }
+      } else {
+        java.util.Arrays.fill(state, h.offset(), h.offset() + h.size(), h.domain().isDiscrete() ? h.domain().mean(0) : 0);
+      }
     }
     for (int sweep = 0; sweep < Math.max(1, inference.sweeps()); sweep++) {
       for (Variables.Variable h : latents) {
         if (blocks != null && blocks.blocks().contains(h.name())) {
           blocks.sample(h.name(), state, rng);
         } else {
-          for (int site = h.offset(); site < h.offset() + h.size(); site++) {
-            state[site] = h.domain().draw(sites.conditionalLogit(state, site), rng.nextDouble());
+          for (int site = h.offset(); site < h.offset() + h.size(); ) {
+            site = org.ebm4j.sampling.GibbsSampler.updateUnit(model, sites, state, site, weights, rng);
           }
         }
       }
@@ -149,7 +153,7 @@ final class PositivePhase {
    * ones, in two passes over the states of s.
    */
   private void enumerate(double weight, double[] grad) {
-    double[] logWeights = new double[1 << enumerated.size()];
+    double[] logWeights = new double[(int) enumerated.count()];
     for (int i = 0; i < logWeights.length; i++) {
       load(i);
       logWeights[i] = summed.logSum(state);
@@ -162,9 +166,6 @@ final class PositivePhase {
   }
 
   private void load(int index) {
-    for (int j = 0; j < enumerated.size(); j++) {
-      int site = enumerated.get(j);
-      state[site] = model.variables().domainAt(site).value((index >> j) & 1);
-    }
+    enumerated.load(index, state);
   }
 }

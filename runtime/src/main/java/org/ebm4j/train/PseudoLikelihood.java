@@ -29,6 +29,11 @@ public final class PseudoLikelihood implements Objective {
 
   /** The spec {@link #parse} reads back: {@code pseudo-likelihood} or {@code pseudo-likelihood:sites=K}. */
   @Override
+  public boolean acceptsWeights() {
+    return true;
+  }
+
+  @Override
   public String spec() {
     return flips.spec();
   }

@@ -22,6 +22,11 @@ public final class RatioMatching implements Objective {
 
   /** The spec {@link #parse} reads back: {@code ratio-matching} or {@code ratio-matching:sites=K}. */
   @Override
+  public boolean acceptsWeights() {
+    return true;
+  }
+
+  @Override
   public String spec() {
     return flips.spec();
   }

@@ -12,6 +12,8 @@ import org.ebm4j.model.Variables;
  * direction is Σ_i f'(a_i) (∇θ log p̃(flip_i v) − ∇θ log p̃(v)), so every example gives 1 + K rows
  * (itself and its K flips) with weights −Σ f' and f'(a_i), all through one batched gradient.
  * Pseudo-likelihood is f(a) = −softplus(a) (log p(v_i | v_−i)), ratio matching f(a) = −σ(a)².
+ * A categorical unit's "flips" are its K − 1 other states, and pseudo-likelihood's term is then
+ * log p(v_i | v_−i) = −log Σ_a exp(a_a), each other state weighted by its conditional probability.
  * Latents are summed out by the model's free energy; others are refused.
  */
 final class SiteFlips {
@@ -77,47 +79,117 @@ final class SiteFlips {
     if (rows == null || rows.model() != model) {
       rows = new WeightedRows(model);
     }
-    int d = model.visibleSize();
+    // The visible units: an entry each for two-valued units, a group of K for a categorical one.
+    int[] first = unitStarts(model);
+    int[] states = unitStates(model, first);
+    int d = first.length;
     int k = sites == 0 || sites >= d ? d : sites;
+    int maxStates = Math.max(2, java.util.Arrays.stream(states).max().orElse(2));
+    int visible = model.visibleSize();
     int width = model.stateSize();
-    rows.ensure((1 + k) * batch.size());
-    double[] states = rows.states;
+    rows.ensure((1 + k * (maxStates - 1)) * batch.size());
+    double[] rowStates = rows.states;
     double[] weights = rows.weights;
     double scale = (double) d / k / batch.size();
     double[] v = new double[batch.width()];
     int[] chosen = new int[d];
-    int[] site = new int[rows.weights.length];
+    int[] unitOfRow = new int[rows.weights.length];
     int row = 0;
+    double[] exampleScale = new double[rows.weights.length];
     for (int b = 0; b < batch.size(); b++) {
       batch.row(b, v);
       pick(chosen, d, k, rng);
-      System.arraycopy(v, 0, states, row * width, d);
-      site[row++] = -1;
+      exampleScale[row] = scale * batch.weight(b);
+      System.arraycopy(v, 0, rowStates, row * width, visible);
+      unitOfRow[row++] = -1;
       for (int s = 0; s < k; s++) {
-        int i = chosen[s];
-        Domain dom = model.variables().domainAt(i);
-        double observed = v[i];
-        v[i] = dom.low() + dom.high() - observed;
-        System.arraycopy(v, 0, states, row * width, d);
-        v[i] = observed;
-        site[row++] = i;
+        int unit = chosen[s];
+        int i = first[unit];
+        if (states[unit] == 0) {
+          Domain dom = model.variables().domainAt(i);
+          double observed = v[i];
+          v[i] = dom.low() + dom.high() - observed;
+          System.arraycopy(v, 0, rowStates, row * width, visible);
+          v[i] = observed;
+          unitOfRow[row++] = unit;
+          continue;
+        }
+        // Every other state of a categorical unit: K − 1 rows.
+        int group = states[unit];
+        for (int a = 0; a < group; a++) {
+          if (v[i + a] != 0) {
+            continue;
+          }
+          int at = row * width;
+          System.arraycopy(v, 0, rowStates, at, visible);
+          java.util.Arrays.fill(rowStates, at + i, at + i + group, 0.0);
+          rowStates[at + i + a] = 1;
+          unitOfRow[row++] = unit;
+        }
       }
     }
     // log p~ of every example and every flip at once (one batched product per latent block).
     double[] logP = new double[row];
     rows.logPTildeBatch(row, logP);
     int self = 0;
-    for (int r = 0; r < row; r++) {
-      if (site[r] < 0) {
+    for (int r = 0; r < row; ) {
+      int unit = unitOfRow[r];
+      if (unit < 0) {
         self = r;
-        weights[r] = 0;
+        weights[r++] = 0;
         continue;
       }
-      double w = scale * pull.applyAsDouble(logP[r] - logP[self]);
-      weights[r] = -w;
-      weights[self] += w;
+      double perExample = exampleScale[self];
+      if (states[unit] == 0) {
+        double w = perExample * pull.applyAsDouble(logP[r] - logP[self]);
+        weights[r++] = -w;
+        weights[self] += w;
+        continue;
+      }
+      // A categorical unit's rows: log p(v_i | rest) = −log Σ_a exp(Δ_a) with Δ = 0 for the
+      // observed state, so each other state pulls with its conditional probability p_a.
+      int end = r;
+      double norm = 1; // exp(0) for the observed state
+      double max = 0;
+      while (end < row && unitOfRow[end] == unit) {
+        max = Math.max(max, logP[end] - logP[self]);
+        end++;
+      }
+      norm = Math.exp(-max);
+      for (int q = r; q < end; q++) {
+        norm += Math.exp(logP[q] - logP[self] - max);
+      }
+      for (int q = r; q < end; q++) {
+        double w = perExample * Math.exp(logP[q] - logP[self] - max) / norm;
+        weights[q] = -w;
+        weights[self] += w;
+      }
+      r = end;
     }
     rows.accumulateGradient(row, grad);
+  }
+
+  /** The first state index of each visible unit. */
+  static int[] unitStarts(EnergyModel model) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (Variables.Variable v : model.variables().all()) {
+      if (v.visible()) {
+        for (int u = 0; u < v.units(); u++) {
+          out.add(v.offset() + u * v.group());
+        }
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** K for each categorical unit, 0 for a two-valued one (flipped rather than enumerated). */
+  private static int[] unitStates(EnergyModel model, int[] first) {
+    int[] out = new int[first.length];
+    for (int u = 0; u < first.length; u++) {
+      Variables.Variable v = model.variables().variableAt(first[u]);
+      out[u] = v.isCategorical() ? v.group() : 0;
+    }
+    return out;
   }
 
   /** The first k entries of {@code into}: k distinct sites of d (all of them, in order, when k = d). */

@@ -280,6 +280,10 @@ public final class Trainer {
   public List<EpochMetrics> fit(Dataset data, int untilEpoch) {
     refuseIfFailed();
     data.validate(model.variables());
+    if (data.weighted() && !config.objective().acceptsWeights()) {
+      throw new IllegalArgumentException("data " + data.name() + " carry example weights, which " + config.objective().spec()
+          + " does not use; train weighted data with maximum-likelihood, pseudo-likelihood or ratio-matching");
+    }
     if (epoch == 0 && !started) {
       reparam.initialize(data.columnMeans());
       config.objective().prepare(model, data);

@@ -190,7 +190,7 @@ abstract class UpdatePlan {
         for (org.ebm4j.model.Variables.Variable h : model.variables().all()) {
           if (!h.visible()) {
             for (int r = 0; r < b; r++) {
-              h.domain().meansOfFields(dataFields, r * width + h.offset(), states, r * width + h.offset(), h.size());
+              h.meansOfFields(dataFields, r * width + h.offset(), states, r * width + h.offset());
             }
           }
         }
@@ -213,7 +213,9 @@ abstract class UpdatePlan {
         direct = null; // the gradient program reads θ: it must not change underneath
       }
       double scale = direct != null ? direct.factor() : 1;
-      java.util.Arrays.fill(weights, 0, b, scale / b);
+      for (int i = 0; i < b; i++) {
+        weights[i] = scale * batch.weight(i) / b;
+      }
       java.util.Arrays.fill(weights, b, rows, -scale / c);
       if (direct != null) {
         if (shifted) {

@@ -41,6 +41,8 @@ public record Structure(
     /** Spin units, energy affine in them: independent ±1 units. */
     SPIN,
     /** Real units, energy quadratic without cross terms: independent Gaussians. */
-    GAUSSIAN
+    GAUSSIAN,
+    /** Categorical units (one-hot groups), energy affine in them: independent softmaxes of −field. */
+    CATEGORICAL
   }
 }

@@ -70,6 +70,12 @@ public final class StructureAnalysis {
             blocks.put(v.name(), v.domain() == Domain.BINARY ? Structure.BlockKind.BINARY : Structure.BlockKind.SPIN);
           }
         }
+        case CATEGORICAL -> {
+          // Affine in the indicators, so affine in each one-hot unit: p(a | rest) ∝ exp(−∂E/∂x_a).
+          if (info.degree() <= 1) {
+            blocks.put(v.name(), Structure.BlockKind.CATEGORICAL);
+          }
+        }
         case REAL -> {
           if (info.degree() == 2 && (info.form() == Form.SEPARABLE || info.form() == Form.UNIT)) {
             blocks.put(v.name(), Structure.BlockKind.GAUSSIAN);

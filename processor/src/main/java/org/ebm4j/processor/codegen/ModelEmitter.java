@@ -112,7 +112,8 @@ public final class ModelEmitter {
   public static boolean scores(ModelDeclaration model, Structure structure) {
     boolean anyLatent = model.variables().stream().anyMatch(v -> !v.visible());
     return model.variables().stream().filter(ModelDeclaration.VariableDecl::visible).allMatch(v -> v.domain() == org.ebm4j.model.Domain.REAL)
-        && (!anyLatent || structure.freeEnergy());
+        && (!anyLatent || structure.freeEnergy())
+        && model.variables().stream().noneMatch(v -> v.domain() == org.ebm4j.model.Domain.CATEGORICAL);
   }
 
   /**
@@ -234,6 +235,9 @@ public final class ModelEmitter {
     }
     if (!structure.sites().isEmpty()) {
       type.addMethod(conditionalLogitMethod());
+      if (model.variables().stream().anyMatch(v -> v.states() != null)) {
+        type.addMethod(categoricalLogWeightsMethod());
+      }
     }
     if (batch != null) {
       type.addMethods(batch.methods());
@@ -324,7 +328,17 @@ public final class ModelEmitter {
     for (ModelDeclaration.VariableDecl v : model.variables()) {
       m.addStatement("this.$L = at", Fields.stateOffset(v.name()));
       m.addStatement("at = $T.grow($S, $S, at$L)", KERNELS, "variable " + v.name(), dimsText(v.dims()), sizeArguments(v.dims()));
-      vars.add(CodeBlock.of("new $T.Variable($S, $L, $T.$L, $L, $L, $T.of($L))", VARIABLES, v.name(), v.visible(), DOMAIN, v.domain().name(), Fields.stateOffset(v.name()), sizeExpression(v.dims()), LIST, quoted(v.dims())));
+      if (v.states() != null) {
+        String states = Fields.dimField(v.states());
+        m.beginControlFlow("if ($L % $L != 0)", sizeExpression(v.dims()), states);
+        m.addStatement(
+            "throw new IllegalArgumentException($S + $L + $S + $L + $S)",
+            "variable " + v.name() + ": " + v.dims().get(0) + " = ", sizeExpression(v.dims()),
+            " is not a multiple of " + v.states() + " = ", states,
+            "; a @Categorical variable holds one-hot units of " + v.states() + " indicators each, so " + v.dims().get(0) + " = units × " + v.states());
+        m.endControlFlow();
+      }
+      vars.add(CodeBlock.of("new $T.Variable($S, $L, $T.$L, $L, $L, $T.of($L), $L)", VARIABLES, v.name(), v.visible(), DOMAIN, v.domain().name(), Fields.stateOffset(v.name()), sizeExpression(v.dims()), LIST, quoted(v.dims()), v.states() == null ? "1" : Fields.dimField(v.states())));
     }
     m.addStatement("this.stateSize = at");
     m.addStatement("this.variables = new $T($T.of($L))", VARIABLES, LIST, CodeBlock.join(vars, ",\n"));
@@ -647,6 +661,11 @@ public final class ModelEmitter {
             .addStatement("double free = latentFields(v)");
     for (ModelDeclaration.VariableDecl h : latents()) {
       String off = Fields.stateOffset(h.name());
+      if (h.states() != null) {
+        m.addComment("Σ over $L's one-hot units of log Σ_a exp(−g_a), g = ∂E/∂h the fields of the unit", h.name());
+        m.addStatement("free -= variables.get($S).logPartitionOfFields(dstate, $L)", h.name(), off);
+        continue;
+      }
       m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
       m.addComment("log Σ_h exp(−g h), g = ∂E/∂h the field of the unit");
       m.addStatement("free -= $T.$L.logPartitionOfField(dstate[k])", DOMAIN, h.domain().name());
@@ -665,6 +684,10 @@ public final class ModelEmitter {
             .addStatement("latentFields(v)");
     for (ModelDeclaration.VariableDecl h : latents()) {
       String off = Fields.stateOffset(h.name());
+      if (h.states() != null) {
+        m.addStatement("variables.get($S).meansOfFields(dstate, $L, state, $L)", h.name(), off, off);
+        continue;
+      }
       m.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, size(h));
       m.addStatement("state[k] = $T.$L.meanOfField(dstate[k])", DOMAIN, h.domain().name());
       m.endControlFlow();
@@ -731,6 +754,18 @@ public final class ModelEmitter {
           logSum.beginControlFlow("for (int k = $L; k < $L + $L; k++)", off, off, n);
           logSum.addStatement("sum += $T.$L.logPartitionOfField(dstate[k])", DOMAIN, domain);
           logSum.endControlFlow();
+        }
+        case CATEGORICAL -> {
+          // Affine in the block: each one-hot unit is a softmax of its fields −∂E/∂x_a.
+          for (MethodSpec.Builder m : List.of(fields, sample)) {
+            m.addStatement("$T.fill(dstate, $L, $L + $L, 0.0)", ARRAYS, off, off, n);
+            m.addStatement("$L(x, 1.0, dstate)", grad);
+          }
+          fields.beginControlFlow("for (int k = 0; k < $L; k++)", n);
+          fields.addStatement("out[k] = -dstate[$L + k]", off);
+          fields.endControlFlow();
+          sample.addStatement("variables.get($S).drawFromFields(dstate, $L, x, $L, rng)", var.name(), off, off);
+          logSum.addStatement("sum += variables.get($S).logPartitionOfFields(dstate, $L)", var.name(), off);
         }
         case GAUSSIAN -> {
           // E = c + Σ_k (a_k x_k² + b_k x_k): ∂E/∂x_k is b_k at x_k = 0 and 2a_k + b_k at 1.
@@ -819,7 +854,7 @@ public final class ModelEmitter {
             .addStatement("double high");
     boolean first = true;
     for (ModelDeclaration.VariableDecl v : model.variables()) {
-      if (!v.domain().isDiscrete()) {
+      if (!v.domain().isTwoValued()) {
         continue;
       }
       String off = Fields.stateOffset(v.name());
@@ -833,6 +868,9 @@ public final class ModelEmitter {
       m.addStatement("low = $T.$L.low()", DOMAIN, v.domain().name());
       m.addStatement("high = $T.$L.high()", DOMAIN, v.domain().name());
     }
+    if (first) {
+      return m.addStatement("throw new IllegalArgumentException($S + site + $S)", "state index ", " is not a binary or spin unit").build();
+    }
     m.nextControlFlow("else");
     m.addStatement("throw new IllegalArgumentException($S + site + $S)", "state index ", " is not a binary or spin unit");
     m.endControlFlow();
@@ -844,6 +882,47 @@ public final class ModelEmitter {
     m.addStatement("double eLow = energy(x)");
     m.addStatement("x[site] = saved");
     return m.addStatement("return eLow - eHigh").build();
+  }
+
+  private MethodSpec categoricalLogWeightsMethod() {
+    MethodSpec.Builder m =
+        override("categoricalLogWeights", TypeName.VOID)
+            .addParameter(DOUBLES, "x")
+            .addParameter(TypeName.INT, "site")
+            .addParameter(DOUBLES, "out")
+            .addStatement("$T.checkLength($S, x, stateSize)", KERNELS, "x")
+            .addStatement("int first")
+            .addStatement("int k");
+    boolean first = true;
+    for (ModelDeclaration.VariableDecl v : model.variables()) {
+      if (v.states() == null) {
+        continue;
+      }
+      String off = Fields.stateOffset(v.name());
+      String cond = "site >= " + off + " && site < " + off + " + " + size(v);
+      if (first) {
+        m.beginControlFlow("if ($L)", cond);
+      } else {
+        m.nextControlFlow("else if ($L)", cond);
+      }
+      first = false;
+      m.addStatement("k = $L", Fields.dimField(v.states()));
+      m.addStatement("first = $L + (site - $L) / k * k", off, off);
+    }
+    m.nextControlFlow("else");
+    m.addStatement("throw new IllegalArgumentException($S + site + $S)", "state index ", " is not an entry of a categorical unit");
+    m.endControlFlow();
+    m.addStatement("$T.checkLength($S, out, k)", KERNELS, "out");
+    m.addComment("log p̃ of each state of the unit, by the energy (exact whatever the energy's form); x is restored.");
+    m.addStatement("double[] saved = $T.copyOfRange(x, first, first + k)", ARRAYS);
+    m.addStatement("$T.fill(x, first, first + k, 0.0)", ARRAYS);
+    m.beginControlFlow("for (int a = 0; a < k; a++)");
+    m.addStatement("x[first + a] = 1");
+    m.addStatement("out[a] = -energy(x)");
+    m.addStatement("x[first + a] = 0");
+    m.endControlFlow();
+    m.addStatement("System.arraycopy(saved, 0, x, first, k)");
+    return m.build();
   }
 
   private List<MethodSpec> rolesMethods() {

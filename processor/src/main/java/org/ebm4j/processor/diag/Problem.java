@@ -27,7 +27,7 @@ public enum Problem {
       "energy parameter '%s' must be annotated with exactly one of @Visible or @Latent"),
   VARIABLE_DOMAIN(
       "EBM106",
-      "energy parameter '%s' must be annotated with exactly one of @Binary, @Spin or @Real"),
+      "energy parameter '%s' must be annotated with exactly one of @Binary, @Spin, @Real or @Categorical(states = \"dim\")"),
   VARIABLE_SHAPE(
       "EBM107", "energy parameter '%s': %s"),
   PARAM_TYPE(

@@ -19,6 +19,7 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import org.ebm4j.dsl.Binary;
+import org.ebm4j.dsl.Categorical;
 import org.ebm4j.dsl.Energy;
 import org.ebm4j.dsl.EnergyModel;
 import org.ebm4j.dsl.Latent;
@@ -95,6 +96,9 @@ public final class ElementsToDeclaration {
       if (v != null) {
         (v.visible() ? visible : latent).add(v);
         dims.addAll(v.dims());
+        if (v.states() != null) {
+          dims.add(v.states());
+        }
       }
     }
     if (!diag.hasErrors() && visible.isEmpty()) {
@@ -271,6 +275,10 @@ public final class ElementsToDeclaration {
     if (p.getAnnotation(Real.class) != null) {
       domains.add(Domain.REAL);
     }
+    Categorical categorical = p.getAnnotation(Categorical.class);
+    if (categorical != null) {
+      domains.add(Domain.CATEGORICAL);
+    }
     if (domains.size() != 1) {
       diag.error(p, Problem.VARIABLE_DOMAIN, name);
       return null;
@@ -305,7 +313,30 @@ public final class ElementsToDeclaration {
         return null;
       }
     }
-    return new ModelDeclaration.VariableDecl(name, isVisible, domains.get(0), dims, p);
+    String states = null;
+    if (categorical != null) {
+      states = categorical.states();
+      if (rank != 1) {
+        diag.error(
+            p,
+            Problem.VARIABLE_SHAPE,
+            name,
+            "a @Categorical variable is a one-hot double[] with @Shape(\"units\"), its entries in groups of @Categorical(states = ...)");
+        return null;
+      }
+      if (!checkDimension(states, p, diag)) {
+        return null;
+      }
+      if (states.equals(dims.get(0))) {
+        diag.error(
+            p,
+            Problem.VARIABLE_SHAPE,
+            name,
+            "@Categorical(states = \"" + states + "\") names the variable's own dimension; the variable holds (units × states) indicators, so give the states their own dimension");
+        return null;
+      }
+    }
+    return new ModelDeclaration.VariableDecl(name, isVisible, domains.get(0), dims, states, p);
   }
 
   private static boolean checkDimension(String dim, Element at, Diagnostics diag) {

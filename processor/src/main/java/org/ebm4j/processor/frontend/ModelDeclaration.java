@@ -52,12 +52,12 @@ public record ModelDeclaration(
    *
    * @param name the energy parameter's name
    * @param visible {@code @Visible} rather than {@code @Latent}
-   * @param domain {@code @Binary}, {@code @Spin} or {@code @Real}
+   * @param domain {@code @Binary}, {@code @Spin}, {@code @Real} or {@code @Categorical}
    * @param dims {@code @Shape} (empty for a scalar variable)
    * @param element the method parameter
    */
   public record VariableDecl(
-      String name, boolean visible, Domain domain, List<String> dims, VariableElement element) {}
+      String name, boolean visible, Domain domain, List<String> dims, String states, VariableElement element) {}
 
   public String qualifiedGeneratedName() {
     return packageName.isEmpty() ? generatedName : packageName + "." + generatedName;

@@ -145,7 +145,7 @@ public final class TreeToIr {
       return null;
     }
     List<org.ebm4j.processor.ir.Variable> variables = model.variables().stream()
-        .map(v -> new org.ebm4j.processor.ir.Variable(v.name(), v.visible(), v.domain(), v.dims())).toList();
+        .map(v -> new org.ebm4j.processor.ir.Variable(v.name(), v.visible(), v.domain(), v.dims(), v.states())).toList();
     return new EnergyFunction(values, new Block(current), result, variables);
   }
 

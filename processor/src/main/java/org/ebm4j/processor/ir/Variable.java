@@ -11,9 +11,14 @@ import org.ebm4j.model.Domain;
  * @param visible {@code @Visible} (else {@code @Latent})
  * @param domain the values a unit takes
  * @param dims dimension names ({@code @Shape}; empty for a scalar)
+ * @param states for a categorical variable the dimension holding K, its entries one-hot in groups of K; else null
  */
-public record Variable(String name, boolean visible, Domain domain, List<String> dims) {
+public record Variable(String name, boolean visible, Domain domain, List<String> dims, String states) {
   public Variable {
     dims = List.copyOf(dims);
+  }
+
+  public Variable(String name, boolean visible, Domain domain, List<String> dims) {
+    this(name, visible, domain, dims, null);
   }
 }
