@@ -34,6 +34,10 @@ class CategoricalModelsTest {
     EnergyModel m = PottsModel.builder().units(4 * 3).states(3).seed(5).build();
     assertTrue(m.capability(BlockConditionals.class).isEmpty(), "Potts sites interact: no block");
     assertTrue(m.capability(SiteConditionals.class).isPresent());
+    // E = −hᵀs − ½ sᵀJs is affine in s once the coupling J is taken out: moves follow from gradients.
+    assertEquals(List.of("s"), m.capability(org.ebm4j.model.ParameterRoles.class).orElseThrow().affineApartFromCouplings());
+    assertTrue(org.ebm4j.model.SelfCouplings.of(m) != null);
+    assertTrue(org.ebm4j.model.SelfCouplings.of(SoftmaxRbmModel.builder().visible(6).states(3).hidden(2).build()) == null, "latents: no");
   }
 
   @Test

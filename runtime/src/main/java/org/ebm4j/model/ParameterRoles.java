@@ -23,4 +23,14 @@ public interface ParameterRoles {
 
   /** The biases, by parameter name. */
   List<Bias> biases();
+
+  /**
+   * Discrete variables x in which E is affine once the couplings c · xᵀWx of x with itself are
+   * taken out (a Potts model's s, a fully visible BM written with a matrix): changing one unit of x
+   * by δ changes log p̃ by −∂E/∂x · δ + Σ c · δᵀWδ, so every unit's conditional follows from one
+   * gradient and the couplings' blocks.
+   */
+  default List<String> affineApartFromCouplings() {
+    return List.of();
+  }
 }

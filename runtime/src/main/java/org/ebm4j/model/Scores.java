@@ -6,7 +6,10 @@ package org.ebm4j.model;
  * matching. With latents, log p̃(v) is the marginal −F(v) of {@link FreeEnergy}.
  *
  * <p>The processor offers it when every visible variable is real and the latents, if any, are
- * summed out by a free energy. Arrays hold the visible part only (length {@code visibleSize()}) and
+ * summed out by a free energy (score matching), and for models without latents whose discrete
+ * variables are affine apart from their couplings with themselves ({@link
+ * ParameterRoles#affineApartFromCouplings}: the pseudo-likelihood's gradient along the change of
+ * every unit at once). Arrays hold the visible part only (length {@code visibleSize()}) and
  * are only read, except the outputs named.
  */
 public interface Scores {

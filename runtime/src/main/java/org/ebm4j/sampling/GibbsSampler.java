@@ -13,16 +13,24 @@ public final class GibbsSampler implements Sampler {
   private final SiteConditionals sites;
   private final double[] x;
   private final double[] weights;
+  /** Non-null where each move's energy change follows from the gradient (see {@link org.ebm4j.model.SelfCouplings}). */
+  private final org.ebm4j.model.SelfCouplings self;
+  private double[] fields = new double[0];
 
   GibbsSampler(EnergyModel model) {
     this.model = model;
     this.sites = model.capability(SiteConditionals.class).orElseThrow();
     this.x = new double[model.stateSize()];
     this.weights = new double[model.variables().all().stream().mapToInt(Variables.Variable::group).max().orElse(1)];
+    this.self = org.ebm4j.model.SelfCouplings.of(model);
   }
 
   @Override
   public void sweep(Chains chains, int sweeps, RandomGenerator rng) {
+    if (self != null) {
+      sweepFromFields(chains, sweeps, rng);
+      return;
+    }
     for (int c = 0; c < chains.count(); c++) {
       chains.get(c, x);
       for (int s = 0; s < sweeps; s++) {
@@ -31,6 +39,71 @@ public final class GibbsSampler implements Sampler {
         }
       }
       chains.set(c, x);
+    }
+  }
+
+  /**
+   * Sweeps with every chain's energy gradient kept up to date move by move ({@link SelfCouplings}):
+   * the same conditionals as {@link #updateUnit}, in O(units) per move instead of one energy per
+   * state. The gradients are recomputed for all chains at once at the start of each call, so
+   * rounding cannot build up across calls.
+   */
+  private void sweepFromFields(Chains chains, int sweeps, RandomGenerator rng) {
+    double[] states = chains.states();
+    int width = model.stateSize();
+    if (fields.length < chains.count() * width) {
+      fields = new double[chains.count() * width];
+    }
+    self.gradients(states, chains.count(), fields);
+    self.prepare();
+    // Chains are independent: each draws from its own stream, so the result is the same on any
+    // number of cores.
+    long key = rng.nextLong();
+    org.ebm4j.kernel.Parallel.rows(chains.count(), (long) sweeps * width * width, (from, to) -> {
+      double[] w = new double[weights.length];
+      for (int c = from; c < to; c++) {
+        sweepChain(states, c * width, sweeps, w, org.ebm4j.random.Rng.stream(key, c));
+      }
+    });
+  }
+
+  private void sweepChain(double[] states, int base, int sweeps, double[] w, RandomGenerator rng) {
+    int width = model.stateSize();
+    for (int s = 0; s < sweeps; s++) {
+      for (int site = 0; site < width; ) {
+        Variables.Variable v = model.variables().variableAt(site);
+        if (!v.isCategorical()) {
+          double now = states[base + site];
+          double delta = v.domain().low() + v.domain().high() - 2 * now;
+          double change = self.change(fields, base, site, delta, site, 0);
+          // logit of high against low is E(low) − E(high).
+          double logit = now == v.domain().high() ? change : -change;
+          double next = v.domain().draw(logit, rng.nextDouble());
+          if (next != now) {
+            states[base + site] = next;
+            self.moved(fields, base, site, delta, site, 0);
+          }
+          site++;
+          continue;
+        }
+        int k = v.group();
+        int b = 0;
+        while (states[base + site + b] == 0) {
+          b++;
+        }
+        for (int a = 0; a < k; a++) {
+          w[a] = a == b ? 0 : -self.change(fields, base, site + a, 1, site + b, -1);
+        }
+        org.ebm4j.model.CategoricalUnits.draw(w, 0, 1, states, base + site, k, rng.nextDouble());
+        int a = 0;
+        while (states[base + site + a] == 0) {
+          a++;
+        }
+        if (a != b) {
+          self.moved(fields, base, site + a, 1, site + b, -1);
+        }
+        site += k;
+      }
     }
   }
 

@@ -29,11 +29,6 @@ public final class PseudoLikelihood implements Objective {
 
   /** The spec {@link #parse} reads back: {@code pseudo-likelihood} or {@code pseudo-likelihood:sites=K}. */
   @Override
-  public boolean acceptsWeights() {
-    return true;
-  }
-
-  @Override
   public String spec() {
     return flips.spec();
   }
@@ -46,6 +41,11 @@ public final class PseudoLikelihood implements Objective {
   @Override
   public void accumulate(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {
     flips.accumulate(model, batch, grad, rng);
+  }
+
+  @Override
+  public boolean acceptsWeights() {
+    return true;
   }
 
   @Override

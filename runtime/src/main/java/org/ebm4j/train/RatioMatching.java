@@ -22,11 +22,6 @@ public final class RatioMatching implements Objective {
 
   /** The spec {@link #parse} reads back: {@code ratio-matching} or {@code ratio-matching:sites=K}. */
   @Override
-  public boolean acceptsWeights() {
-    return true;
-  }
-
-  @Override
   public String spec() {
     return flips.spec();
   }
@@ -40,6 +35,11 @@ public final class RatioMatching implements Objective {
   public void accumulate(EnergyModel model, MiniBatch batch, double[] grad, RandomGenerator rng) {
     flips.check(model, true);
     flips.accumulate(model, batch, grad, rng);
+  }
+
+  @Override
+  public boolean acceptsWeights() {
+    return true;
   }
 
   @Override

@@ -22,6 +22,10 @@ final class SiteFlips {
   private final DoubleUnaryOperator pull;
   private final int sites;
   private WeightedRows rows;
+  private CouplingFields fields;
+  private EnergyModel fieldsModel;
+  /** Whether the last model bound took the one-gradient-per-example form. */
+  private boolean fast;
 
   SiteFlips(String name, int sites, DoubleUnaryOperator pull) {
     if (sites < 0) {
@@ -41,7 +45,8 @@ final class SiteFlips {
   }
 
   String describe() {
-    return name + " over " + (sites == 0 ? "every visible site" : sites + " random visible sites per example");
+    return name + " over " + (sites == 0 ? "every visible site" : sites + " random visible sites per example")
+        + (fast ? ", every unit's change from one gradient per example (energy affine apart from its couplings)" : "");
   }
 
   /** The sites option of {@code spec} ({@code NAME} or {@code NAME:sites=K}). */
@@ -91,6 +96,28 @@ final class SiteFlips {
     double[] rowStates = rows.states;
     double[] weights = rows.weights;
     double scale = (double) d / k / batch.size();
+    if (fields == null || fieldsModel != model) {
+      fieldsModel = model;
+      fields = CouplingFields.of(model);
+      fast = fields != null;
+    }
+    if (fields != null) {
+      // Every unit's change from one gradient per example (see CouplingFields).
+      int[][] units = new int[batch.size()][k];
+      int[] counts = new int[batch.size()];
+      double[] scales = new double[batch.size()];
+      int[] chosen = new int[d];
+      for (int b = 0; b < batch.size(); b++) {
+        pick(chosen, d, k, rng);
+        for (int s = 0; s < k; s++) {
+          units[b][s] = first[chosen[s]];
+        }
+        counts[b] = k;
+        scales[b] = scale * batch.weight(b);
+      }
+      fields.accumulate(batch.values(), batch.size(), units, counts, scales, pull, grad);
+      return;
+    }
     double[] v = new double[batch.width()];
     int[] chosen = new int[d];
     int[] unitOfRow = new int[rows.weights.length];

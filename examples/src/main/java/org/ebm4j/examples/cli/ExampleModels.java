@@ -5,7 +5,9 @@ import java.util.Map;
 import org.ebm4j.examples.models.Dbm;
 import org.ebm4j.examples.models.FullyVisibleBm;
 import org.ebm4j.examples.models.GaussianBernoulliRbm;
+import org.ebm4j.examples.models.Potts;
 import org.ebm4j.examples.models.Rbm;
+import org.ebm4j.examples.models.SoftmaxRbm;
 import org.ebm4j.examples.models.SpinRbm;
 import org.ebm4j.examples.models.TanhEnergy;
 
@@ -22,6 +24,8 @@ final class ExampleModels {
     ALL.put("gb-rbm", new Example(GaussianBernoulliRbm.class, Map.of("hidden", 8), "Gaussian–Bernoulli RBM"));
     ALL.put("dbm", new Example(Dbm.class, Map.of("h1", 8, "h2", 4), "two-layer deep Boltzmann machine"));
     ALL.put("tanh", new Example(TanhEnergy.class, Map.of("hidden", 16), "neural energy over real vectors"));
+    ALL.put("potts", new Example(Potts.class, Map.of(), "Potts model of categorical sites (fields h and couplings J over units = sites × states)"));
+    ALL.put("softmax-rbm", new Example(SoftmaxRbm.class, Map.of("hidden", 8), "RBM with categorical (softmax) visible units"));
   }
 
   private ExampleModels() {}

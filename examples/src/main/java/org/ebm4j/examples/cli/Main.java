@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ebm4j 0.1.0",
     description = "Train, evaluate and inspect energy-based models compiled by ebm4j.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, ExportCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, ContactsCommand.class, ExportCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

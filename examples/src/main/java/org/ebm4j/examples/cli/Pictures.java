@@ -200,6 +200,34 @@ final class Pictures {
     }
   }
 
+  /**
+   * A contact map: unit pairs (i, j) as a units × units grid, both triangles, each pair coloured by
+   * its score (the lowest to the highest), the best {@code units} pairs outlined in white.
+   */
+  static void contactMap(Path file, int units, java.util.List<org.ebm4j.estimate.Contacts.Pair> pairs) throws IOException {
+    int cell = Math.max(4, Math.min(12, 600 / Math.max(1, units)));
+    int size = units * cell;
+    BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    double lo = pairs.stream().mapToDouble(org.ebm4j.estimate.Contacts.Pair::score).min().orElse(0);
+    double hi = pairs.stream().mapToDouble(org.ebm4j.estimate.Contacts.Pair::score).max().orElse(1);
+    java.awt.Graphics2D g = image.createGraphics();
+    g.setColor(java.awt.Color.BLACK);
+    g.fillRect(0, 0, size, size);
+    for (int rank = 0; rank < pairs.size(); rank++) {
+      org.ebm4j.estimate.Contacts.Pair p = pairs.get(rank);
+      g.setColor(new java.awt.Color(heat(hi > lo ? (p.score() - lo) / (hi - lo) : 0)));
+      g.fillRect(p.j() * cell, p.i() * cell, cell, cell);
+      g.fillRect(p.i() * cell, p.j() * cell, cell, cell);
+      if (rank < units) {
+        g.setColor(java.awt.Color.WHITE);
+        g.drawRect(p.j() * cell, p.i() * cell, cell - 1, cell - 1);
+        g.drawRect(p.i() * cell, p.j() * cell, cell - 1, cell - 1);
+      }
+    }
+    g.dispose();
+    ImageIO.write(image, "png", file.toFile());
+  }
+
   /** A dark-blue → teal → yellow scale for t in [0, 1]. */
   private static int heat(double t) {
     t = Math.max(0, Math.min(1, t));

@@ -35,6 +35,15 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
+  @Option(names = "--format", defaultValue = "csv", description = "csv (one sample per line, comma-separated units) or fasta (sequences of a categorical model, one state a letter). Default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Option(names = "--alphabet", description = "For --format fasta, the letters of the states in order. Default: the alphabet of the FASTA data the model was trained on (-ACDEFGHIKLMNPQRSTVWY, or -ACGU for :alphabet=rna).")
+  String alphabet;
+
+  @Option(names = "--check", description = "For a categorical model, also report (on stderr) the Pearson correlation between the connected two-site correlations of the samples and of the training data (the generative check of bmDCA; adabmDCA trains until 0.95).")
+  boolean check;
+
   @Option(names = "--png", description = "Also write the samples as a PNG: a grid of images, or for two real visible units the samples over the model's density.")
   Path png;
 
@@ -43,8 +52,12 @@ final class SampleCommand implements Callable<Integer> {
     if (steps < 0 || count <= 0) {
       throw new IllegalArgumentException(steps < 0 ? "--steps must be >= 0, got " + steps : "--count must be positive, got " + count);
     }
+    if (!format.equals("csv") && !format.equals("fasta")) {
+      throw new IllegalArgumentException("--format must be csv or fasta, got '" + format + "'");
+    }
     Checkpoint c = Checkpoint.read(checkpoint);
     EnergyModel model = Runs.load(checkpoint, c);
+    String letters = format.equals("fasta") ? fastaAlphabet(model, c.get("data", "")) : null;
     String name = sampler == null ? Samplers.defaultName(model) : sampler;
     Sampler s = Samplers.create(name, model, SamplerOptions.parse(samplerOptions));
     Rng rng = new Rng(seed);
@@ -62,7 +75,20 @@ final class SampleCommand implements Callable<Integer> {
       }
       text.append('\n');
     }
-    System.out.print(text);
+    if (letters != null) {
+      System.out.print(org.ebm4j.data.Alignment.toFasta(visible, count, v / letters.length(), letters, "sample_"));
+    } else {
+      System.out.print(text);
+    }
+    if (check) {
+      var categorical = model.variables().all().stream().filter(u -> u.visible() && u.isCategorical()).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("--check compares pair statistics of categorical units; " + model.getClass().getSimpleName() + " has none"));
+      org.ebm4j.data.Dataset train = org.ebm4j.data.DataSpec.load(c.get("data"), true, seed);
+      int k = categorical.group();
+      double r = org.ebm4j.estimate.PairStatistics.pearson(org.ebm4j.estimate.PairStatistics.connected(train, k),
+          org.ebm4j.estimate.PairStatistics.connected(new org.ebm4j.data.Dataset("samples", count, v, visible), k));
+      System.err.printf(Locale.ROOT, "pair correlation: Pearson r = %.4f between the connected two-site correlations of %d samples and of %s%n", r, count, train.name());
+    }
     if (!s.statistics().isEmpty()) {
       System.err.println(name + " statistics: " + s.statistics());
     }
@@ -74,5 +100,28 @@ final class SampleCommand implements Callable<Integer> {
       System.err.println("wrote " + png);
     }
     return 0;
+  }
+
+  /** The letters for the model's states: --alphabet, else the training data's, checked against K. */
+  private String fastaAlphabet(EnergyModel model, String dataSpec) {
+    var categorical = model.variables().all().stream().filter(x -> x.visible() && x.isCategorical()).toList();
+    if (categorical.size() != 1 || model.variables().all().stream().filter(x -> x.visible()).count() != 1) {
+      throw new IllegalArgumentException("--format fasta needs a model whose visible units are one categorical variable; " + model.getClass().getSimpleName() + " has none");
+    }
+    int k = categorical.get(0).group();
+    String letters = alphabet;
+    if (letters == null) {
+      letters = dataSpec.contains(":alphabet=rna") ? org.ebm4j.data.Alignment.RNA : org.ebm4j.data.Alignment.PROTEIN;
+      int at = dataSpec.indexOf(":alphabet=");
+      if (at >= 0 && !dataSpec.contains(":alphabet=rna") && !dataSpec.contains(":alphabet=protein")) {
+        String rest = dataSpec.substring(at + ":alphabet=".length());
+        letters = rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest;
+      }
+    }
+    if (letters.length() != k) {
+      throw new IllegalArgumentException("the alphabet " + letters + " has " + letters.length() + " letters but the model's units have " + k
+          + " states; give --alphabet with " + k + " letters");
+    }
+    return letters;
   }
 }

@@ -295,7 +295,7 @@ final class TrainCommand implements Callable<Integer> {
     ModelOptions options = new ModelOptions();
     options.model = model;
     options.dims = dims;
-    return options.create(dataset.width(), seed);
+    return options.create(dataset.width(), dataset.categories(), seed);
   }
 
   /**

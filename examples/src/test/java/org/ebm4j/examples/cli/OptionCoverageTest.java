@@ -35,6 +35,8 @@ class OptionCoverageTest {
   /** A DBM too wide for an exact log p~(v): evaluate reports a bound. */
   static Path wideDbm;
   static Path csv;
+  /** A Potts model trained by pseudo-likelihood on a small alignment. */
+  static Path potts;
 
   /** One invocation: what it must exit with and what must appear in its output or errors. */
   record Case(List<String> args, int exit, String expected) {}
@@ -71,6 +73,12 @@ class OptionCoverageTest {
     Files.writeString(csv, "0,1,0,1\n1,1,0,0\n0,0,1,1\n1,0,1,0\n");
     Files.writeString(dir.resolve("a-file"), "not a directory");
     Files.writeString(dir.resolve("data9.csv"), "0,1,0,1,0,1,0,1,0\n1,1,1,0,0,0,1,1,1\n");
+    Path fasta = dir.resolve("family.fasta");
+    Files.writeString(fasta, ">a\nACDE-F\n>b\nACDEGF\n>c\nWCDKGF\n>d\nAC-KGY\n");
+    potts = dir.resolve("potts");
+    r = CommandLineTest.run("train", "--model", "potts", "--data", "fasta:" + fasta, "--objective", "pseudo-likelihood", "--epochs", "2", "--quiet",
+        "--out", potts.toString());
+    assertEquals(0, r.exit(), r.err());
   }
 
   /** Cases per "command --option"; "command" alone covers the command without options. */
@@ -227,12 +235,29 @@ class OptionCoverageTest {
     m.put("export --out", List.of(ok("w.npy", "export", "--checkpoint", r, "--out", dir.resolve("npy4").toString()),
         fails("a-file", "export", "--checkpoint", r, "--out", file),
         usage("Missing required option: '--out", "export", "--checkpoint", r)));
+    // contacts
+    String pt = potts.toString();
+    m.put("contacts --checkpoint", List.of(ok("wrote 15 pairs", "contacts", "--checkpoint", pt, "--out", dir.resolve("c1.csv").toString()),
+        fails("holds no checkpoint", "contacts", "--checkpoint", dir.resolve("nothing").toString(), "--out", dir.resolve("c0.csv").toString()),
+        fails("contact scores need a categorical visible variable", "contacts", "--checkpoint", r, "--out", dir.resolve("c2.csv").toString())));
+    m.put("contacts --out", List.of(ok("wrote 15 pairs", "contacts", "--checkpoint", pt, "--out", dir.resolve("sub").resolve("c3.csv").toString()),
+        fails("a-file", "contacts", "--checkpoint", pt, "--out", dir.resolve("a-file").resolve("c.csv").toString()),
+        usage("Missing required option: '--out", "contacts", "--checkpoint", pt)));
+    m.put("contacts --png", List.of(ok("c.png", "contacts", "--checkpoint", pt, "--out", dir.resolve("c4.csv").toString(), "--png", dir.resolve("c.png").toString())));
+    m.put("contacts --keep-gap", List.of(ok("wrote 15 pairs", "contacts", "--checkpoint", pt, "--out", dir.resolve("c5.csv").toString(), "--keep-gap")));
+    m.put("sample --format", List.of(ok(">sample_1", "sample", "--checkpoint", pt, "--format", "fasta", "--count", "2", "--steps", "3"),
+        fails("--format must be csv or fasta", "sample", "--checkpoint", pt, "--format", "fastq"),
+        fails("needs a model whose visible units are one categorical variable", "sample", "--checkpoint", r, "--format", "fasta")));
+    m.put("sample --alphabet", List.of(ok(">sample_1", "sample", "--checkpoint", pt, "--format", "fasta", "--alphabet", ".ACDEFGHIKLMNPQRSTVWY", "--count", "1", "--steps", "1"),
+        fails("has 4 letters but the model's units have 21 states", "sample", "--checkpoint", pt, "--format", "fasta", "--alphabet", "ACGU")));
+    m.put("sample --check", List.of(ok("pair correlation: Pearson r", "sample", "--checkpoint", pt, "--check", "--count", "20", "--steps", "5"),
+        fails("--check compares pair statistics of categorical units", "sample", "--checkpoint", r, "--check", "--count", "2", "--steps", "1")));
     // describe
     m.put("describe --model", List.of(ok("free energy", "describe", "--model", "rbm"), fails("unknown model 'nope'", "describe", "--model", "nope")));
     m.put("describe --dims", List.of(ok("hidden=3", "describe", "--model", "rbm", "--dims", "hidden=3"),
         fails("unknown dimension 'hiden'", "describe", "--model", "rbm", "--dims", "hiden=3")));
     // every command's --help and --version
-    for (String command : List.of("train", "evaluate", "sample", "export", "describe")) {
+    for (String command : List.of("train", "evaluate", "sample", "contacts", "export", "describe")) {
       m.put(command + " --help", List.of(ok("Usage: ebm4j " + command, command, "--help")));
       m.put(command + " --version", List.of(ok("ebm4j 0.1.0", command, "--version")));
     }

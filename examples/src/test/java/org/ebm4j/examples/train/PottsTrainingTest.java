@@ -97,7 +97,10 @@ class PottsTrainingTest {
         int[] all = {0, 1, 2, 3, 4, 5};
         MiniBatch batch = MiniBatch.of(data, all, 0, 6);
         double[] g = new double[m.params().length];
-        Objective.pseudoLikelihood().accumulate(m, batch, g, rng);
+        Objective pl = Objective.pseudoLikelihood();
+        pl.accumulate(m, batch, g, rng);
+        // The Potts model takes the one-gradient form, the softmax RBM (latents) the general one.
+        assertEquals(m instanceof PottsModel, pl.describe().contains("one gradient per example"), pl.describe());
         double[] p = m.params();
         for (int k = 0; k < p.length; k++) {
           double saved = p[k];

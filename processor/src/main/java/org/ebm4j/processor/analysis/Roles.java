@@ -21,7 +21,8 @@ import org.ebm4j.processor.ir.Value;
  * @param biases {@code param, variable, coefficient}
  */
 public record Roles(List<Coupling> couplings, List<Bias> biases) {
-  public record Coupling(String param, String left, String right, double coefficient) {}
+  /** A coupling; {@code term} is the IR value of its term in the energy's top-level sum. */
+  public record Coupling(String param, String left, String right, double coefficient, int term) {}
 
   public record Bias(String param, String variable, double coefficient) {}
 
@@ -51,10 +52,10 @@ public record Roles(List<Coupling> couplings, List<Bias> biases) {
         continue;
       }
       if (v.op() == Op.BILINEAR && is(f, v.arg(0), Op.VAR) && is(f, v.arg(1), Op.PARAM) && is(f, v.arg(2), Op.VAR) && uses[v.arg(1)] == 1) {
-        couplings.add(new Coupling(f.value(v.arg(1)).name(), f.value(v.arg(0)).name(), f.value(v.arg(2)).name(), c));
+        couplings.add(new Coupling(f.value(v.arg(1)).name(), f.value(v.arg(0)).name(), f.value(v.arg(2)).name(), c, v.id()));
       } else if (v.op() == Op.DOT && coupling(f, v, uses) != null) {
         Coupling found = coupling(f, v, uses);
-        couplings.add(new Coupling(found.param(), found.left(), found.right(), c));
+        couplings.add(new Coupling(found.param(), found.left(), found.right(), c, v.id()));
       } else if (v.op() == Op.DOT) {
         for (int i = 0; i < 2; i++) {
           if (is(f, v.arg(i), Op.PARAM) && is(f, v.arg(1 - i), Op.VAR) && uses[v.arg(i)] == 1) {
@@ -80,10 +81,10 @@ public record Roles(List<Coupling> couplings, List<Bias> biases) {
         continue;
       }
       if (inner.op() == Op.MATVEC && is(f, inner.arg(0), Op.PARAM) && is(f, inner.arg(1), Op.VAR) && uses[inner.arg(0)] == 1) {
-        return new Coupling(f.value(inner.arg(0)).name(), f.value(other).name(), f.value(inner.arg(1)).name(), 1);
+        return new Coupling(f.value(inner.arg(0)).name(), f.value(other).name(), f.value(inner.arg(1)).name(), 1, dot.id());
       }
       if (inner.op() == Op.VECMAT && is(f, inner.arg(0), Op.VAR) && is(f, inner.arg(1), Op.PARAM) && uses[inner.arg(1)] == 1) {
-        return new Coupling(f.value(inner.arg(1)).name(), f.value(inner.arg(0)).name(), f.value(other).name(), 1);
+        return new Coupling(f.value(inner.arg(1)).name(), f.value(inner.arg(0)).name(), f.value(other).name(), 1, dot.id());
       }
     }
     return null;

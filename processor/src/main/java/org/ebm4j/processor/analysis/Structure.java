@@ -15,6 +15,9 @@ import java.util.Map;
  * @param roles parameters proven to enter the energy only as a coupling or a bias
  * @param neighbours per variable, the variables it shares a term of the energy with ({@link
  *     InteractionAnalysis}); blocks that are not neighbours are independent given the rest
+ * @param affineApartFromCouplings discrete variables x in which E is affine once its couplings
+ *     c·xᵀWx of x with itself (roles) are taken out: a unit's conditional then follows from ∂E/∂x
+ *     and the couplings' blocks, for all units at once
  */
 public record Structure(
     Map<String, Integer> degrees,
@@ -23,7 +26,8 @@ public record Structure(
     Map<String, BlockKind> blocks,
     List<String> sites,
     Roles roles,
-    Map<String, List<String>> neighbours) {
+    Map<String, List<String>> neighbours,
+    List<String> affineApartFromCouplings) {
 
   /** Pairs of interacting variables, each once, as "a–b", in state order. */
   public List<String> interactions() {

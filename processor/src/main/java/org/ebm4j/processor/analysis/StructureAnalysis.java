@@ -51,6 +51,13 @@ public final class StructureAnalysis {
     this.added = added;
   }
 
+  /** An analysis that treats the values {@code removed} as absent (zero): terms taken out of E. */
+  private StructureAnalysis without(Set<Integer> removed) {
+    StructureAnalysis a = new StructureAnalysis(f, variables, added);
+    removed.forEach(id -> a.memo.put(id, Info.NONE));
+    return a;
+  }
+
   /**
    * Analyses the energy's dependence on each variable and on the latents jointly.
    *
@@ -95,7 +102,20 @@ public final class StructureAnalysis {
         !latents.isEmpty() && latentDegree <= 1 && latents.stream().allMatch(v -> v.domain().isDiscrete());
     List<String> sites =
         f.variables().stream().filter(v -> v.domain().isDiscrete()).map(Variable::name).toList();
-    return new Structure(degrees, latentDegree, freeEnergy, blocks, sites, Roles.of(f), InteractionAnalysis.neighbours(f));
+    Roles roles = Roles.of(f);
+    List<String> affine = new java.util.ArrayList<>();
+    for (Variable v : f.variables()) {
+      if (!v.domain().isDiscrete()) {
+        continue;
+      }
+      Set<Integer> self = new java.util.HashSet<>();
+      roles.couplings().stream().filter(c -> c.left().equals(v.name()) && c.right().equals(v.name())).forEach(c -> self.add(c.term()));
+      // A term removed counts as 0; a value that is not a term is never removed, so E's degree stays honest.
+      if (new StructureAnalysis(f, Set.of(v.name()), added).without(self).info(f.result()).degree() <= 1) {
+        affine.add(v.name());
+      }
+    }
+    return new Structure(degrees, latentDegree, freeEnergy, blocks, sites, roles, InteractionAnalysis.neighbours(f), List.copyOf(affine));
   }
 
   private Info info(int id) {

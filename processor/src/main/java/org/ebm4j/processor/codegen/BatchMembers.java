@@ -42,6 +42,12 @@ final class BatchMembers {
   private final Map<String, JavaLowering.Scratch> floatScratch = new LinkedHashMap<>();
   /** Score matching's programs for a batch, by member; empty without {@code Scores}. */
   private final Map<String, JavaLowering.Lowered> lines = new LinkedHashMap<>();
+  /**
+   * The per-row scratch of each line program, allocated on that member's first use: a curvature
+   * gradient may need a matrix per row (an outer product), which callers of the other members should
+   * not pay for.
+   */
+  private final Map<String, List<JavaLowering.Scratch>> lineScratch = new LinkedHashMap<>();
 
   /** @param shared collects the scratch arrays that are not per row (allocated once by the caller) */
   BatchMembers(ModelDeclaration model, Derivatives programs, Map<String, JavaLowering.Scratch> shared) {
@@ -54,9 +60,9 @@ final class BatchMembers {
     if (programs.scores() != null) {
       LineStorage storage = new LineStorage(model.params().stream().map(ModelDeclaration.ParamDecl::name).collect(java.util.stream.Collectors.toSet()), true);
       Derivatives.Scores p = programs.scores();
-      lines.put("scoreBatch", lowerLines(p.score(), "batchScore_", storage, shared));
-      lines.put("accumulateLineGradientBatch", lowerLines(p.lineGradient(), "batchLineGradient_", storage, shared));
-      lines.put("accumulateCurvatureGradientBatch", lowerLines(p.curvatureGradient(), "batchCurvatureGradient_", storage, shared));
+      lines.put("scoreBatch", lowerLines("scoreBatch", p.score(), "batchScore_", storage, shared));
+      lines.put("accumulateLineGradientBatch", lowerLines("accumulateLineGradientBatch", p.lineGradient(), "batchLineGradient_", storage, shared));
+      lines.put("accumulateCurvatureGradientBatch", lowerLines("accumulateCurvatureGradientBatch", p.curvatureGradient(), "batchCurvatureGradient_", storage, shared));
     }
   }
 
@@ -67,11 +73,17 @@ final class BatchMembers {
     return lowered;
   }
 
-  private JavaLowering.Lowered lowerLines(EnergyFunction g, String prefix, LineStorage storage, Map<String, JavaLowering.Scratch> shared) {
+  private JavaLowering.Lowered lowerLines(String member, EnergyFunction g, String prefix, LineStorage storage, Map<String, JavaLowering.Scratch> shared) {
     JavaLowering.Lowered lowered = JavaLowering.lowerBatched(g, JavaLowering.NumberType.DOUBLE, storage, prefix, KERNELS, BLAS);
+    List<JavaLowering.Scratch> own = new ArrayList<>();
     for (JavaLowering.Scratch s : lowered.scratch()) {
-      (s.perRow() ? rows : shared).putIfAbsent(s.name(), s);
+      if (s.perRow()) {
+        own.add(s);
+      } else {
+        shared.putIfAbsent(s.name(), s);
+      }
     }
+    lineScratch.put(member, own);
     return lowered;
   }
 
@@ -150,8 +162,24 @@ final class BatchMembers {
       for (String name : List.of("lineXs", "lineUs", "lineGxs")) {
         out.add(FieldSpec.builder(DOUBLES, name, Modifier.PRIVATE).initializer("new double[0]").build());
       }
+      lineScratch.forEach((member, scratch) -> {
+        out.add(FieldSpec.builder(TypeName.INT, member + "Capacity", Modifier.PRIVATE).build());
+        for (JavaLowering.Scratch s : scratch) {
+          out.add(FieldSpec.builder(DOUBLES, s.name(), Modifier.PRIVATE).initializer("new double[0]").build());
+        }
+      });
     }
     return out;
+  }
+
+  /** Grows one line member's own per-row scratch, on its first use. */
+  private MethodSpec ensureLineMethod(String member) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("ensure_" + member).addModifiers(Modifier.PRIVATE).addParameter(TypeName.INT, "rows")
+        .beginControlFlow("if (rows <= $L)", member + "Capacity").addStatement("return").endControlFlow();
+    for (JavaLowering.Scratch s : lineScratch.get(member)) {
+      m.addStatement("$L = new double[rows * $L]", s.name(), s.dims().isEmpty() ? "1" : String.join(" * ", s.dims().stream().map(Fields::dimField).toList()));
+    }
+    return m.addStatement("$L = rows", member + "Capacity").build();
   }
 
   List<MethodSpec> methods() {
@@ -300,6 +328,7 @@ final class BatchMembers {
     out.add(MethodSpec.methodBuilder("scoreBatch").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(DOUBLES, "vRows").addParameter(TypeName.INT, "rows").addParameter(DOUBLES, "scores")
         .addStatement("loadLines(vRows, null, rows)")
+        .addStatement("ensure_scoreBatch(rows)")
         .beginControlFlow("if (scores.length < (long) rows * visibleSize)")
         .addStatement("throw new IllegalArgumentException($S + rows + $S + visibleSize + $S + scores.length)", "scores of ", " rows of ", " units need that many values, got ")
         .endControlFlow()
@@ -320,11 +349,13 @@ final class BatchMembers {
           .addStatement("throw new IllegalArgumentException($S + rows + $S + weights.length)", "a batch of ", " rows needs as many weights, got ")
           .endControlFlow()
           .addStatement("loadLines(vRows, uRows, rows)")
+          .addStatement("ensure_$L(rows)", name)
           .addStatement("double[] xs = lineXs")
           .addStatement("double[] us = lineUs")
           .addCode(lines.get(name).code())
           .build());
     }
+    lineScratch.keySet().forEach(member -> out.add(ensureLineMethod(member)));
     return out;
   }
 

@@ -106,11 +106,17 @@ public final class ModelEmitter {
   }
 
   /**
-   * Whether the model gets {@code Scores} (score matching's derivatives): every visible unit is
-   * real, and latents, if any, are summed out by a free energy.
+   * Whether the model gets {@code Scores} (the derivatives of log p̃ along lines): every visible
+   * unit is real, and latents, if any, are summed out by a free energy (score matching); or there
+   * are no latents and every variable is discrete and affine apart from its couplings with itself
+   * (the pseudo-likelihood's exact gradient from one line gradient per example).
    */
   public static boolean scores(ModelDeclaration model, Structure structure) {
     boolean anyLatent = model.variables().stream().anyMatch(v -> !v.visible());
+    if (!anyLatent && model.variables().stream().allMatch(v -> v.domain().isDiscrete() && structure.affineApartFromCouplings().contains(v.name()))
+        && !structure.roles().couplings().isEmpty()) {
+      return true;
+    }
     return model.variables().stream().filter(ModelDeclaration.VariableDecl::visible).allMatch(v -> v.domain() == org.ebm4j.model.Domain.REAL)
         && (!anyLatent || structure.freeEnergy())
         && model.variables().stream().noneMatch(v -> v.domain() == org.ebm4j.model.Domain.CATEGORICAL);
@@ -935,6 +941,9 @@ public final class ModelEmitter {
       biases.add(CodeBlock.of("new $T.Bias($S, $S, $L)", PARAMETER_ROLES, b.param(), b.variable(), b.coefficient()));
     }
     return List.of(
+        override("affineApartFromCouplings", ParameterizedTypeName.get(LIST, ClassName.get(String.class)))
+            .addStatement("return $T.of($L)", LIST, quoted(structure.affineApartFromCouplings()))
+            .build(),
         override("couplings", ParameterizedTypeName.get(LIST, PARAMETER_ROLES.nestedClass("Coupling")))
             .addStatement("return $T.of($L)", LIST, CodeBlock.join(couplings, ", "))
             .build(),
