@@ -180,6 +180,51 @@ public record Alignment(String name, String alphabet, List<String> headers, byte
     return new Dataset(name, size(), width, values, lines, weights == null ? null : weights.clone(), k);
   }
 
+  /**
+   * The one-hot rows of {@link #toDataset} mixed with the uniform distribution as DCA's pseudo-count
+   * λ does (frequencies f → (1 − λ) f + λ / K, pairs f → (1 − λ) f + λ / K²): {@code size()} more
+   * rows of independent uniform states, drawn from {@code seed}, which together weigh λ / (1 − λ)
+   * times the sequences' total weight. Maximum likelihood on it matches the pseudo-counted
+   * statistics in expectation over the drawn rows.
+   *
+   * @param weights the sequences' weights, or null for 1 each
+   * @param lambda the pseudo-count, in [0, 1)
+   */
+  public Dataset toDataset(double[] weights, double lambda, long seed) {
+    if (!(lambda >= 0 && lambda < 1)) {
+      throw new IllegalArgumentException("the pseudo-count must be in [0, 1), got " + lambda);
+    }
+    if (lambda == 0) {
+      return toDataset(weights);
+    }
+    int n = size();
+    int k = statesPerColumn();
+    int width = columns * k;
+    double total = 0;
+    for (int s = 0; s < n; s++) {
+      total += weights == null ? 1 : weights[s];
+    }
+    double[] values = new double[2 * n * width];
+    double[] w = new double[2 * n];
+    for (int s = 0; s < n; s++) {
+      for (int i = 0; i < columns; i++) {
+        values[s * width + i * k + states[s * columns + i]] = 1;
+      }
+      w[s] = weights == null ? 1 : weights[s];
+    }
+    org.ebm4j.random.Rng rng = new org.ebm4j.random.Rng(seed);
+    double uniformWeight = lambda / (1 - lambda) * total / n;
+    for (int s = n; s < 2 * n; s++) {
+      for (int i = 0; i < columns; i++) {
+        values[s * width + i * k + rng.nextInt(k)] = 1;
+      }
+      w[s] = uniformWeight;
+    }
+    int[] rowLines = new int[2 * n];
+    System.arraycopy(lines, 0, rowLines, 0, n);
+    return new Dataset(name + " (pseudo-count " + lambda + ")", 2 * n, width, values, rowLines, w, k);
+  }
+
   /** Writes sequences (one-hot rows of L × K columns) as FASTA, headers "&gt;sample_1" and so on. */
   public static String toFasta(double[] oneHot, int rows, int columns, String alphabet, String prefix) {
     int k = alphabet.length();

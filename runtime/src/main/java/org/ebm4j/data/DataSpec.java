@@ -13,8 +13,8 @@ public final class DataSpec {
           + " circle of radius 2 in the plane, radial noise 0.2), csv:FILE (one example per line, comma-separated),"
           + " mnist:DIR (the four IDX files, .gz or not; binarized at pixel/255 > 0.5, or mnist:DIR:stochastic),"
           + " fasta:FILE (an aligned FASTA file, one-hot over the 21 states -ACDEFGHIKLMNPQRSTVWY, each sequence weighted"
-          + " by 1 / its neighbours within 80 % identity; options :identity=X (1 for no reweighting) and :alphabet=rna or"
-          + " :alphabet=SYMBOLS)";
+          + " by 1 / its neighbours within 80 % identity; options :identity=X (1 for no reweighting), :alphabet=rna or"
+          + " :alphabet=SYMBOLS, and :pseudocount=L, DCA's pseudo-count, as uniform random rows weighing L/(1-L) of the data)";
 
   private DataSpec() {}
 
@@ -72,6 +72,7 @@ public final class DataSpec {
   private static Dataset fasta(String arg) {
     String alphabet = Alignment.PROTEIN;
     double identity = 0.8;
+    double pseudocount = 0;
     String file = arg;
     while (true) {
       int colon = file.lastIndexOf(':');
@@ -81,6 +82,12 @@ public final class DataSpec {
           identity = Double.parseDouble(option.substring("identity=".length()));
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("fasta:FILE:identity=X needs a number in (0, 1], got '" + option + "'");
+        }
+      } else if (option.startsWith("pseudocount=")) {
+        try {
+          pseudocount = Double.parseDouble(option.substring("pseudocount=".length()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("fasta:FILE:pseudocount=L needs a number in [0, 1), got '" + option + "'");
         }
       } else if (option.startsWith("alphabet=")) {
         String a = option.substring("alphabet=".length());
@@ -97,7 +104,7 @@ public final class DataSpec {
       throw new IllegalArgumentException("fasta:FILE needs the alignment's file name");
     }
     Alignment a = Alignment.readFasta(Path.of(file), alphabet);
-    return a.toDataset(identity >= 1 ? null : a.weights(identity));
+    return a.toDataset(identity >= 1 ? null : a.weights(identity), pseudocount, 1);
   }
 
   /**

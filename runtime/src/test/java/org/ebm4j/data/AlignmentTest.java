@@ -71,6 +71,18 @@ class AlignmentTest {
     double[] mean = d.columnMeans();
     assertEquals(0.5, mean[Alignment.PROTEIN.indexOf('A')], 1e-15);
     assertEquals(0.5, mean[Alignment.PROTEIN.indexOf('W')], 1e-15);
+    // A pseudo-count of 0.5 adds uniform rows weighing as much as the sequences: column 0's A
+    // frequency is halved, and every state gets about (1/2)(1/21) on top.
+    Dataset counted = DataSpec.load("fasta:" + a.name().substring("fasta:".length()) + ":identity=0.8:pseudocount=0.5");
+    assertEquals(8, counted.size());
+    assertEquals(4.0, counted.totalWeight(), 1e-12);
+    double[] mixed = counted.columnMeans();
+    int draws = 0;
+    for (int r = 4; r < 8; r++) {
+      draws += (int) counted.values()[r * counted.width() + Alignment.PROTEIN.indexOf('A')];
+    }
+    assertEquals(0.25 + 0.5 * draws / 4.0, mixed[Alignment.PROTEIN.indexOf('A')], 1e-12);
+    assertThrows(IllegalArgumentException.class, () -> a.toDataset(null, 1.0, 1));
     Dataset rna = DataSpec.load("fasta:" + write(">x\nACGU-\n") + ":alphabet=rna:identity=1");
     assertEquals(5, rna.categories());
     assertEquals(25, rna.width());

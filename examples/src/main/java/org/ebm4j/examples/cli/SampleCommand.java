@@ -83,7 +83,8 @@ final class SampleCommand implements Callable<Integer> {
     if (check) {
       var categorical = model.variables().all().stream().filter(u -> u.visible() && u.isCategorical()).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("--check compares pair statistics of categorical units; " + model.getClass().getSimpleName() + " has none"));
-      org.ebm4j.data.Dataset train = org.ebm4j.data.DataSpec.load(c.get("data"), true, seed);
+      // Against the sequences themselves: a pseudo-count's uniform rows are a training device.
+      org.ebm4j.data.Dataset train = org.ebm4j.data.DataSpec.load(c.get("data").replaceAll(":pseudocount=[^:]*", ""), true, seed);
       int k = categorical.group();
       double r = org.ebm4j.estimate.PairStatistics.pearson(org.ebm4j.estimate.PairStatistics.connected(train, k),
           org.ebm4j.estimate.PairStatistics.connected(new org.ebm4j.data.Dataset("samples", count, v, visible), k));
