@@ -116,6 +116,20 @@ class PottsTrainingTest {
   }
 
   @Test
+  void theMonitoredPseudoLikelihoodIsTheWeightedSumOverEverySite() {
+    EnergyModel m = PottsModel.builder().units(SITES * K).states(K).build();
+    Rng rng = new Rng(5);
+    for (int k = 0; k < m.params().length; k++) {
+      m.params()[k] = 0.7 * rng.nextGaussian();
+    }
+    for (boolean weighted : new boolean[] {false, true}) {
+      Dataset data = randomStates(40, m.visibleSize(), 6, weighted);
+      double monitored = Trainer.builder(m).build().pseudoLogLikelihood(data, 1);
+      assertEquals(brutePseudoLikelihood(m, data), monitored, 1e-10, weighted ? "weighted" : "unweighted");
+    }
+  }
+
+  @Test
   void pseudoLikelihoodRecoversAPottsModelFromItsWeightedStates() {
     EnergyModel truth = PottsModel.builder().units(SITES * K).states(K).build();
     Rng rng = new Rng(11);
