@@ -52,6 +52,28 @@ public final class PairStatistics {
     return out;
   }
 
+  /**
+   * {@code count} rows drawn with replacement in proportion to the data's weights: the samples of a
+   * perfect model. Their Pearson r against the data is the most that {@code count} samples can show
+   * (finite samples make C noisy: on PF00014, about 0.78 for 1000 and 0.97 for 10 000).
+   */
+  public static Dataset resample(Dataset data, int count, java.util.random.RandomGenerator rng) {
+    double[] cumulative = new double[data.size()];
+    double total = 0;
+    for (int r = 0; r < data.size(); r++) {
+      total += data.weight(r);
+      cumulative[r] = total;
+    }
+    int width = data.width();
+    double[] values = new double[count * width];
+    for (int s = 0; s < count; s++) {
+      int r = java.util.Arrays.binarySearch(cumulative, rng.nextDouble() * total);
+      r = Math.min(data.size() - 1, r < 0 ? -r - 1 : r);
+      System.arraycopy(data.values(), r * width, values, s * width, width);
+    }
+    return new Dataset(data.name() + " resampled", count, width, values);
+  }
+
   /** The Pearson correlation of two equally long vectors. */
   public static double pearson(double[] x, double[] y) {
     double mx = 0;

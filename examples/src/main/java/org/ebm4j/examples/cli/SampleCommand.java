@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ebm4j.estimate.PairStatistics;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.random.Rng;
 import org.ebm4j.sampling.Chains;
@@ -26,8 +27,13 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--sampler-options", defaultValue = "", description = "Sampler settings as key=value,...")
   String samplerOptions;
 
-  @Option(names = "--steps", defaultValue = "1000", description = "Sweeps from a random start. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--steps", defaultValue = "1000", description = "Sweeps from the start. Default: ${DEFAULT-VALUE}.")
   int steps;
+
+  @Option(names = "--start", defaultValue = "auto", description = "Where the chains start: chains (the run's persistent chains, cycled when --count exceeds them), "
+      + "data (training examples drawn in proportion to their weights, latents random), random, or auto: chains where the checkpoint holds them, else random. "
+      + "A model whose samples differ by start has not mixed in --steps sweeps. Default: ${DEFAULT-VALUE}.")
+  String start;
 
   @Option(names = "--count", defaultValue = "16", description = "Number of samples (independent chains). Default: ${DEFAULT-VALUE}.")
   int count;
@@ -60,8 +66,12 @@ final class SampleCommand implements Callable<Integer> {
     String letters = format.equals("fasta") ? fastaAlphabet(model, c.get("data", "")) : null;
     String name = sampler == null ? Samplers.defaultName(model) : sampler;
     Sampler s = Samplers.create(name, model, SamplerOptions.parse(samplerOptions));
+    var categorical = model.variables().all().stream().filter(u -> u.visible() && u.isCategorical()).findFirst();
+    if (check && categorical.isEmpty()) {
+      throw new IllegalArgumentException("--check compares pair statistics of categorical units; " + model.getClass().getSimpleName() + " has none");
+    }
     Rng rng = new Rng(seed);
-    Chains chains = Chains.random(model, count, rng);
+    Chains chains = startingChains(model, c, rng);
     s.sweep(chains, steps, rng);
     int v = model.visibleSize();
     double[] visible = new double[count * v];
@@ -81,14 +91,14 @@ final class SampleCommand implements Callable<Integer> {
       System.out.print(text);
     }
     if (check) {
-      var categorical = model.variables().all().stream().filter(u -> u.visible() && u.isCategorical()).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("--check compares pair statistics of categorical units; " + model.getClass().getSimpleName() + " has none"));
-      // Against the sequences themselves: a pseudo-count's uniform rows are a training device.
-      org.ebm4j.data.Dataset train = org.ebm4j.data.DataSpec.load(c.get("data").replaceAll(":pseudocount=[^:]*", ""), true, seed);
-      int k = categorical.group();
-      double r = org.ebm4j.estimate.PairStatistics.pearson(org.ebm4j.estimate.PairStatistics.connected(train, k),
-          org.ebm4j.estimate.PairStatistics.connected(new org.ebm4j.data.Dataset("samples", count, v, visible), k));
-      System.err.printf(Locale.ROOT, "pair correlation: Pearson r = %.4f between the connected two-site correlations of %d samples and of %s%n", r, count, train.name());
+      org.ebm4j.data.Dataset train = trainingData(c);
+      int k = categorical.get().group();
+      double[] reference = PairStatistics.connected(train, k);
+      double r = PairStatistics.pearson(reference, PairStatistics.connected(new org.ebm4j.data.Dataset("samples", count, v, visible), k));
+      // What count samples of a perfect model would show: finite samples cap r well below 1.
+      double ceiling = PairStatistics.pearson(reference, PairStatistics.connected(PairStatistics.resample(train, count, new Rng(seed + 1)), k));
+      System.err.printf(Locale.ROOT, "pair correlation: Pearson r = %.4f between the connected two-site correlations of %d samples (%s, %d sweeps) and of %s"
+          + " (%d rows drawn from the data itself reach %.4f; more samples raise both)%n", r, count, startedFrom, steps, train.name(), count, ceiling);
     }
     if (!s.statistics().isEmpty()) {
       System.err.println(name + " statistics: " + s.statistics());
@@ -100,7 +110,54 @@ final class SampleCommand implements Callable<Integer> {
       Pictures.grid(png, visible, count, v, 4);
       System.err.println("wrote " + png);
     }
+    System.err.println(count + " chains " + startedFrom + ", " + steps + " sweeps of " + name);
     return 0;
+  }
+
+  /** How the chains began, for the report. */
+  private String startedFrom = "";
+
+  private Chains startingChains(EnergyModel model, Checkpoint c, Rng rng) {
+    String how = start.equals("auto") ? (c.hasArray("chains") ? "chains" : "random") : start;
+    switch (how) {
+      case "random" -> {
+        startedFrom = "from random states";
+        return Chains.random(model, count, rng);
+      }
+      case "chains" -> {
+        if (!c.hasArray("chains")) {
+          throw new IllegalArgumentException("--start chains: " + checkpoint + " holds no persistent chains (the run's negative phase kept none); use --start data or random");
+        }
+        double[] saved = c.array("chains");
+        int width = model.stateSize();
+        int have = saved.length / width;
+        Chains chains = new Chains(count, width);
+        for (int i = 0; i < count; i++) {
+          System.arraycopy(saved, (i % have) * width, chains.states(), i * width, width);
+        }
+        startedFrom = "from the run's " + have + " persistent chains";
+        return chains;
+      }
+      case "data" -> {
+        org.ebm4j.data.Dataset rows = PairStatistics.resample(trainingData(c), count, rng);
+        if (rows.width() != model.visibleSize()) {
+          throw new IllegalArgumentException("--start data: the training data have " + rows.width() + " columns, the model " + model.visibleSize() + " visible units");
+        }
+        Chains chains = Chains.random(model, count, rng);
+        int width = model.stateSize();
+        for (int i = 0; i < count; i++) {
+          System.arraycopy(rows.values(), i * rows.width(), chains.states(), i * width, rows.width());
+        }
+        startedFrom = "from training examples";
+        return chains;
+      }
+      default -> throw new IllegalArgumentException("--start must be auto, chains, data or random, got '" + start + "'");
+    }
+  }
+
+  /** The run's training data; a pseudo-count's uniform rows are a training device, left out. */
+  private static org.ebm4j.data.Dataset trainingData(Checkpoint c) {
+    return org.ebm4j.data.DataSpec.load(c.get("data").replaceAll(":pseudocount=[^:]*", ""), true, 1L);
   }
 
   /** The letters for the model's states: --alphabet, else the training data's, checked against K. */

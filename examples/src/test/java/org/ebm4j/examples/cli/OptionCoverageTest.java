@@ -252,6 +252,12 @@ class OptionCoverageTest {
         fails("has 4 letters but the model's units have 21 states", "sample", "--checkpoint", pt, "--format", "fasta", "--alphabet", "ACGU")));
     m.put("sample --check", List.of(ok("pair correlation: Pearson r", "sample", "--checkpoint", pt, "--check", "--count", "20", "--steps", "5"),
         fails("--check compares pair statistics of categorical units", "sample", "--checkpoint", r, "--check", "--count", "2", "--steps", "1")));
+    m.put("sample --start", List.of(ok("3 chains from the run's 10 persistent chains", "sample", "--checkpoint", w, "--start", "chains", "--count", "3", "--steps", "1"),
+        ok("3 chains from the run's 10 persistent chains", "sample", "--checkpoint", w, "--count", "3", "--steps", "1"),
+        ok("from training examples", "sample", "--checkpoint", pt, "--start", "data", "--check", "--count", "20", "--steps", "1"),
+        ok("from random states", "sample", "--checkpoint", pt, "--count", "2", "--steps", "1"),
+        fails("holds no persistent chains", "sample", "--checkpoint", pt, "--start", "chains"),
+        fails("--start must be auto, chains, data or random", "sample", "--checkpoint", pt, "--start", "somewhere")));
     // describe
     m.put("describe --model", List.of(ok("free energy", "describe", "--model", "rbm"), fails("unknown model 'nope'", "describe", "--model", "nope")));
     m.put("describe --dims", List.of(ok("hidden=3", "describe", "--model", "rbm", "--dims", "hidden=3"),
