@@ -160,6 +160,28 @@ public final class Ais {
   }
 
   /**
+   * The log weights of {@code runs} forward runs drawing from {@code Rng.stream(seed, shard)}: AIS in
+   * shards that run anywhere (threads, Spark executors) and {@link #combine} into the same estimate
+   * wherever they ran.
+   */
+  public double[] forwardShard(int temperatures, int runs, long seed, int shard) {
+    if (!fixed.isEmpty()) {
+      throw new IllegalStateException("clamped AIS estimates log p~(v) per example: call forwardClamped");
+    }
+    Rng rng = Rng.stream(seed, shard);
+    return anneal(baseSamples(runs, null, 1, rng), schedule(temperatures), rng, null);
+  }
+
+  /** The forward estimate from the shards' log weights ({@link #forwardShard}), in shard order. */
+  public static Result combine(List<double[]> shards, int temperatures) {
+    double[] logW = shards.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+    if (logW.length == 0) {
+      throw new IllegalArgumentException("AIS needs at least one run");
+    }
+    return result("ais", Kernels.logSumExp(logW, 0, logW.length) - Math.log(logW.length), logW, schedule(temperatures).length - 1);
+  }
+
+  /**
    * Clamped AIS ({@link #clamped}): for each of the first {@code examples} rows of {@code data},
    * {@code runs} runs anneal from the uniform base over the latents to p(h | v) ∝ p̃(v, h), and
    * log Σ_h p̃(v, h) is estimated by the log mean weight of its runs (an unbiased estimate of the sum,

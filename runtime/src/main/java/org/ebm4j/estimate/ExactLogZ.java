@@ -45,6 +45,47 @@ public final class ExactLogZ {
     return affine.logZ(Math.max(1, threads), progress);
   }
 
+  /**
+   * log Σ over one part of the enumeration, as max + log(sum): parts are computed anywhere (threads,
+   * Spark executors) and {@link #combine}d in order to the same log Z as {@link #compute}, to the
+   * last bit.
+   */
+  public record Part(double max, double sum) implements java.io.Serializable {}
+
+  /** How many parts {@link #part} splits the enumeration of {@code model} into (fixed, not per machine). */
+  public static int parts(EnergyModel model) {
+    Affine affine = Affine.of(model);
+    return affine == null ? 1 : affine.parts();
+  }
+
+  /** Part {@code p} of {@link #parts}: a range of latent states in Gray-code order (or the whole sum). */
+  public static Part part(EnergyModel model, int p) {
+    Affine affine = Affine.of(model);
+    if (affine == null) {
+      if (p != 0) {
+        throw new IllegalArgumentException("part " + p + " of 1");
+      }
+      return new Part(Enumeration.plan(model, false).logZ(), 1);
+    }
+    if (p < 0 || p >= affine.parts()) {
+      throw new IllegalArgumentException("part " + p + " of " + affine.parts());
+    }
+    return affine.part(p, new AtomicLong(), null);
+  }
+
+  /** log Z from all parts in order. */
+  public static double combine(List<Part> parts) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (Part r : parts) {
+      max = Math.max(max, r.max());
+    }
+    double sum = 0;
+    for (Part r : parts) {
+      sum += r.sum() * Math.exp(r.max() - max);
+    }
+    return max + Math.log(sum);
+  }
+
   /** What {@link #compute} will enumerate, for messages. */
   public static String describe(EnergyModel model) {
     Affine affine = Affine.of(model);
@@ -126,10 +167,19 @@ public final class ExactLogZ {
     /** Ranges the states are split into, independent of the number of threads. */
     private static final int PARTS = 64;
 
-    double logZ(int threads, DoubleConsumer progress) {
+    int parts() {
+      return (int) Math.min(PARTS, 1L << hidden);
+    }
+
+    Part part(int p, AtomicLong done, DoubleConsumer progress) {
       long total = 1L << hidden;
+      double[] r = range(total * p / parts(), total * (p + 1) / parts(), done, total, progress);
+      return new Part(r[0], r[1]);
+    }
+
+    double logZ(int threads, DoubleConsumer progress) {
       // A fixed split, combined in order: the same sum, to the last bit, whatever the thread count.
-      int parts = (int) Math.min(PARTS, total);
+      int parts = parts();
       AtomicLong done = new AtomicLong();
       ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
         Thread t = new Thread(r, "ebm4j-exact-logz");
@@ -137,23 +187,16 @@ public final class ExactLogZ {
         return t;
       });
       try {
-        List<Future<double[]>> futures = new ArrayList<>();
+        List<Future<Part>> futures = new ArrayList<>();
         for (int p = 0; p < parts; p++) {
-          long from = total * p / parts;
-          long to = total * (p + 1) / parts;
-          futures.add(pool.submit(() -> range(from, to, done, total, progress)));
+          int index = p;
+          futures.add(pool.submit(() -> part(index, done, progress)));
         }
-        double max = Double.NEGATIVE_INFINITY;
-        double[][] results = new double[parts][];
-        for (int p = 0; p < parts; p++) {
-          results[p] = futures.get(p).get();
-          max = Math.max(max, results[p][0]);
+        List<Part> results = new ArrayList<>();
+        for (Future<Part> f : futures) {
+          results.add(f.get());
         }
-        double sum = 0;
-        for (double[] r : results) {
-          sum += r[1] * Math.exp(r[0] - max);
-        }
-        return max + Math.log(sum);
+        return combine(results);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted");

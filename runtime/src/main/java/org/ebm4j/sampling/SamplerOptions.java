@@ -101,6 +101,13 @@ public final class SamplerOptions {
     return values.getOrDefault(key, fallback);
   }
 
+  /** The options as {@link #parse} reads them back: {@code key=value,key=value}. */
+  public String spec() {
+    StringBuilder out = new StringBuilder();
+    values.forEach((k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return out.toString();
+  }
+
   @Override
   public String toString() {
     return values.toString();
