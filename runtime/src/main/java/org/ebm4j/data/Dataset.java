@@ -171,6 +171,11 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
 
   /** A permutation of 0..size-1 drawn from {@code rng} (Fisher–Yates). */
   public int[] shuffledOrder(RandomGenerator rng) {
+    return shuffledOrder(size, rng);
+  }
+
+  /** The order {@link #shuffledOrder(RandomGenerator)} gives a data set of {@code size} examples, for data held elsewhere. */
+  public static int[] shuffledOrder(int size, RandomGenerator rng) {
     int[] order = new int[size];
     for (int i = 0; i < size; i++) {
       order[i] = i;
@@ -183,4 +188,5 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
     }
     return order;
   }
+
 }

@@ -60,6 +60,16 @@ public final class MaximumLikelihood implements Objective {
     return true;
   }
 
+  /**
+   * The data term alone, {@code grad += weight · Σ_{v in batch} w_v ∇θ log p̃(v)}, for data-parallel
+   * trainers that sum it over the parts of a minibatch where the rows live (with {@code weight} one
+   * over the whole minibatch's size) and take the negative phase on their own chains. Call
+   * {@code Batches.paramsChanged(m)} after changing θ, as a trainer does before each update.
+   */
+  public void accumulateDataTerm(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
+    accumulatePositive(m, batch, weight, grad, rng);
+  }
+
   /** {@code grad += weight · Σ_{v in batch} w_v ∇θ log p̃(v)}, w_v the examples' weights (1 unweighted). */
   void accumulatePositive(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
     bind(m);
