@@ -155,6 +155,18 @@ public final class DistributedTrainer {
     return history;
   }
 
+  /**
+   * One update on the examples numbered {@code examples} (one Spark job), for loops of your own;
+   * returns the gradient's norm. {@link #fit} runs these over shuffled minibatches.
+   */
+  public double step(SparkData data, int[] examples) {
+    if (data.width() != model.visibleSize()) {
+      throw new IllegalArgumentException(data.name() + " has " + data.width() + " values per example, " + model.getClass().getSimpleName()
+          + " " + model.visibleSize() + " visible units");
+    }
+    return update(data, examples.clone());
+  }
+
   /** The model being trained (its parameters are the driver's). */
   public EnergyModel model() {
     return model;
