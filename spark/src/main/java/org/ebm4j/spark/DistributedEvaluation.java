@@ -87,6 +87,35 @@ public final class DistributedEvaluation {
     return sc.parallelize(settings, settings.size()).map(run).collect();
   }
 
+  /**
+   * The weighted average of log p̃(v) over the examples (latents summed out, as the single-machine
+   * evaluation does), one task per partition; minus log Z it is the average log-likelihood.
+   */
+  public static double averageLogPTilde(JavaSparkContext sc, EnergyModel model, SparkData data) {
+    Broadcast<ModelSnapshot> snapshot = sc.broadcast(ModelSnapshot.of(model));
+    List<double[]> sums = data.blocks().map(b -> {
+      EnergyModel m = snapshot.value().build();
+      double[] v = new double[b.width()];
+      double total = 0;
+      double weights = 0;
+      for (int r = 0; r < b.rows(); r++) {
+        System.arraycopy(b.values(), r * b.width(), v, 0, b.width());
+        double w = b.weights() == null ? 1 : b.weights()[r];
+        total += w * org.ebm4j.estimate.Enumeration.logPTildeVisible(m, v);
+        weights += w;
+      }
+      return new double[] {total, weights};
+    }).collect();
+    snapshot.destroy();
+    double total = 0;
+    double weights = 0;
+    for (double[] s : sums) {
+      total += s[0];
+      weights += s[1];
+    }
+    return total / weights;
+  }
+
   static int shardRuns(int runs, int shards, int s) {
     return (int) ((long) runs * (s + 1) / shards - (long) runs * s / shards);
   }

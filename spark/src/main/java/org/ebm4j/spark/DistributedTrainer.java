@@ -167,6 +167,31 @@ public final class DistributedTrainer {
     return update(data, examples.clone());
   }
 
+  /**
+   * The run as a checkpoint the command-line tool reads ({@code evaluate}, {@code sample},
+   * {@code export}): model, dimensions, parameters, persistent chains and settings. Continuing a
+   * distributed run from it is not supported yet.
+   */
+  public org.ebm4j.train.Checkpoint checkpoint() {
+    org.ebm4j.train.Checkpoint c = new org.ebm4j.train.Checkpoint()
+        .put("epoch", epoch)
+        .put("model", model.getClass().getName())
+        .put("dims", org.ebm4j.model.Models.formatDimensions(org.ebm4j.model.Models.dimensionsOf(model)))
+        .put("seed", seed)
+        .put("optimizer", optimizer.describe())
+        .put("batch", batchSize)
+        .put("objective", "maximum-likelihood")
+        .put("negative", objective.negativePhase().describe())
+        .put("negativeSpec", objective.negativePhase().settings().spec())
+        .put("trainedOn", "spark")
+        .putArray("params", model.params());
+    org.ebm4j.sampling.Chains chains = objective.negativePhase().chains();
+    if (chains != null) {
+      c.put("chains", chains.count()).putArray("chains", chains.states());
+    }
+    return c;
+  }
+
   /** The model being trained (its parameters are the driver's). */
   public EnergyModel model() {
     return model;

@@ -63,7 +63,7 @@ public final class SparkData implements Serializable {
 
   private SparkData(String name, JavaRDD<Block> blocks) {
     this.name = name;
-    this.blocks = blocks.cache();
+    this.blocks = blocks.getStorageLevel().useMemory() ? blocks : blocks.cache();
     List<Block> shapes = this.blocks.map(b -> new Block(b.first(), b.rows(), b.width(), new double[0], b.weights() == null ? null : new double[0])).collect();
     long total = 0;
     int w = -1;
@@ -109,7 +109,11 @@ public final class SparkData implements Serializable {
       }
       blocks.add(new Block(from, to - from, data.width(), v, w));
     }
-    return new SparkData(data.name(), sc.parallelize(blocks, partitions));
+    // Cut the lineage once the blocks are cached: a parallelized collection's partitions carry
+    // their rows, so every later task would otherwise ship its block again with the task.
+    JavaRDD<Block> rdd = sc.parallelize(blocks, partitions).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    rdd.rdd().localCheckpoint();
+    return new SparkData(data.name(), rdd);
   }
 
   /** Rows of an RDD as examples, numbered in partition order (unweighted). */
