@@ -76,13 +76,13 @@ public final class Main implements Callable<Integer> {
   }
 
   /** {@code csv:PATH} and {@code parquet:PATH} are read by Spark; any other spec of the command-line tool is read here and spread. */
-  static SparkData data(JavaSparkContext sc, String spec, int partitions, long seed) {
+  static SparkData data(JavaSparkContext sc, String spec, boolean train, int partitions, long seed) {
     if (spec.startsWith("parquet:") || spec.startsWith("spark-csv:")) {
       SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
       String path = spec.substring(spec.indexOf(':') + 1);
       return spec.startsWith("parquet:") ? SparkData.parquet(spark, path, null) : SparkData.csv(spark, path);
     }
-    var local = DataSpec.load(spec, true, seed);
+    var local = DataSpec.load(spec, train, seed);
     return SparkData.of(sc, local, Math.min(partitions <= 0 ? sc.defaultParallelism() : partitions, local.size()));
   }
 
@@ -142,7 +142,7 @@ public final class Main implements Callable<Integer> {
       }
       JavaSparkContext sc = context("ebm4j train " + model);
       try {
-        SparkData spread = data(sc, data, partitions, seed);
+        SparkData spread = data(sc, data, true, partitions, seed);
         Map<String, Integer> d = new LinkedHashMap<>(Models.parseDimensions(dims));
         if (Models.dimensions(Models.generatedClass(type)).contains("visible")) {
           d.putIfAbsent("visible", spread.width());
@@ -172,7 +172,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "A directory written by train --out (either tool).")
     Path checkpoint;
 
-    @Option(names = "--data", description = "Data to score. Default: the checkpoint's.")
+    @Option(names = "--data", description = "Data to score. Default: the checkpoint's, its held-out part where it has one (mnist: the test images), as the ebm4j tool's evaluate.")
     String data;
 
     @Option(names = "--logz", defaultValue = "exact", description = "exact or ais. Default: ${DEFAULT-VALUE}.")
@@ -199,7 +199,8 @@ public final class Main implements Callable<Integer> {
       EnergyModel m = Models.load(c);
       JavaSparkContext sc = context("ebm4j evaluate " + checkpoint);
       try {
-        SparkData spread = data(sc, data == null ? c.get("data") : data, partitions, seed);
+        // As the command-line tool's evaluate: the held-out part of a data set that has one.
+        SparkData spread = data(sc, data == null ? c.get("data") : data, false, partitions, seed);
         double logZ;
         String bracket = "";
         switch (logz) {
@@ -216,8 +217,9 @@ public final class Main implements Callable<Integer> {
           default -> throw new IllegalArgumentException("--logz must be exact or ais, got '" + logz + "'");
         }
         double ll = DistributedEvaluation.averageLogPTilde(sc, m, spread) - logZ;
-        System.err.printf(Locale.ROOT, "log Z = %.6f (%s); average log-likelihood of %d examples: %.6f nats%n", logZ, logz, spread.size(), ll);
-        System.out.printf(Locale.ROOT, "{\"logZ\":%s,\"logLikelihood\":%s,\"examples\":%d,\"method\":\"%s\"%s}%n", logZ, ll, spread.size(), logz, bracket);
+        System.err.printf(Locale.ROOT, "log Z = %.6f (%s); average log-likelihood of %s: %.6f nats over %d examples%n", logZ, logz, spread.name(), ll, spread.size());
+        System.out.printf(Locale.ROOT, "{\"logZ\":%s,\"logLikelihood\":%s,\"examples\":%d,\"method\":\"%s\"%s,\"data\":\"%s\"}%n", logZ, ll, spread.size(), logz, bracket,
+            spread.name().replace("\"", "'"));
       } finally {
         sc.stop();
       }
