@@ -20,7 +20,8 @@ import java.util.Map;
  * a crash mid-write leaves the previous checkpoint intact; {@code checkpoint.txt} repeats the
  * properties for people.
  */
-public final class Checkpoint {
+public final class Checkpoint implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /** The file a checkpoint directory holds. */
   public static final String FILE = "checkpoint.ebm4j";
   /** Version 2 ends with a CRC-32 of everything before it; version 1 (no checksum) still reads. */

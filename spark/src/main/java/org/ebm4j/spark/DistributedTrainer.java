@@ -44,6 +44,11 @@ public final class DistributedTrainer {
   private final Rng rng;
   private final long seed;
   private final List<Consumer<EpochMetrics>> listeners;
+  private final int averageEvery;
+  private final NegativePhase negativeSettings;
+  /** With averaging: every partition's block and trainer state, cached, lineage cut each round. */
+  private org.apache.spark.api.java.JavaRDD<LocalSteps> local;
+  private Broadcast<ModelSnapshot> previousTheta;
   private final Metrics metrics = Metrics.standard();
   private int epoch;
   private int updates;
@@ -59,6 +64,8 @@ public final class DistributedTrainer {
     this.seed = b.seed;
     this.rng = new Rng(b.seed);
     this.listeners = List.copyOf(b.listeners);
+    this.averageEvery = b.averageEvery;
+    this.negativeSettings = b.negative;
     String spec = b.negative.settings().spec();
     if (spec.startsWith("cd")) {
       throw new IllegalArgumentException("negative phase " + spec + " starts its chains at the minibatch's rows, which stay on the executors;"
@@ -79,6 +86,7 @@ public final class DistributedTrainer {
     private Optimizer optimizer = new Sgd(0.01);
     private int batchSize = 100;
     private long seed = 1L;
+    private int averageEvery;
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
 
     private Builder(JavaSparkContext sc, EnergyModel model) {
@@ -116,6 +124,22 @@ public final class DistributedTrainer {
       return this;
     }
 
+    /**
+     * Local steps with parameter averaging instead of synchronous updates: each partition takes
+     * {@code k} updates of its own (minibatches of its rows, its own persistent chains of the
+     * negative phase's size, its own optimizer state), then θ becomes the average of the partitions'
+     * θ weighted by their rows. One Spark job per k updates instead of per update; the price is
+     * the averaging's bias (partitions drift apart between averages, and each chain set follows
+     * its partition's θ), which grows with k and the learning rate. 0 (the default) is synchronous.
+     */
+    public Builder averageEvery(int k) {
+      if (k < 0) {
+        throw new IllegalArgumentException("averageEvery needs k >= 0 (0: synchronous updates), got " + k);
+      }
+      this.averageEvery = k;
+      return this;
+    }
+
     /** Called after each epoch with its metrics. */
     public Builder listener(Consumer<EpochMetrics> listener) {
       listeners.add(listener);
@@ -145,7 +169,7 @@ public final class DistributedTrainer {
     List<EpochMetrics> history = new ArrayList<>();
     while (epoch < untilEpoch) {
       long start = System.nanoTime();
-      double norm = epoch(data);
+      double norm = averageEvery > 0 ? averagingEpoch(data) : epoch(data);
       epoch++;
       EpochMetrics m = new EpochMetrics(epoch, (System.nanoTime() - start) / 1e9, Double.NaN,
           metrics.pseudoLogLikelihood(model, monitored, 0x5eed), norm);
@@ -160,6 +184,9 @@ public final class DistributedTrainer {
    * returns the gradient's norm. {@link #fit} runs these over shuffled minibatches.
    */
   public double step(SparkData data, int[] examples) {
+    if (averageEvery > 0) {
+      throw new IllegalStateException("step takes one synchronous update; this trainer averages every " + averageEvery + " local steps (use fit)");
+    }
     if (data.width() != model.visibleSize()) {
       throw new IllegalArgumentException(data.name() + " has " + data.width() + " values per example, " + model.getClass().getSimpleName()
           + " " + model.visibleSize() + " visible units");
@@ -224,6 +251,65 @@ public final class DistributedTrainer {
     for (int from = 0; from < order.length; from += batchSize) {
       int to = Math.min(order.length, from + batchSize);
       norm = update(data, java.util.Arrays.copyOfRange(order, from, to));
+    }
+    return norm;
+  }
+
+  /**
+   * Rounds of {@code averageEvery} local updates per partition until the partitions together have
+   * seen about one pass over the data; returns the norm of the last round's change of θ.
+   */
+  private double averagingEpoch(SparkData data) {
+    if (local == null) {
+      LocalSteps.Settings settings = LocalSteps.Settings.of(negativeSettings, optimizer, batchSize, seed);
+      local = data.blocks().map(b -> LocalSteps.start(b, settings));
+    }
+    long perRound = (long) data.partitions() * averageEvery * batchSize;
+    int rounds = (int) Math.max(1, (data.size() + perRound - 1) / perRound);
+    double norm = Double.NaN;
+    for (int round = 0; round < rounds; round++) {
+      Broadcast<ModelSnapshot> theta = sc.broadcast(ModelSnapshot.of(model));
+      int k = averageEvery;
+      org.apache.spark.api.java.JavaRDD<LocalSteps> next = local.map(s -> s.run(theta.value(), k))
+          .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      next.rdd().localCheckpoint();
+      // Rows-weighted average of the partitions' θ, summed in partition order.
+      List<double[]> parts = next.map(s -> {
+        double[] p = s.params();
+        double[] out = java.util.Arrays.copyOf(p, p.length + 1);
+        out[p.length] = s.block().rows();
+        return out;
+      }).collect();
+      // Round r's θ stays until round r + 1 has run: should Spark recompute a lost block of this
+      // round, it needs it (recomputation is deterministic, so the result is the same).
+      if (previousTheta != null) {
+        previousTheta.destroy();
+      }
+      previousTheta = theta;
+      local.unpersist(false);
+      local = next;
+      updates += k;
+      double[] mean = new double[model.params().length];
+      double rows = 0;
+      for (double[] p : parts) {
+        rows += p[mean.length];
+      }
+      for (double[] p : parts) {
+        double w = p[mean.length] / rows;
+        for (int i = 0; i < mean.length; i++) {
+          mean[i] += w * p[i];
+        }
+      }
+      double change = 0;
+      for (int i = 0; i < mean.length; i++) {
+        change += (mean[i] - model.params()[i]) * (mean[i] - model.params()[i]);
+      }
+      if (!Double.isFinite(change)) {
+        throw new IllegalStateException("non-finite parameters after averaging in epoch " + (epoch + 1) + "; lower the learning rate or average more often");
+      }
+      System.arraycopy(mean, 0, model.params(), 0, mean.length);
+      Batches.paramsChanged(model);
+      norm = Math.sqrt(change);
     }
     return norm;
   }

@@ -119,6 +119,41 @@ class DistributedTrainerTest {
     assertEquals(alone, after, 0.5, "one machine " + alone + ", Spark " + after);
   }
 
+  static EnergyModel averaged(NegativePhase negative, int every, int... epochs) {
+    EnergyModel m = rbm();
+    DistributedTrainer t = DistributedTrainer.builder(sc, m).negativePhase(negative).optimizer(new Adam(0.05)).batchSize(7).seed(2L)
+        .averageEvery(every).build();
+    SparkData spread = SparkData.of(sc, data(), 2);
+    for (int e : epochs) {
+      List<EpochMetrics> h = t.fit(spread, e);
+      assertTrue(h.stream().allMatch(x -> x.gradientNorm() > 0 && Double.isFinite(x.pseudoLogLikelihood())), h::toString);
+    }
+    return m;
+  }
+
+  @Test
+  void parameterAveragingLearns() {
+    Dataset test = BarsAndStripes.generate(3);
+    double before = Trainer.builder(rbm()).build().exactLogLikelihood(test);
+    // 40 epochs of 3 rounds of 2 local steps on each of 2 partitions: 240 updates each (about -5.70).
+    double after = Trainer.builder(averaged(NegativePhase.exact(), 2, 40)).build().exactLogLikelihood(test);
+    assertTrue(after > before + 0.3, "exact log-likelihood " + before + " -> " + after);
+  }
+
+  @Test
+  void parameterAveragingCarriesEachPartitionsTrainerAcrossCalls() {
+    NegativePhase pcd = NegativePhase.pcd(1, 20, null, SamplerOptions.defaults());
+    double[] once = averaged(pcd, 3, 12).params();
+    double[] split = averaged(NegativePhase.pcd(1, 20, null, SamplerOptions.defaults()), 3, 5, 12).params();
+    // The partitions' optimizers, chains and orders live in the cached RDD between fit calls.
+    assertArrayEquals(once, split, 0.0);
+    double[] other = averaged(NegativePhase.pcd(1, 20, null, SamplerOptions.defaults()), 3, 11).params();
+    assertTrue(!java.util.Arrays.equals(once, other));
+    var e = assertThrows(IllegalStateException.class,
+        () -> DistributedTrainer.builder(sc, rbm()).averageEvery(3).build().step(SparkData.of(sc, data(), 2), new int[] {0, 1}));
+    assertTrue(e.getMessage().contains("use fit"), e.getMessage());
+  }
+
   @Test
   void refusesWhatItCannotDo() {
     Dataset data = data();
