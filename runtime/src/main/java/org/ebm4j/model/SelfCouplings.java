@@ -79,6 +79,23 @@ public final class SelfCouplings {
     return s;
   }
 
+  /**
+   * For the categorical unit whose K states start at entry {@code p} of the one-hot state at
+   * {@code from} in {@code xs} (with its gradient at {@code from} in {@code g}): {@code logits[a]} =
+   * −ΔE of moving the unit to state a (0 for the state it is in), its conditional's log-weights up
+   * to a constant. Returns the state it is in.
+   */
+  public int stateLogits(double[] xs, double[] g, int from, int p, int k, double[] logits) {
+    int b = 0;
+    while (b < k - 1 && xs[from + p + b] == 0) {
+      b++;
+    }
+    for (int a = 0; a < k; a++) {
+      logits[a] = a == b ? 0 : -change(g, from, p + a, 1, p + b, -1);
+    }
+    return b;
+  }
+
   /** Reads the couplings for a run of {@link #moved} calls; call again after θ changes. */
   public void prepare() {
     double[] params = model.params();

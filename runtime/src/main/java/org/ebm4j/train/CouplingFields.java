@@ -71,13 +71,7 @@ final class CouplingFields {
           continue;
         }
         int k = v.group();
-        int b = 0;
-        while (states[base + p + b] == 0) {
-          b++;
-        }
-        for (int a = 0; a < k; a++) {
-          logits[a] = a == b ? 0 : -self.change(gradients, base, p + a, 1, p + b, -1);
-        }
+        int b = self.stateLogits(states, gradients, base, p, k, logits);
         CategoricalUnits.softmax(logits, 0, 1, prob, 0, k);
         for (int a = 0; a < k; a++) {
           if (a == b) {

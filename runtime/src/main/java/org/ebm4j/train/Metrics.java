@@ -210,13 +210,7 @@ public final class Metrics {
           continue;
         }
         int k = v.group();
-        int b = 0;
-        while (states[base + p + b] == 0) {
-          b++;
-        }
-        for (int a = 0; a < k; a++) {
-          logits[a] = a == b ? 0 : -self.change(g, base, p + a, 1, p + b, -1);
-        }
+        self.stateLogits(states, g, base, p, k, logits);
         sum -= CategoricalUnits.logSumExp(logits, 0, 1, k);
       }
       total += w[r] * sum;

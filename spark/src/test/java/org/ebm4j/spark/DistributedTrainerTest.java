@@ -79,6 +79,20 @@ class DistributedTrainerTest {
   }
 
   @Test
+  void onePartitionWithPersistentChainsEqualsSingleMachineTrainingWhereTheUpdateIsThePlainGradient() {
+    // A Boltzmann machine written with loops: the single-machine update is the plain gradient, so the
+    // driver's chains draw exactly what Trainer's chains draw.
+    Dataset data = data();
+    EnergyModel local = FullyVisibleBmModel.builder().units(9).seed(5L).build();
+    Trainer trainer = Trainer.builder(local).negativePhase(NegativePhase.pcd(1, 30, null, SamplerOptions.defaults()))
+        .optimizer(new Sgd(0.05)).batchSize(20).seed(3L).build();
+    assertTrue(trainer.updatePlan().startsWith("gradient"), trainer.updatePlan());
+    trainer.fit(data, 5);
+    EnergyModel spread = FullyVisibleBmModel.builder().units(9).seed(5L).build();
+    assertArrayEquals(local.params(), distributed(spread, NegativePhase.pcd(1, 30, null, SamplerOptions.defaults()), data, 1, 5), 0.0);
+  }
+
+  @Test
   void partitionsChangeOnlyTheOrderOfTheSum() {
     Dataset data = data();
     double[] one = distributed(rbm(), NegativePhase.exact(), data, 1, 6);
