@@ -42,7 +42,7 @@ public final class Trainer {
   private boolean started;
 
   private Trainer(EnergyModel model, TrainingConfig config, List<Consumer<EpochMetrics>> listeners,
-      java.util.function.IntConsumer batchProgress, Metrics metrics, DivergenceGuard guard) {
+      java.util.function.IntConsumer batchProgress, Metrics metrics, DivergenceGuard guard, boolean fused) {
     this.model = model;
     this.guard = guard;
     this.config = config;
@@ -51,7 +51,7 @@ public final class Trainer {
     this.metrics = metrics;
     this.rng = new Rng(config.seed());
     this.reparam = config.centeringRate() > 0 ? centering(model, config.centeringRate()) : Reparameterisation.NONE;
-    this.plan = UpdatePlan.choose(model, config.objective(), config.optimizer(), reparam, new UpdatePlan.Guard() {
+    this.plan = UpdatePlan.choose(model, config.objective(), config.optimizer(), reparam, fused, new UpdatePlan.Guard() {
       @Override
       public void checkGradient(double[] grad, int update) {
         int bad = Kernels.firstNonFinite(grad);
@@ -108,6 +108,7 @@ public final class Trainer {
     private Metrics metrics = Metrics.standard();
     private java.util.function.IntConsumer batchProgress;
     private DivergenceGuard guard = DivergenceGuard.standard();
+    private boolean fused = true;
     private final List<Consumer<EpochMetrics>> listeners = new ArrayList<>();
 
     private Builder(EnergyModel model) {
@@ -231,12 +232,24 @@ public final class Trainer {
       return this;
     }
 
+    /**
+     * Whether maximum likelihood with persistent chains may put data and chain rows into one
+     * batched product (the default, and the fastest); {@code false} takes the plain gradient, data
+     * term then negative phase, whose chains draw from other random streams. The data-parallel
+     * trainer of {@code ebm4j-spark} takes the plain gradient: build with {@code false} to reproduce
+     * its one-partition runs on one machine bit for bit.
+     */
+    public Builder fusedUpdates(boolean fused) {
+      this.fused = fused;
+      return this;
+    }
+
     /** A trainer with these settings. */
     public Trainer build() {
       if (!negativeChosen && objective instanceof MaximumLikelihood ml) {
         objective = Objective.maximumLikelihood(NegativePhase.auto(model, batchSize), ml.positivePhase());
       }
-      return new Trainer(model, new TrainingConfig(objective, optimizer, batchSize, seed, schedule, centeringRate, precision), listeners, batchProgress, metrics, guard);
+      return new Trainer(model, new TrainingConfig(objective, optimizer, batchSize, seed, schedule, centeringRate, precision), listeners, batchProgress, metrics, guard, fused);
     }
   }
 

@@ -48,11 +48,11 @@ abstract class UpdatePlan {
   }
 
   /** The plan for this run. */
-  static UpdatePlan choose(EnergyModel model, Objective objective, Optimizer optimizer, Reparameterisation reparam, Guard guard) {
+  static UpdatePlan choose(EnergyModel model, Objective objective, Optimizer optimizer, Reparameterisation reparam, boolean fused, Guard guard) {
     if (objective instanceof MaximumLikelihood ml) {
       ml.bind(model);
     }
-    if (objective instanceof MaximumLikelihood ml && ml.negativePhase().advancesChains() && Batches.marginalSupported(model)) {
+    if (fused && objective instanceof MaximumLikelihood ml && ml.negativePhase().advancesChains() && Batches.marginalSupported(model)) {
       return new CombinedBatch(model, ml, optimizer, reparam, guard);
     }
     return new Gradient(model, objective, optimizer, reparam, guard);

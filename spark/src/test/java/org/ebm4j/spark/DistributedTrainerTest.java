@@ -76,6 +76,13 @@ class DistributedTrainerTest {
     Trainer trainer = Trainer.builder(local).negativePhase(NegativePhase.exact()).optimizer(new Sgd(0.05)).batchSize(20).seed(3L).build();
     trainer.fit(data, 6);
     assertArrayEquals(local.params(), distributed(rbm(), NegativePhase.exact(), data, 1, 6), 0.0);
+    // Persistent chains: Trainer's plain-gradient update (not its fused one) is the distributed one.
+    EnergyModel pcd = rbm();
+    Trainer plain = Trainer.builder(pcd).negativePhase(NegativePhase.pcd(1, 30, null, SamplerOptions.defaults()))
+        .optimizer(new Sgd(0.05)).batchSize(20).seed(3L).fusedUpdates(false).build();
+    assertTrue(plain.updatePlan().startsWith("gradient"), plain.updatePlan());
+    plain.fit(data, 6);
+    assertArrayEquals(pcd.params(), distributed(rbm(), NegativePhase.pcd(1, 30, null, SamplerOptions.defaults()), data, 1, 6), 0.0);
   }
 
   @Test
