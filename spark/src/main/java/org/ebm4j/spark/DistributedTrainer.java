@@ -29,8 +29,9 @@ import org.ebm4j.train.optim.Sgd;
  * persistent chains (so they are the chains of single-machine training, with no bias from
  * partitioning); the optimizer steps on the driver. Minibatches are drawn exactly as the
  * single-machine {@code Trainer} draws them, from the same seed. With one partition the updates are
- * the single-machine updates (bit for bit when the data term needs no random numbers: latents summed
- * out or absent); with P partitions they differ by the order of a floating-point sum.
+ * those of a {@code Trainer} taking the plain gradient ({@code Trainer.Builder.fusedUpdates(false)}),
+ * bit for bit when the data term needs no random numbers (latents summed out or absent); with P
+ * partitions they differ by the order of a floating-point sum.
  *
  * <p>A Spark job costs tens of milliseconds, so an update pays for itself only when its data term is
  * much larger than that: use large minibatches (thousands of rows) and large models.
