@@ -68,6 +68,31 @@ class MainTest {
   }
 
   @Test
+  void readsCsvThroughSparkAndScoresOtherData(@TempDir Path dir) throws Exception {
+    StringBuilder csv = new StringBuilder();
+    var data = BarsAndStripes.generate(3);
+    for (int r = 0; r < data.size(); r++) {
+      for (int k = 0; k < data.width(); k++) {
+        csv.append(k == 0 ? "" : ",").append((int) data.values()[r * data.width() + k]);
+      }
+      csv.append('\n');
+    }
+    Path file = dir.resolve("bs.csv");
+    java.nio.file.Files.writeString(file, csv);
+    Path run = dir.resolve("run");
+    Result train = run("train", "--model", "org.ebm4j.examples.models.Rbm", "--dims", "hidden=3", "--data", "spark-csv:" + file,
+        "--negative", "exact", "--batch", "14", "--epochs", "2", "--out", run.toString());
+    assertEquals(0, train.exit(), train.err());
+    assertTrue(train.err().contains("14 examples"), train.err());
+    // Scored on other data than it was trained on: the first 9 of the images, read on the driver.
+    Path part = dir.resolve("part.csv");
+    java.nio.file.Files.writeString(part, csv.toString().lines().limit(9).map(l -> l + "\n").reduce("", String::concat));
+    Result eval = run("evaluate", "--checkpoint", run.toString(), "--data", "csv:" + part);
+    assertEquals(0, eval.exit(), eval.err());
+    assertTrue(eval.out().contains("\"examples\":9"), eval.out());
+  }
+
+  @Test
   void errorsAreOneLineNamingTheProblem(@TempDir Path dir) {
     Result missing = run("train", "--model", "org.example.Nope", "--data", "bars-and-stripes:3", "--out", dir.toString());
     assertEquals(1, missing.exit());
