@@ -58,6 +58,11 @@ public final class TemperedModel implements EnergyModel {
     return beta;
   }
 
+  /** A copy of the base's logits (per state unit, as the constructor takes them). */
+  public double[] baseLogits() {
+    return baseLogits.clone();
+  }
+
   /** log p_base(x), normalized. */
   public double baseLogDensity(double[] x) {
     double s = -baseLogZ;

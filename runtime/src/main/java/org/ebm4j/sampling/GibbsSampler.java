@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.ebm4j.model.EnergyModel;
 import org.ebm4j.model.SiteConditionals;
+import org.ebm4j.model.TemperedModel;
 import org.ebm4j.model.Variables;
 
 /** Site-by-site Gibbs sampling of binary, spin and categorical units, in state order. */
@@ -15,6 +16,9 @@ public final class GibbsSampler implements Sampler {
   private final double[] weights;
   /** Non-null where each move's energy change follows from the gradient (see {@link org.ebm4j.model.SelfCouplings}). */
   private final org.ebm4j.model.SelfCouplings self;
+  /** For a tempered view ({@link TemperedModel}): its β and base logits; else 1 and null. */
+  private final double beta;
+  private final double[] baseLogits;
   private double[] fields = new double[0];
 
   GibbsSampler(EnergyModel model) {
@@ -22,7 +26,12 @@ public final class GibbsSampler implements Sampler {
     this.sites = model.capability(SiteConditionals.class).orElseThrow();
     this.x = new double[model.stateSize()];
     this.weights = new double[model.variables().all().stream().mapToInt(Variables.Variable::group).max().orElse(1)];
-    this.self = org.ebm4j.model.SelfCouplings.of(model);
+    // A tempered view's conditionals are β times the model's plus the base's: the model's
+    // gradient still gives every move (AIS and tempering of a Potts model).
+    TemperedModel tempered = model instanceof TemperedModel t ? t : null;
+    this.self = org.ebm4j.model.SelfCouplings.of(tempered == null ? model : tempered.model());
+    this.beta = tempered == null ? 1 : tempered.beta();
+    this.baseLogits = tempered == null ? null : tempered.baseLogits();
   }
 
   @Override
@@ -78,6 +87,9 @@ public final class GibbsSampler implements Sampler {
           double change = self.change(fields, base, site, delta, site, 0);
           // logit of high against low is E(low) − E(high).
           double logit = now == v.domain().high() ? change : -change;
+          if (baseLogits != null) {
+            logit = beta * logit + (1 - beta) * baseLogits[site];
+          }
           double next = v.domain().draw(logit, rng.nextDouble());
           if (next != now) {
             states[base + site] = next;
@@ -87,12 +99,11 @@ public final class GibbsSampler implements Sampler {
           continue;
         }
         int k = v.group();
-        int b = 0;
-        while (states[base + site + b] == 0) {
-          b++;
-        }
-        for (int a = 0; a < k; a++) {
-          w[a] = a == b ? 0 : -self.change(fields, base, site + a, 1, site + b, -1);
+        int b = self.stateLogits(states, fields, base, site, k, w);
+        if (baseLogits != null) {
+          for (int a = 0; a < k; a++) {
+            w[a] = beta * w[a] + (1 - beta) * (baseLogits[site + a] - baseLogits[site + b]);
+          }
         }
         org.ebm4j.model.CategoricalUnits.draw(w, 0, 1, states, base + site, k, rng.nextDouble());
         int a = 0;

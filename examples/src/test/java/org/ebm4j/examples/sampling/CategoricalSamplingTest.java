@@ -11,6 +11,7 @@ import org.ebm4j.examples.models.PottsModel;
 import org.ebm4j.examples.models.SoftmaxRbmModel;
 import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.TemperedModel;
 import org.ebm4j.random.Rng;
 import org.ebm4j.sampling.Chains;
 import org.ebm4j.sampling.Sampler;
@@ -130,6 +131,23 @@ class CategoricalSamplingTest {
     assertTrue(SamplerExactnessTest.tv(p, q) < tol, samplerName + " TV " + SamplerExactnessTest.tv(p, q) + " >= " + tol);
     double[] other = exact(modelName.equals("potts") ? potts(18) : softmaxRbm(18));
     assertTrue(SamplerExactnessTest.tv(other, q) > tol, "tolerance " + tol + " does not tell models apart");
+  }
+
+  @Test
+  void gibbsDrawsATemperedPottsViewFromTheModelsGradient() {
+    // AIS and tempering sample tempered views: β times the model plus a base of independent units.
+    EnergyModel m = potts(21);
+    Rng rng = new Rng(4);
+    double[] base = new double[m.stateSize()];
+    for (int k = 0; k < base.length; k++) {
+      base[k] = rng.nextGaussian();
+    }
+    TemperedModel view = new TemperedModel(m, 0.4, base);
+    double[] p = exact(view);
+    double[] q = histogram(view, Samplers.create("gibbs", view, SamplerOptions.defaults()), 400, 6);
+    double tol = SamplerExactnessTest.tolerance(p, 50 * 400);
+    assertTrue(SamplerExactnessTest.tv(p, q) < tol, "TV " + SamplerExactnessTest.tv(p, q) + " >= " + tol);
+    assertTrue(SamplerExactnessTest.tv(exact(new TemperedModel(m, 0.8, base)), q) > tol, "tolerance " + tol + " does not tell β = 0.4 from 0.8");
   }
 
   @Test
