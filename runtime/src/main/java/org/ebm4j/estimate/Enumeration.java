@@ -250,16 +250,17 @@ public final class Enumeration {
     }
   }
 
-  /** Average log p(v) in nats over a data set, given log Z. */
+  /** Average log p(v) in nats over a data set, given log Z, weighted by the data's weights where it has them. */
   public static double averageLogLikelihood(EnergyModel model, org.ebm4j.data.Dataset data, double logZ) {
     double[] v = new double[data.width()];
     double total = 0;
     // One plan for the whole data set: which latents to enumerate and which to sum out.
     LatentPlan plan = latentPlan(model);
+    // Weighted data (reweighted sequences, pseudo-counts) count as they do in training.
     for (int i = 0; i < data.size(); i++) {
       data.row(i, v);
-      total += logPTilde(model, v, plan);
+      total += data.weight(i) * logPTilde(model, v, plan);
     }
-    return total / data.size() - logZ;
+    return total / data.totalWeight() - logZ;
   }
 }

@@ -138,11 +138,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         mf.lowerBounds(rows, count, bounds);
         for (int r = 0; r < count; r++) {
-          total += bounds[r];
+          total += dataset.weight(from + r) * bounds[r];
           subset += from + r < n ? bounds[r] : 0;
         }
       }
-      bound = total / dataset.size() - logZ;
+      bound = total / dataset.totalWeight() - logZ;
       ll = Double.NaN;
       if (n > 0) {
         Ais clampedAis = Ais.clamped(model);

@@ -130,6 +130,26 @@ class PottsTrainingTest {
   }
 
   @Test
+  void theReportedLogLikelihoodOfWeightedDataIsTheirWeightedMean() {
+    EnergyModel m = PottsModel.builder().units(SITES * K).states(K).build();
+    Rng rng = new Rng(8);
+    for (int k = 0; k < m.params().length; k++) {
+      m.params()[k] = 0.7 * rng.nextGaussian();
+    }
+    Dataset data = randomStates(30, m.visibleSize(), 9, true);
+    double logZ = org.ebm4j.estimate.ExactLogZ.compute(m, 1, null);
+    double expected = 0;
+    double[] v = new double[data.width()];
+    for (int r = 0; r < data.size(); r++) {
+      data.row(r, v);
+      expected += data.weight(r) * (logPTilde(m, v) - logZ);
+    }
+    expected /= data.totalWeight();
+    assertEquals(expected, org.ebm4j.estimate.Enumeration.averageLogLikelihood(m, data, logZ), 1e-10);
+    assertEquals(expected, Trainer.builder(m).build().exactLogLikelihood(data), 1e-10);
+  }
+
+  @Test
   void pseudoLikelihoodRecoversAPottsModelFromItsWeightedStates() {
     EnergyModel truth = PottsModel.builder().units(SITES * K).states(K).build();
     Rng rng = new Rng(11);
