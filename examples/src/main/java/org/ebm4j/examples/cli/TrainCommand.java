@@ -483,6 +483,9 @@ final class TrainCommand implements Callable<Integer> {
         .build();
     int[] order = new int[dataset.size()];
     java.util.Arrays.setAll(order, i -> i);
+    // The first update sets up (scratch buffers, native libraries, class loading): seconds for a
+    // large model, which the window below would otherwise mostly spend on.
+    probe.update(org.ebm4j.train.MiniBatch.of(dataset, order, 0, Math.min(order.length, batch)));
     java.util.List<Long> stamps = new java.util.ArrayList<>();
     long start = System.nanoTime();
     stamps.add(start);
