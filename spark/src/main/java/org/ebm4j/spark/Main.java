@@ -121,6 +121,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--average-every", defaultValue = "0", description = "Local steps per partition between parameter averages (each partition with its own chains and optimizer; biased, one Spark job per K updates); 0: synchronous updates. Default: ${DEFAULT-VALUE}.")
+    int averageEvery;
+
     @Option(names = "--out", required = true, description = "Directory for the checkpoint.")
     Path out;
 
@@ -128,6 +131,9 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       if (epochs < 1 || batch < 1 || chains < 1) {
         throw new IllegalArgumentException("--epochs, --batch and --chains must be positive");
+      }
+      if (averageEvery < 0) {
+        throw new IllegalArgumentException("--average-every must be >= 0 (0: synchronous updates), got " + averageEvery);
       }
       Optimizer opt = switch (optimizer) {
         case "sgd" -> new Sgd(lr);
@@ -153,6 +159,7 @@ public final class Main implements Callable<Integer> {
             m.getClass().getSimpleName(), Models.formatDimensions(d), m.params().length, spread.name(), spread.size(), spread.partitions(),
             phase.describe(), batch, opt.describe());
         DistributedTrainer trainer = DistributedTrainer.builder(sc, m).negativePhase(phase).optimizer(opt).batchSize(batch).seed(seed)
+            .averageEvery(averageEvery)
             .listener(e -> System.err.printf(Locale.ROOT, "epoch %4d  pseudo-log-likelihood %9.4f nats  |grad| %.2e  %.3f s%n",
                 e.epoch(), e.pseudoLogLikelihood(), e.gradientNorm(), e.seconds()))
             .build();

@@ -87,6 +87,10 @@ class MainTest {
     // Scored on other data than it was trained on: the first 9 of the images, read on the driver.
     Path part = dir.resolve("part.csv");
     java.nio.file.Files.writeString(part, csv.toString().lines().limit(9).map(l -> l + "\n").reduce("", String::concat));
+    Result averaged = run("train", "--model", "org.ebm4j.examples.models.Rbm", "--dims", "hidden=3", "--data", "spark-csv:" + file,
+        "--negative", "pcd:1", "--chains", "10", "--batch", "7", "--average-every", "2", "--epochs", "2", "--out", dir.resolve("avg").toString());
+    assertEquals(0, averaged.exit(), averaged.err());
+    assertTrue(averaged.err().contains("epoch    2"), averaged.err());
     Result eval = run("evaluate", "--checkpoint", run.toString(), "--data", "csv:" + part);
     assertEquals(0, eval.exit(), eval.err());
     assertTrue(eval.out().contains("\"examples\":9"), eval.out());
@@ -105,6 +109,10 @@ class MainTest {
         "--negative", "cd:1", "--out", dir.toString());
     assertEquals(1, cd.exit());
     assertTrue(cd.err().contains("use pcd:K"), cd.err());
+    Result every = run("train", "--model", "org.ebm4j.examples.models.Rbm", "--dims", "hidden=2", "--data", "bars-and-stripes:3",
+        "--average-every", "-1", "--out", dir.toString());
+    assertEquals(1, every.exit());
+    assertTrue(every.err().contains("--average-every must be >= 0"), every.err());
     assertFalse(cd.err().contains("\tat "), cd.err());
   }
 }
