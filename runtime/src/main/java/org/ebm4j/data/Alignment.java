@@ -194,24 +194,19 @@ public record Alignment(String name, String alphabet, List<String> headers, byte
     if (!(lambda >= 0 && lambda < 1)) {
       throw new IllegalArgumentException("the pseudo-count must be in [0, 1), got " + lambda);
     }
+    Dataset sequences = toDataset(weights);
     if (lambda == 0) {
-      return toDataset(weights);
+      return sequences;
     }
     int n = size();
     int k = statesPerColumn();
-    int width = columns * k;
-    double total = 0;
-    for (int s = 0; s < n; s++) {
-      total += weights == null ? 1 : weights[s];
-    }
-    double[] values = new double[2 * n * width];
+    int width = sequences.width();
+    double[] values = java.util.Arrays.copyOf(sequences.values(), 2 * n * width);
     double[] w = new double[2 * n];
     for (int s = 0; s < n; s++) {
-      for (int i = 0; i < columns; i++) {
-        values[s * width + i * k + states[s * columns + i]] = 1;
-      }
-      w[s] = weights == null ? 1 : weights[s];
+      w[s] = sequences.weight(s);
     }
+    double total = sequences.totalWeight();
     org.ebm4j.random.Rng rng = new org.ebm4j.random.Rng(seed);
     double uniformWeight = lambda / (1 - lambda) * total / n;
     for (int s = n; s < 2 * n; s++) {

@@ -188,5 +188,4 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
     }
     return order;
   }
-
 }

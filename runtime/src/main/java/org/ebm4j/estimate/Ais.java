@@ -155,8 +155,7 @@ public final class Ais {
     if (!fixed.isEmpty()) {
       throw new IllegalStateException("clamped AIS estimates log p~(v) per example: call forwardClamped");
     }
-    double[] logW = anneal(baseSamples(runs, null, 1, rng), schedule(temperatures), rng, progress);
-    return result("ais", Kernels.logSumExp(logW, 0, runs) - Math.log(runs), logW, schedule(temperatures).length - 1);
+    return combine(List.of(anneal(baseSamples(runs, null, 1, rng), schedule(temperatures), rng, progress)), temperatures);
   }
 
   /**

@@ -51,7 +51,7 @@ public final class MaximumLikelihood implements Objective {
 
   @Override
   public void accumulate(EnergyModel m, MiniBatch batch, double[] grad, RandomGenerator rng) {
-    accumulatePositive(m, batch, 1.0 / batch.size(), grad, rng);
+    accumulateDataTerm(m, batch, 1.0 / batch.size(), grad, rng);
     negative.accumulate(m, batch, -1.0, grad, rng);
   }
 
@@ -61,17 +61,13 @@ public final class MaximumLikelihood implements Objective {
   }
 
   /**
-   * The data term alone, {@code grad += weight · Σ_{v in batch} w_v ∇θ log p̃(v)}, for data-parallel
-   * trainers that sum it over the parts of a minibatch where the rows live (with {@code weight} one
-   * over the whole minibatch's size) and take the negative phase on their own chains. Call
-   * {@code Batches.paramsChanged(m)} after changing θ, as a trainer does before each update.
+   * The data term alone, {@code grad += weight · Σ_{v in batch} w_v ∇θ log p̃(v)}, w_v the examples'
+   * weights (1 unweighted). Data-parallel trainers sum it over the parts of a minibatch where the
+   * rows live (with {@code weight} one over the whole minibatch's size) and take the negative phase
+   * on their own chains; call {@code Batches.paramsChanged(m)} after changing θ, as a trainer does
+   * before each update.
    */
   public void accumulateDataTerm(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
-    accumulatePositive(m, batch, weight, grad, rng);
-  }
-
-  /** {@code grad += weight · Σ_{v in batch} w_v ∇θ log p̃(v)}, w_v the examples' weights (1 unweighted). */
-  void accumulatePositive(EnergyModel m, MiniBatch batch, double weight, double[] grad, RandomGenerator rng) {
     bind(m);
     meanRows = 0;
     if (batched) {

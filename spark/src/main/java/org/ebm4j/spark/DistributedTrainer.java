@@ -50,6 +50,7 @@ public final class DistributedTrainer {
   /** With averaging: every partition's block and trainer state, cached, lineage cut each round. */
   private org.apache.spark.api.java.JavaRDD<LocalSteps> local;
   private Broadcast<ModelSnapshot> previousTheta;
+  private SparkData localData;
   private final Metrics metrics = Metrics.standard();
   private int epoch;
   private int updates;
@@ -158,10 +159,7 @@ public final class DistributedTrainer {
    * to the driver once (discrete visibles).
    */
   public List<EpochMetrics> fit(SparkData data, int untilEpoch) {
-    if (data.width() != model.visibleSize()) {
-      throw new IllegalArgumentException(data.name() + " has " + data.width() + " values per example, " + model.getClass().getSimpleName()
-          + " " + model.visibleSize() + " visible units");
-    }
+    requireWidth(data);
     if (monitored == null) {
       check(data);
       int[] subset = java.util.Arrays.copyOf(Dataset.shuffledOrder(data.size(), new Rng(seed ^ 0x5eedL)), Math.min(1000, data.size()));
@@ -188,10 +186,7 @@ public final class DistributedTrainer {
     if (averageEvery > 0) {
       throw new IllegalStateException("step takes one synchronous update; this trainer averages every " + averageEvery + " local steps (use fit)");
     }
-    if (data.width() != model.visibleSize()) {
-      throw new IllegalArgumentException(data.name() + " has " + data.width() + " values per example, " + model.getClass().getSimpleName()
-          + " " + model.visibleSize() + " visible units");
-    }
+    requireWidth(data);
     return update(data, examples.clone());
   }
 
@@ -230,6 +225,13 @@ public final class DistributedTrainer {
     return epoch;
   }
 
+  private void requireWidth(SparkData data) {
+    if (data.width() != model.visibleSize()) {
+      throw new IllegalArgumentException(data.name() + " has " + data.width() + " values per example, " + model.getClass().getSimpleName()
+          + " " + model.visibleSize() + " visible units");
+    }
+  }
+
   /** Refuses data the model cannot take (values outside a unit's domain), naming the row. */
   private void check(SparkData data) {
     ModelSnapshot snapshot = ModelSnapshot.of(model);
@@ -264,6 +266,10 @@ public final class DistributedTrainer {
     if (local == null) {
       LocalSteps.Settings settings = LocalSteps.Settings.of(negativeSettings, optimizer, batchSize, seed);
       local = data.blocks().map(b -> LocalSteps.start(b, settings));
+      localData = data;
+    } else if (data != localData) {
+      // The partitions' trainers hold their own rows: other data would be trained on the old rows.
+      throw new IllegalArgumentException("this trainer averages over the partitions of " + localData.name() + "; train other data with a new trainer");
     }
     long perRound = (long) data.partitions() * averageEvery * batchSize;
     int rounds = (int) Math.max(1, (data.size() + perRound - 1) / perRound);

@@ -155,9 +155,15 @@ final class SampleCommand implements Callable<Integer> {
     }
   }
 
+  /** The run's training data, read once (an alignment's reweighting takes seconds). */
+  private org.ebm4j.data.Dataset training;
+
   /** The run's training data; a pseudo-count's uniform rows are a training device, left out. */
-  private static org.ebm4j.data.Dataset trainingData(Checkpoint c) {
-    return org.ebm4j.data.DataSpec.load(c.get("data").replaceAll(":pseudocount=[^:]*", ""), true, 1L);
+  private org.ebm4j.data.Dataset trainingData(Checkpoint c) {
+    if (training == null) {
+      training = org.ebm4j.data.DataSpec.load(c.get("data").replaceAll(":pseudocount=[^:]*", ""), true, 1L);
+    }
+    return training;
   }
 
   /** The letters for the model's states: --alphabet, else the training data's, checked against K. */
