@@ -25,16 +25,20 @@ public final class Batches {
    * {@link #accumulateGradientBatch}) in {@code precision} until told otherwise: the trainer sets
    * it for its updates only, so estimates of log Z and metrics stay in float64. float32 needs
    * {@link FloatBatchGradients}; a model without it stays in float64. Returns the precision in
-   * effect.
+   * effect. Writes θ's float copy back into {@code model.params()} when {@link #stepFloatParams}
+   * left it live.
    */
   public static Precision usePrecision(EnergyModel model, Precision precision) {
     var floats = model.capability(FloatBatchGradients.class);
     if (precision == Precision.FLOAT32 && floats.isPresent()) {
-      FLOAT.computeIfAbsent(model, m -> new FloatPath(m, floats.get())).active = true;
+      FloatPath f = FLOAT.computeIfAbsent(model, m -> new FloatPath(m, floats.get()));
+      f.syncParams();
+      f.active = true;
       return Precision.FLOAT32;
     }
     FloatPath f = FLOAT.get(model);
     if (f != null) {
+      f.syncParams();
       f.active = false;
     }
     return Precision.FLOAT64;
@@ -51,11 +55,42 @@ public final class Batches {
     return f != null && f.active ? f : null;
   }
 
-  /** Says θ changed: the float copy is refreshed before the next float32 product. */
+  /**
+   * Says θ changed: the float copy is refreshed before the next float32 product. Ignored while
+   * {@link #stepFloatParams} keeps θ in float (the double θ is then not the one that changes).
+   */
   public static void paramsChanged(EnergyModel model) {
     FloatPath f = FLOAT.get(model);
-    if (f != null) {
+    if (f != null && !f.floatParamsLive) {
       f.stale = true;
+    }
+  }
+
+  /**
+   * θ += Σ_r weights[r] · ∇θ log p̃(x_r) for float states, added by the products straight into the
+   * float copy of θ that the members read: a plain SGD step (the weights carry the learning rate)
+   * that converts nothing. That float copy is then the live θ, and {@code model.params()} out of
+   * date, until {@link #syncParams} or {@link #usePrecision} writes it back: the trainer does so
+   * when its epoch ends. Needs float32 in effect and {@link BatchGradients#gradientMayAliasParams}
+   * (a gradient program that reads no parameter). Returns the index of the first non-finite
+   * parameter after the step, or −1.
+   */
+  public static int stepFloatParams(EnergyModel model, float[] states, int rows, float[] weights) {
+    FloatPath f = requireFloat(model);
+    synchronized (f) {
+      f.refreshParams();
+      float[] theta = f.members.floatParams();
+      f.members.accumulateGradientBatch(states, rows, weights, theta);
+      f.floatParamsLive = true;
+      return org.ebm4j.kernel.FloatKernels.firstNonFinite(theta);
+    }
+  }
+
+  /** Writes θ's float copy back into {@code model.params()} if {@link #stepFloatParams} left it live. */
+  public static void syncParams(EnergyModel model) {
+    FloatPath f = FLOAT.get(model);
+    if (f != null) {
+      f.syncParams();
     }
   }
 
@@ -82,46 +117,84 @@ public final class Batches {
     }
   }
 
-  /** A model's float32 members and the float copies of states, fields and gradient they work on. */
+  /**
+   * A model's float32 members and the float scratch they work on. States come either as doubles
+   * (converted on every call: the general path) or already in float (the float-state methods
+   * below, which float32 training uses so that states are never converted between products).
+   * Float arrays carry one spare row: BLAS asks for a full row stride after the last row it reads,
+   * so a block that ends a state would otherwise be copied out before every product.
+   */
   private static final class FloatPath {
     final EnergyModel model;
     final FloatBatchGradients members;
     volatile boolean stale = true;
     volatile boolean active;
+    /** θ's float copy is ahead of {@code model.params()} ({@link #stepFloatParams}). */
+    volatile boolean floatParamsLive;
     float[] xs = new float[0];
     float[] gxs = new float[0];
     float[] weights = new float[0];
     float[] grad = new float[0];
+    /** Uniforms for draws, in the layout of the states drawn (see FloatKernels). */
+    float[] uniforms = new float[0];
 
     FloatPath(EnergyModel model, FloatBatchGradients members) {
       this.model = model;
       this.members = members;
     }
 
-    private synchronized void load(double[] states, int rows) {
-      if (stale) {
+    private void refreshParams() {
+      if (stale && !floatParamsLive) {
         members.loadFloatParams();
         stale = false;
       }
-      int n = rows * model.stateSize();
-      if (xs.length < n) {
+    }
+
+    synchronized void syncParams() {
+      if (floatParamsLive) {
+        double[] theta = model.params();
+        org.ebm4j.kernel.FloatKernels.toDouble(members.floatParams(), theta, 0, theta.length);
+        floatParamsLive = false;
+        stale = false;
+      }
+    }
+
+    private void ensure(int rows) {
+      int n = (rows + 1) * model.stateSize();
+      if (gxs.length < n) {
         xs = new float[n];
         gxs = new float[n];
       }
-      for (int k = 0; k < n; k++) {
-        xs[k] = (float) states[k];
+    }
+
+    private void load(double[] states, int rows) {
+      ensure(rows);
+      org.ebm4j.kernel.FloatKernels.toFloat(states, xs, 0, rows * model.stateSize());
+    }
+
+    /** {@link #uniforms} at least as long as {@code states}. */
+    float[] uniforms(float[] states) {
+      if (uniforms.length < states.length) {
+        uniforms = new float[states.length];
       }
+      return uniforms;
+    }
+
+    /** The fields ∂E/∂v of float states, into {@link #gxs} (valid until the next call). */
+    float[] fields(Variables.Variable v, float[] states, int rows) {
+      refreshParams();
+      ensure(rows);
+      members.energyGradientBatch(v.name(), states, rows, gxs);
+      return gxs;
     }
 
     synchronized void fields(Variables.Variable v, double[] states, int rows, double[] out) {
       load(states, rows);
-      members.energyGradientBatch(v.name(), xs, rows, gxs);
+      fields(v, xs, rows);
       int width = model.stateSize();
       for (int r = 0; r < rows; r++) {
         int base = r * width + v.offset();
-        for (int k = 0; k < v.size(); k++) {
-          out[base + k] = gxs[base + k];
-        }
+        org.ebm4j.kernel.FloatKernels.toDouble(gxs, out, base, v.size());
       }
     }
 
@@ -130,18 +203,119 @@ public final class Batches {
       if (weights.length < rows) {
         weights = new float[rows];
       }
-      for (int r = 0; r < rows; r++) {
-        weights[r] = (float) w[r];
-      }
+      org.ebm4j.kernel.FloatKernels.toFloat(w, weights, 0, rows);
+      gradient(xs, rows, weights, out);
+    }
+
+    /** {@code out += Σ_r w[r] ∇θ log p̃} of float states, summed in float and added in double. */
+    void gradient(float[] states, int rows, float[] w, double[] out) {
+      refreshParams();
       if (grad.length != out.length) {
         grad = new float[out.length];
       } else {
         java.util.Arrays.fill(grad, 0f);
       }
-      members.accumulateGradientBatch(xs, rows, weights, grad);
+      members.accumulateGradientBatch(states, rows, w, grad);
       for (int k = 0; k < out.length; k++) {
         out[k] += grad[k];
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- float32 states
+
+  /**
+   * The model's float path, which the float-state methods need: on only while {@link
+   * #usePrecision} has float32 in effect.
+   */
+  private static FloatPath requireFloat(EnergyModel model) {
+    FloatPath f = path(model);
+    if (f == null) {
+      throw new IllegalStateException("float32 states need the model's float32 path: call Batches.usePrecision(model, Precision.FLOAT32) first"
+          + (model.capability(FloatBatchGradients.class).isEmpty() ? " (this model has no FloatBatchGradients)" : ""));
+    }
+    return f;
+  }
+
+  /** Rough cost of one float mean or draw, in element operations, for {@link Parallel#rows}. */
+  private static final int FLOAT_ELEMENT_COST = 4;
+
+  /**
+   * {@link #latentMeans(EnergyModel, double[], int, double[])} on float states (row stride {@code
+   * stateSize()}, one spare row): the latent parts become E[h | v]. Needs float32 in effect.
+   */
+  public static void latentMeans(EnergyModel model, float[] states, int rows) {
+    FloatPath f = requireFloat(model);
+    int width = model.stateSize();
+    synchronized (f) {
+      for (Variables.Variable h : latents(model)) {
+        float[] fields = f.fields(h, states, rows);
+        int offset = h.offset();
+        Parallel.rows(rows, (long) h.size() * FLOAT_ELEMENT_COST, (from, to) -> {
+          for (int r = from; r < to; r++) {
+            int base = r * width + offset;
+            h.meansOfFields(fields, states, base);
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * {@link #drawBlock(EnergyModel, Variables.Variable, double[], int, double[], RandomGenerator)}
+   * on float states: the block of every row drawn given the rest, in place, from per-row streams.
+   */
+  public static void drawBlock(EnergyModel model, Variables.Variable block, float[] states, int rows, RandomGenerator rng) {
+    FloatPath f = requireFloat(model);
+    int width = model.stateSize();
+    int offset = block.offset();
+    int size = block.size();
+    long key = rng.nextLong();
+    synchronized (f) {
+      float[] fields = f.fields(block, states, rows);
+      float[] uniforms = f.uniforms(states);
+      Parallel.rows(rows, (long) size * FLOAT_ELEMENT_COST, (from, to) -> {
+        for (int r = from; r < to; r++) {
+          int base = r * width + offset;
+          block.drawFromFields(fields, states, base, Rng.stream(key, r), uniforms);
+        }
+      });
+    }
+  }
+
+  /**
+   * The latent units of rows {@code [fromRow, fromRow + rows)} of float states drawn in place from
+   * the means they hold ({@link #latentMeans(EnergyModel, float[], int)}), row r from the same
+   * per-row stream as {@link #drawLatentsFromMeans(EnergyModel, double[], int, double[], int,
+   * RandomGenerator)} gives row r. In place, not into another array, because loops over arrays at
+   * different offsets do not vectorise (see FloatKernels); the caller copies the draws where needed.
+   */
+  public static void drawLatentsInPlace(EnergyModel model, float[] states, int fromRow, int rows, RandomGenerator rng) {
+    FloatPath f = requireFloat(model);
+    int width = model.stateSize();
+    long key = rng.nextLong();
+    synchronized (f) {
+      float[] uniforms = f.uniforms(states);
+      for (Variables.Variable h : latents(model)) {
+        int offset = h.offset();
+        long block = key + offset;
+        Parallel.rows(rows, (long) h.size() * FLOAT_ELEMENT_COST, (from, to) -> {
+          for (int r = from; r < to; r++) {
+            h.drawFromMeans(states, (fromRow + r) * width + offset, Rng.stream(block, r), uniforms);
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * {@code grad += Σ_r weights[r] · ∇θ log p̃(x_r)} for float states: the products and the sum in
+   * float, added into {@code grad} in double. Needs float32 in effect.
+   */
+  public static void accumulateGradientBatch(EnergyModel model, float[] states, int rows, float[] weights, double[] grad) {
+    FloatPath f = requireFloat(model);
+    synchronized (f) {
+      f.gradient(states, rows, weights, grad);
     }
   }
 

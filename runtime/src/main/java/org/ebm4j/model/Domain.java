@@ -1,5 +1,7 @@
 package org.ebm4j.model;
 
+import java.util.random.RandomGenerator;
+import org.ebm4j.kernel.FloatKernels;
 import org.ebm4j.kernel.Kernels;
 
 /**
@@ -220,6 +222,44 @@ public enum Domain {
       }
       default -> throw notDiscrete();
     }
+  }
+
+  // ---------------------------------------------------------------- float32 (see FloatKernels)
+
+  /** {@link #meansOfFields} on float arrays, all at {@code [off, off + n)}; to 4e-7 absolute. */
+  public void meansOfFields(float[] fields, float[] out, int off, int n) {
+    switch (this) {
+      case BINARY -> FloatKernels.sigmoid(fields, -1f, out, off, n);
+      case SPIN -> FloatKernels.tanh(fields, -1f, out, off, n);
+      default -> throw notDiscrete();
+    }
+  }
+
+  /**
+   * {@link #drawFromFields} on float arrays, all at {@code [off, off + n)}: uniforms from {@code
+   * rng} into {@code uniforms}, p(high) into {@code out}, then the draws in place.
+   */
+  public void drawFromFields(float[] fields, float[] out, int off, int n, RandomGenerator rng, float[] uniforms) {
+    switch (this) {
+      case BINARY -> FloatKernels.sigmoid(fields, -1f, out, off, n);
+      case SPIN -> FloatKernels.sigmoid(fields, -2f, out, off, n);
+      default -> throw notDiscrete();
+    }
+    FloatKernels.uniforms(rng, uniforms, off, n);
+    FloatKernels.bernoulli(out, uniforms, (float) low, (float) (1 - low), out, off, n);
+  }
+
+  /** The units at {@code [off, off + n)} of {@code means} drawn in place with those means; {@code uniforms} as above. */
+  public void drawFromMeans(float[] means, int off, int n, RandomGenerator rng, float[] uniforms) {
+    requireDiscrete();
+    if (this == SPIN) {
+      // p(+1) = (1 + m) / 2
+      for (int k = off; k < off + n; k++) {
+        means[k] = 0.5f + 0.5f * means[k];
+      }
+    }
+    FloatKernels.uniforms(rng, uniforms, off, n);
+    FloatKernels.bernoulli(means, uniforms, (float) low, (float) (1 - low), means, off, n);
   }
 
   /** 1 if u &lt; p else 0, from the sign bit of u − p: draws are coin flips a branch predictor cannot guess. */

@@ -12,6 +12,12 @@ public interface FloatBatchGradients {
   void loadFloatParams();
 
   /**
+   * The float copy of θ that the members read, live: float32 training steps it in place between
+   * updates (see {@link Batches#stepFloatParams}) instead of converting θ after every step.
+   */
+  float[] floatParams();
+
+  /**
    * {@code grad += Σ_r weights[r] · ∇θ log p̃(x_r)} for rows of {@code xs} (row stride {@code
    * stateSize()}); {@code grad} has the parameters' length.
    */

@@ -90,6 +90,67 @@ public record Variables(List<Variable> all) {
       }
     }
 
+    /**
+     * {@link #meansOfFields} on float arrays whose entries for this row of the variable all start at
+     * {@code off} (see FloatKernels: one layout for every array keeps the loops vectorised); a
+     * categorical unit's softmax in double, one group at a time.
+     */
+    public void meansOfFields(float[] fields, float[] out, int off) {
+      if (!isCategorical()) {
+        domain.meansOfFields(fields, out, off, size);
+        return;
+      }
+      double[] in = new double[group];
+      double[] means = new double[group];
+      for (int u = 0; u < size; u += group) {
+        widen(fields, off + u, in);
+        CategoricalUnits.softmax(in, 0, -1, means, 0, group);
+        narrow(means, out, off + u);
+      }
+    }
+
+    /** {@link #drawFromFields} on float arrays laid out as for {@link #meansOfFields(float[], float[], int)}; {@code uniforms} is scratch of the same layout. */
+    public void drawFromFields(float[] fields, float[] out, int off, java.util.random.RandomGenerator rng, float[] uniforms) {
+      if (!isCategorical()) {
+        domain.drawFromFields(fields, out, off, size, rng, uniforms);
+        return;
+      }
+      double[] in = new double[group];
+      double[] drawn = new double[group];
+      for (int u = 0; u < size; u += group) {
+        widen(fields, off + u, in);
+        CategoricalUnits.draw(in, 0, -1, drawn, 0, group, rng.nextDouble());
+        narrow(drawn, out, off + u);
+      }
+    }
+
+    /** The variable's entries at {@code off} of {@code means} drawn in place with those means (state probabilities for a categorical unit). */
+    public void drawFromMeans(float[] means, int off, java.util.random.RandomGenerator rng, float[] uniforms) {
+      if (!isCategorical()) {
+        domain.drawFromMeans(means, off, size, rng, uniforms);
+        return;
+      }
+      double[] p = new double[group];
+      double[] drawn = new double[group];
+      for (int u = 0; u < size; u += group) {
+        widen(means, off + u, p);
+        CategoricalUnits.drawFromProbabilities(p, 0, drawn, 0, group, rng.nextDouble());
+        narrow(drawn, means, off + u);
+      }
+    }
+
+    private static void widen(float[] in, int from, double[] out) {
+      for (int k = 0; k < out.length; k++) {
+        out[k] = in[from + k];
+      }
+    }
+
+    private static void narrow(double[] in, float[] out, int to) {
+      for (int k = 0; k < in.length; k++) {
+        out[to + k] = (float) in[k];
+      }
+    }
+
     /** Σ over the units of log Σ_values exp(−g · x): the variable summed out of exp(−E) for an energy affine in it with fields g. */
     public double logPartitionOfFields(double[] fields, int from) {
       double s = 0;

@@ -74,8 +74,20 @@ public final class BlockGibbsSampler implements Sampler {
 
   /** Every block of every chain at once: one batched gradient per block, then the draws. */
   private void sweepBatched(Chains chains, int sweeps, boolean deferLast, RandomGenerator rng) {
-    double[] states = chains.states();
     int rows = chains.count();
+    if (org.ebm4j.model.Batches.precision(model) == org.ebm4j.model.Precision.FLOAT32) {
+      // The chains stay in float between sweeps and updates: no conversion per product.
+      float[] floats = chains.floatStates();
+      for (int s = 0; s < sweeps; s++) {
+        for (Variables.Variable v : order) {
+          if (!(deferLast && s == sweeps - 1 && !v.visible())) {
+            org.ebm4j.model.Batches.drawBlock(model, v, floats, rows, rng);
+          }
+        }
+      }
+      return;
+    }
+    double[] states = chains.states();
     if (scratch.length < states.length) {
       scratch = new double[states.length];
     }

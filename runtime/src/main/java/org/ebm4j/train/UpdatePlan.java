@@ -1,9 +1,11 @@
 package org.ebm4j.train;
 
+import org.ebm4j.kernel.FloatKernels;
 import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.BatchGradients;
 import org.ebm4j.model.Batches;
 import org.ebm4j.model.EnergyModel;
+import org.ebm4j.model.Precision;
 import org.ebm4j.random.Rng;
 import org.ebm4j.sampling.Chains;
 import org.ebm4j.train.optim.Optimizer;
@@ -157,6 +159,9 @@ abstract class UpdatePlan {
     private double[] scratch = new double[0];
     private double[] chainStates = new double[0];
     private double[] weights = new double[0];
+    private float[] floatStates = new float[0];
+    private float[] floatWeights = new float[0];
+    private float[] floatBatch = new float[0];
 
     CombinedBatch(EnergyModel model, MaximumLikelihood objective, Optimizer optimizer, Reparameterisation reparam, Guard guard) {
       super(model, objective, optimizer, reparam, guard);
@@ -182,8 +187,11 @@ abstract class UpdatePlan {
       for (int i = 0; i < b; i++) {
         System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
       }
-      System.arraycopy(chains.states(), 0, states, b * width, c * width);
       double[] dataFields = negative.dataLatentFields(batch);
+      if (dataFields == null && reparam == Reparameterisation.NONE && Batches.precision(model) == Precision.FLOAT32) {
+        return updateInFloat(batch, chains, rng, index, measure);
+      }
+      System.arraycopy(chains.states(), 0, states, b * width, c * width);
       if (dataFields != null) {
         // CD-k started its chains from these rows' latent fields; with the latents summed out they
         // depend on the visibles alone, so the data rows' means need no second product.
@@ -232,6 +240,72 @@ abstract class UpdatePlan {
       Batches.accumulateGradientBatch(model, states, rows, weights, grad);
       double norm = step(batch, index, false);
       reparam.moveOffsets();
+      return norm;
+    }
+
+    /**
+     * The same update on float states: data rows converted once, chain rows from the chains' float
+     * copy, the latent means, the chains' deferred draw and the gradient all in float, so no state is
+     * converted between products (θ is added to in double).
+     */
+    private double updateInFloat(MiniBatch batch, Chains chains, Rng rng, int index, boolean measure) {
+      int b = batch.size();
+      int c = chains.count();
+      int rows = b + c;
+      int width = model.stateSize();
+      if (floatStates.length < (rows + 1) * width) {
+        floatStates = new float[(rows + 1) * width];
+      }
+      if (floatWeights.length < rows) {
+        floatWeights = new float[rows];
+      }
+      // Converted where the rows lie in the batch (loops over two layouts do not vectorise), then copied.
+      int bw = batch.width();
+      if (floatBatch.length < b * bw) {
+        floatBatch = new float[b * bw];
+      }
+      FloatKernels.toFloat(batch.values(), floatBatch, 0, b * bw);
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(floatBatch, i * bw, floatStates, i * width, bw);
+      }
+      float[] chainStates = chains.floatStates();
+      System.arraycopy(chainStates, 0, floatStates, b * width, c * width);
+      Batches.latentMeans(model, floatStates, rows);
+      Optimizer.Direct direct = measure ? null : optimizer.direct(model.params());
+      double scale = direct != null ? direct.factor() : 1;
+      for (int i = 0; i < b; i++) {
+        floatWeights[i] = (float) (scale * batch.weight(i) / b);
+      }
+      java.util.Arrays.fill(floatWeights, b, rows, (float) (-scale / c));
+      double norm = Double.NaN;
+      if (direct != null && direct.buffer() == model.params() && gradients.gradientMayAliasParams()) {
+        // Plain SGD: the step goes into θ's float copy, which stays the live θ until the epoch ends.
+        if (Batches.stepFloatParams(model, floatStates, rows, floatWeights) >= 0) {
+          Batches.syncParams(model);
+          guard.checkParams(index);
+        }
+      } else if (direct != null) {
+        Batches.syncParams(model);
+        Batches.accumulateGradientBatch(model, floatStates, rows, floatWeights, direct.buffer());
+        optimizer.completeDirect(model.params());
+        guard.checkParams(index);
+      } else {
+        Batches.syncParams(model);
+        java.util.Arrays.fill(grad, 0.0);
+        Batches.accumulateGradientBatch(model, floatStates, rows, floatWeights, grad);
+        norm = step(batch, index, false);
+      }
+      if (negative.latentsDeferred()) {
+        // The chains' latent draw, from the means the gradient has just used.
+        Batches.drawLatentsInPlace(model, floatStates, b, c, rng);
+        for (org.ebm4j.model.Variables.Variable h : model.variables().all()) {
+          if (!h.visible()) {
+            for (int r = 0; r < c; r++) {
+              System.arraycopy(floatStates, (b + r) * width + h.offset(), chainStates, r * width + h.offset(), h.size());
+            }
+          }
+        }
+      }
       return norm;
     }
 

@@ -139,6 +139,28 @@ class SamplerExactnessTest {
     assertTrue(tv(other, q) > tol, "tolerance " + tol + " does not tell models apart");
   }
 
+  /**
+   * Block Gibbs with the model's float32 path in effect, as float32 training runs it: chains kept
+   * in float, draws from the float kernels. The same tolerance as float64; the float kernels' 4e-7
+   * error in probabilities is far below it.
+   */
+  @ParameterizedTest(name = "float32 block-gibbs on {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"rbm", "spin-rbm"})
+  void floatBlockGibbsMatchesEnumeratedDistribution(String modelName) {
+    EnergyModel m = model(modelName, 17);
+    double[] p = exact(m);
+    org.ebm4j.model.Batches.usePrecision(m, org.ebm4j.model.Precision.FLOAT32);
+    try {
+      assertEquals(org.ebm4j.model.Precision.FLOAT32, org.ebm4j.model.Batches.precision(m));
+      double[] q = histogram(m, Samplers.create("block-gibbs", m, SamplerOptions.defaults()), 400, 5);
+      double tol = tolerance(p, 50 * 400);
+      assertTrue(tv(p, q) < tol, "float32 block-gibbs TV " + tv(p, q) + " >= " + tol);
+      assertTrue(tv(exact(model(modelName, 18)), q) > tol, "tolerance " + tol + " does not tell models apart");
+    } finally {
+      org.ebm4j.model.Batches.usePrecision(m, org.ebm4j.model.Precision.FLOAT64);
+    }
+  }
+
   static GaussianEnergyModel gaussian() {
     GaussianEnergyModel g = GaussianEnergyModel.builder().d(2).build();
     double[] p = g.params();

@@ -85,6 +85,63 @@ class Float32Test {
     assertTrue(maxDifference(params[0], params[1]) > 0, "float32 changed nothing: it did not run");
   }
 
+  @Test
+  void aFloatStepMovesThetasFloatCopyAndIsWrittenBackWhenAsked() {
+    RbmModel m = RbmModel.builder().visible(12).hidden(5).seed(1).build();
+    Rng rng = new Rng(6);
+    int rows = 9;
+    int width = m.stateSize();
+    double[] states = new double[rows * width];
+    for (int k = 0; k < states.length; k++) {
+      states[k] = rng.nextDouble() < 0.4 ? 1 : 0;
+    }
+    double[] weights = new double[rows];
+    float[] floatWeights = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      weights[r] = r < 4 ? 0.1 : -0.05;
+      floatWeights[r] = (float) weights[r];
+    }
+    double[] before = m.params().clone();
+    double[] expected = before.clone();
+    m.capability(org.ebm4j.model.BatchGradients.class).orElseThrow().accumulateGradientBatch(states, rows, weights, expected);
+    float[] floatStates = new float[(rows + 1) * width];
+    for (int k = 0; k < states.length; k++) {
+      floatStates[k] = (float) states[k];
+    }
+    Batches.usePrecision(m, Precision.FLOAT32);
+    try {
+      assertEquals(-1, Batches.stepFloatParams(m, floatStates, rows, floatWeights));
+      assertEquals(0, maxDifference(before, m.params()), "θ's doubles are out of date until written back");
+      Batches.paramsChanged(m); // ignored: the float copy is the live θ
+      assertEquals(-1, Batches.stepFloatParams(m, floatStates, rows, floatWeights));
+      m.capability(org.ebm4j.model.BatchGradients.class).orElseThrow().accumulateGradientBatch(states, rows, weights, expected);
+    } finally {
+      Batches.usePrecision(m, Precision.FLOAT64);
+    }
+    double worst = maxDifference(expected, m.params());
+    assertTrue(worst > 0 && worst < 1e-5, "two float steps against two double steps: " + worst);
+    // A non-finite state makes a non-finite θ, which the step reports by its index.
+    floatStates[0] = Float.NaN;
+    Batches.usePrecision(m, Precision.FLOAT32);
+    try {
+      assertTrue(Batches.stepFloatParams(m, floatStates, rows, floatWeights) >= 0);
+    } finally {
+      Batches.usePrecision(m, Precision.FLOAT64);
+    }
+    assertTrue(org.ebm4j.kernel.Kernels.firstNonFinite(m.params()) >= 0, "written back, NaN and all");
+  }
+
+  @Test
+  void float32TrainingThatDivergesStopsWithTheParameterNamed() {
+    // PCD with plain SGD steps θ in float: a step of 1e39 is beyond float (not double).
+    RbmModel m = RbmModel.builder().visible(16).hidden(8).seed(3).build();
+    Trainer t = Trainer.builder(m).negativePhase(NegativePhase.parse("pcd:1", null, 10, org.ebm4j.sampling.SamplerOptions.defaults()))
+        .optimizer(new Sgd(1e39)).batchSize(1).seed(4).precision(Precision.FLOAT32).build();
+    Trainer.DivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(Trainer.DivergenceException.class, () -> t.fit(BarsAndStripes.generate(4), 5));
+    assertTrue(e.getMessage().contains("parameter after the update"), e.getMessage());
+    assertEquals(Precision.FLOAT64, Batches.precision(m));
+  }
+
   private static double maxDifference(double[] a, double[] b) {
     double worst = 0;
     for (int k = 0; k < a.length; k++) {

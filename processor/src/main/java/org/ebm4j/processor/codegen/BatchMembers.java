@@ -262,6 +262,12 @@ final class BatchMembers {
         .addStatement("paramsF[k] = (float) params[k]")
         .endControlFlow()
         .build());
+    out.add(MethodSpec.methodBuilder("floatParams").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(floats)
+        .beginControlFlow("if (paramsF.length != params.length)")
+        .addStatement("paramsF = new float[params.length]")
+        .endControlFlow()
+        .addStatement("return paramsF")
+        .build());
     // Element-wise values are rounded to float where stored; where the expression is already float
     // the cast is redundant, which is harmless.
     com.palantir.javapoet.AnnotationSpec casts = com.palantir.javapoet.AnnotationSpec.builder(SuppressWarnings.class).addMember("value", "$S", "cast").build();
