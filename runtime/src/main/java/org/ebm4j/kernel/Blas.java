@@ -165,8 +165,13 @@ public final class Blas {
     return total == 0 ? 0 : (double) nonzero / total;
   }
 
+  /** Products below {@link #SMALL}: row updates when C's rows are long enough, else dot products. */
   private static void small(boolean transA, boolean transB, int m, int n, int k, double alpha,
       double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+    if (k >= SHORT && (transB || n < SHORT)) {
+      smallByDots(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
     for (int i = 0; i < m; i++) {
       int row = cOff + i * ldc;
       for (int j = 0; j < n; j++) {
@@ -189,6 +194,65 @@ public final class Blas {
         }
       }
     }
+  }
+
+  /** Below this length an inner loop costs more in its set-up than in its multiply-adds. */
+  private static final int SHORT = 8;
+
+  private static final ThreadLocal<double[][]> DOTS = ThreadLocal.withInitial(() -> new double[2][0]);
+
+  /**
+   * C = alpha · op(A) op(B) + beta · C as m·n dot products of length k, over op(A)'s rows and
+   * op(B)'s columns packed contiguously first: for the shapes the row form handles badly, C's rows
+   * short (a gradient of a 2-d input: n = 2, its inner loop two long) or op(B) read across rows.
+   */
+  private static void smallByDots(boolean transA, boolean transB, int m, int n, int k, double alpha,
+      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+    double[][] scratch = DOTS.get();
+    if (scratch[0].length < m * k) {
+      scratch[0] = new double[m * k];
+    }
+    if (scratch[1].length < n * k) {
+      scratch[1] = new double[n * k];
+    }
+    double[] ap = scratch[0];
+    double[] bt = scratch[1];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        ap[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      for (int p = 0; p < k; p++) {
+        bt[j * k + p] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      for (int j = 0; j < n; j++) {
+        double dot = dot4(ap, i * k, bt, j * k, k);
+        c[row + j] = alpha * dot + (beta == 0 ? 0 : beta * c[row + j]);
+      }
+    }
+  }
+
+  /** A dot product in four running sums: one sum waits on the previous addition at every step. */
+  private static double dot4(double[] a, int ao, double[] b, int bo, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int p = 0;
+    for (; p + 3 < n; p += 4) {
+      s0 += a[ao + p] * b[bo + p];
+      s1 += a[ao + p + 1] * b[bo + p + 1];
+      s2 += a[ao + p + 2] * b[bo + p + 2];
+      s3 += a[ao + p + 3] * b[bo + p + 3];
+    }
+    for (; p < n; p++) {
+      s0 += a[ao + p] * b[bo + p];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /**

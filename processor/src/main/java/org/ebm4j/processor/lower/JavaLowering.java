@@ -142,6 +142,9 @@ public final class JavaLowering {
   private final boolean[] perRow;
   private boolean runOpen;
   private CodeBlock.Builder code = CodeBlock.builder();
+  /** The bound and index of the element-wise loop left open ({@link #elementLoop}), or null. */
+  private String elementLoopBound;
+  private String elementLoopIndex;
   /**
    * Split mode: scalars defined at the top level live in one scratch array instead of locals, so
    * the body can be cut between any two top-level statements into methods of their own.
@@ -190,6 +193,7 @@ public final class JavaLowering {
   public static Lowered lowerBatched(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels, ClassName blas) {
     JavaLowering l = new JavaLowering(f, type, storage, prefix, kernels, blas, true);
     l.batchedBlock(f.body());
+    l.closeElementLoop();
     return new Lowered(l.code.build(), List.copyOf(l.scratch.values()), null);
   }
 
@@ -234,6 +238,7 @@ public final class JavaLowering {
   public static Lowered lower(EnergyFunction f, NumberType type, Storage storage, String prefix, ClassName kernels) {
     JavaLowering l = new JavaLowering(f, type, storage, prefix, kernels, null, false);
     l.block(f.body());
+    l.closeElementLoop();
     String result = f.hasResult() ? l.scalar(f.result()) : null;
     Lowered whole = new Lowered(l.code.build(), List.copyOf(l.scratch.values()), result);
     if (whole.size() <= SPLIT_ABOVE) {
@@ -254,6 +259,7 @@ public final class JavaLowering {
 
   /** Ends the current part of a split body. */
   private void cut() {
+    closeElementLoop();
     CodeBlock done = code.build();
     if (!done.isEmpty()) {
       parts.add(done);
@@ -298,21 +304,26 @@ public final class JavaLowering {
       } else if (s instanceof Stmt.Loop loop) {
         slots(loop.slots());
         String i = index(loop.loop());
+        closeElementLoop();
         code.beginControlFlow("for (int $L = $L; $L < $L; $L++)", i, render(loop.start()), i, render(loop.end()), i);
         depth++;
         block(loop.body());
         depth--;
+        closeElementLoop();
         code.endControlFlow();
       } else if (s instanceof Stmt.If branch) {
         slots(branch.slots());
+        closeElementLoop();
         code.beginControlFlow("if ($L)", cond(branch.cond()));
         depth++;
         block(branch.then());
         if (!branch.otherwise().stmts().isEmpty()) {
+          closeElementLoop();
           code.nextControlFlow("else");
           block(branch.otherwise());
         }
         depth--;
+        closeElementLoop();
         code.endControlFlow();
       }
     }
@@ -529,6 +540,7 @@ public final class JavaLowering {
 
   private void openRun() {
     if (!runOpen) {
+      closeElementLoop();
       code.beginControlFlow("for (int r = 0; r < rows; r++)");
       runOpen = true;
     }
@@ -536,6 +548,7 @@ public final class JavaLowering {
 
   private void closeRun() {
     if (runOpen) {
+      closeElementLoop();
       code.endControlFlow();
       runOpen = false;
     }
@@ -563,10 +576,8 @@ public final class JavaLowering {
           if (v.shape().isScalar()) {
             define(v.id(), elementwise(v, null));
           } else {
-            String k = fresh("k");
-            code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, flatSize(v.shape()), k);
-            line("$L[$L] = $L", array(v.id()), plus(offset(v.id()), k), type.stored(elementwise(v, k)));
-            code.endControlFlow();
+            String k = elementLoop(flatSize(v.shape()), v);
+            emit("$L[$L] = $L", array(v.id()), plus(offset(v.id()), k), type.stored(elementwise(v, k)));
           }
         } else if (v.shape().isScalar()) {
           reduction(v);
@@ -592,6 +603,7 @@ public final class JavaLowering {
     String acc = spill ? fresh("acc") : local(v.id());
     String k = fresh("k");
     line("$L $L = $L", type.java(), acc, type.literal(0));
+    closeElementLoop();
     code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, length(v.arg(0)), k);
     switch (v.op()) {
       case SUM -> line("$L += $L", acc, element(v.arg(0), k));
@@ -602,6 +614,7 @@ public final class JavaLowering {
         line("$L += $L * $L", acc, e, e);
       }
     }
+    closeElementLoop();
     code.endControlFlow();
     if (perRow[v.id()] || spill) {
       define(v.id(), acc);
@@ -659,14 +672,60 @@ public final class JavaLowering {
       line("$L.axpy($L, $L, $L, $L)", kernels, signed(alpha, acc.subtract()), view(kernel.id()), out, length(kernel.id()));
       return;
     }
-    String k = fresh("k");
-    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, flatSize(target.shape()), k);
-    line("$L[$L] $L $L", array(acc.slot()), plus(offset(acc.slot()), k), op, v.shape().isScalar() ? scalar(v.id()) : element(v.id(), k));
-    code.endControlFlow();
+    String k = elementLoop(flatSize(target.shape()), v);
+    emit("$L[$L] $L $L", array(acc.slot()), plus(offset(acc.slot()), k), op, v.shape().isScalar() ? scalar(v.id()) : element(v.id(), k));
   }
 
-  /** Adds a statement; the kernel class is referenced through JavaPoet, so it is imported. */
+  /**
+   * The loop variable of an element-wise loop over {@code bound} entries, opening the loop unless
+   * the previous statement left one of the same length open: consecutive element-wise statements
+   * share one loop, so each value is produced and consumed while its entry is in a register
+   * instead of in one pass over memory per statement. Safe because element-wise statements read
+   * every tensor operand at the entry they write (scalars broadcast): entry k of each operand is
+   * complete when entry k of its consumer is computed. Any other statement closes the loop first.
+   */
+  private String elementLoop(String bound, Value v) {
+    // A kernel call (tanh, softplus: Math.exp inside) keeps C2 from vectorising its loop, so such a
+    // statement gets a loop of its own and arithmetic around it stays in loops that vectorise.
+    boolean calls = callsKernel(v);
+    if (bound.equals(elementLoopBound) && !calls) {
+      return elementLoopIndex;
+    }
+    closeElementLoop();
+    String k = fresh("k");
+    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, bound, k);
+    elementLoopBound = calls ? CALLS : bound;
+    elementLoopIndex = k;
+    return k;
+  }
+
+  /** The bound an element-wise loop with a kernel call is marked with: no other statement joins it. */
+  private static final String CALLS = "(calls)";
+
+  /** Whether computing {@code v}'s entries calls a kernel (itself or an operand spelled inline). */
+  private boolean callsKernel(Value v) {
+    if (v.op().kind() == Op.Kind.ELEMENTWISE && v.op().java(v.args().stream().map(a -> "x").toList(), v.number()).contains("Kernels.")) {
+      return true;
+    }
+    return v.args().stream().anyMatch(a -> inline[a] && callsKernel(f.value(a)));
+  }
+
+  private void closeElementLoop() {
+    if (elementLoopBound != null) {
+      code.endControlFlow();
+      elementLoopBound = null;
+      elementLoopIndex = null;
+    }
+  }
+
+  /** Adds a statement (after an open element-wise loop); the kernel class is referenced through JavaPoet, so it is imported. */
   private void line(String format, Object... args) {
+    closeElementLoop();
+    emit(format, args);
+  }
+
+  /** Adds a statement where the code stands, inside an open element-wise loop if there is one. */
+  private void emit(String format, Object... args) {
     String text = CodeBlock.of(format, args).toString();
     partChars += text.length();
     StringBuilder fmt = new StringBuilder();
@@ -1012,7 +1071,7 @@ public final class JavaLowering {
         if (v.op().kind() == Op.Kind.ELEMENTWISE && !v.shape().isScalar() && single(v.id())) {
           Object u = user.get(v.id());
           boolean fits = u instanceof Value w
-              ? (w.op().kind() == Op.Kind.ELEMENTWISE && !w.shape().isScalar()) || w.op() == Op.SUM || w.op() == Op.DOT || w.op() == Op.SUM_SQUARES
+              ? (w.op().kind() == Op.Kind.ELEMENTWISE && !w.shape().isScalar() && spelledOnce(w, v.id())) || w.op() == Op.SUM || w.op() == Op.DOT || w.op() == Op.SUM_SQUARES
               : u instanceof Stmt.Accumulate acc && acc.indices().isEmpty() && !f.value(acc.slot()).shape().isScalar();
           if (fits) {
             inline[v.id()] = true;
@@ -1111,6 +1170,21 @@ public final class JavaLowering {
           inline[a.id()] = false;
         }
       }
+    }
+
+    /**
+     * Whether {@code w}'s Java spelling names operand {@code id} once: a square is spelled a * a, and
+     * an operand written inline there would be computed twice (tanh(x) * tanh(x)).
+     */
+    private boolean spelledOnce(Value w, int id) {
+      List<String> marks = new ArrayList<>();
+      for (int i = 0; i < w.args().size(); i++) {
+        marks.add("\u0000" + i + "\u0000");
+      }
+      String spelled = w.op().java(marks, w.number());
+      int position = w.args().indexOf(id);
+      String mark = marks.get(position);
+      return spelled.indexOf(mark) == spelled.lastIndexOf(mark);
     }
 
     private boolean single(int id) {
