@@ -8,6 +8,14 @@ set -euo pipefail
 mnist=${1:?MNIST directory}
 rounds=${2:-2}
 here=$(cd "$(dirname "$0")/../.." && pwd)
+# Debian's PyTorch calls libblas.so.3, which is the slow reference BLAS unless OpenBLAS provides it
+# (apt-get install libopenblas0-pthread): say which one it gets.
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo none)
+echo "PyTorch's libblas.so.3: $blas"
+case $blas in
+  *openblas*) ;;
+  *) echo "warning: not OpenBLAS; PyTorch will be 20x slower than it can be (apt-get install libopenblas0-pthread)" >&2 ;;
+esac
 jar=$here/examples/target/ebm4j.jar
 out=$(mktemp -d)
 for r in $(seq 1 "$rounds"); do

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One PCD-1 update of a 784×500 RBM (batch 100, 100 chains, block Gibbs, plain SGD), as an epoch
  * does 600 of them, and its parts: the latents' means of 200 rows, a visible block drawn for 100
- * chains, the batched gradient with per-row weights. Binary data at MNIST's density (13 %).
+ * chains, the batched gradient with per-row weights; and the update's matrix products alone, its
+ * floor. Binary data at MNIST's density (13 %).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -81,6 +82,52 @@ public class TrainingBenchmark {
   @Benchmark
   public void pcdUpdate() {
     trainer.update(batch);
+  }
+
+  float[][] floats;
+  double[][] doubles;
+
+  /**
+   * The floor of {@link #pcdUpdate}: only the products an update does (the chains' visible fields
+   * from their 100 hidden rows, the hidden fields of 200 data and chain rows, the weight gradient
+   * over those 200 rows: five 100×784×500 products), through the same BLAS in the same precision.
+   */
+  @Benchmark
+  public Object productsOfAnUpdate() {
+    int v = 784;
+    int h = 500;
+    if (precision.equals("float32")) {
+      if (floats == null) {
+        floats = new float[][] {new float[v * h], new float[200 * v], new float[200 * h], new float[100 * v], new float[200 * h], new float[v * h]};
+        fill(floats);
+      }
+      float[][] f = floats;
+      org.ebm4j.kernel.Blas.gemm(false, true, 100, v, h, 1.0, f[2], 0, h, f[0], 0, h, 0.0, f[3], 0, v);
+      org.ebm4j.kernel.Blas.gemm(false, false, 200, h, v, 1.0, f[1], 0, v, f[0], 0, h, 0.0, f[4], 0, h);
+      org.ebm4j.kernel.Blas.gemm(true, false, v, h, 200, 1e-6, f[1], 0, v, f[2], 0, h, 1.0, f[5], 0, h);
+      return f;
+    }
+    if (doubles == null) {
+      doubles = new double[][] {new double[v * h], new double[200 * v], new double[200 * h], new double[100 * v], new double[200 * h], new double[v * h]};
+      for (double[] a : doubles) {
+        for (int k = 0; k < a.length; k++) {
+          a[k] = rng.nextDouble() < 0.13 ? 1 : 0;
+        }
+      }
+    }
+    double[][] d = doubles;
+    org.ebm4j.kernel.Blas.gemm(false, true, 100, v, h, 1.0, d[2], 0, h, d[0], 0, h, 0.0, d[3], 0, v);
+    org.ebm4j.kernel.Blas.gemm(false, false, 200, h, v, 1.0, d[1], 0, v, d[0], 0, h, 0.0, d[4], 0, h);
+    org.ebm4j.kernel.Blas.gemm(true, false, v, h, 200, 1e-6, d[1], 0, v, d[2], 0, h, 1.0, d[5], 0, h);
+    return d;
+  }
+
+  private void fill(float[][] arrays) {
+    for (float[] a : arrays) {
+      for (int k = 0; k < a.length; k++) {
+        a[k] = rng.nextDouble() < 0.13 ? 1 : 0;
+      }
+    }
   }
 
   @Benchmark

@@ -135,10 +135,15 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
       throw new IllegalArgumentException(
           "data " + name + " has " + width + " columns, but the model has " + visible + " visible units");
     }
+    // One lookup per column, not per value: this runs over every value of the data set.
+    Domain[] domains = new Domain[width];
+    for (int j = 0; j < width; j++) {
+      domains[j] = variables.domainAt(j);
+    }
     for (int i = 0; i < size; i++) {
       for (int j = 0; j < width; j++) {
         double value = values[i * width + j];
-        Domain domain = variables.domainAt(j);
+        Domain domain = domains[j];
         if (!domain.contains(value)) {
           throw new IllegalArgumentException(
               "data " + name + ", " + where(i) + ", column " + (j + 1) + ": value " + value
