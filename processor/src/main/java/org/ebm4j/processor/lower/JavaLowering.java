@@ -141,14 +141,6 @@ public final class JavaLowering {
   private final boolean batched;
   private final boolean[] perRow;
   private boolean runOpen;
-  /** The code around the open row run, whose body is collected in {@link #code} meanwhile. */
-  private CodeBlock.Builder aroundRun;
-  /** Whether the open run adds into storage every row shares (then its rows run in order). */
-  private boolean runShared;
-  /** The open run's cost per row, as a sum of Java expressions ({@link #runCost}). */
-  private StringBuilder runWork = new StringBuilder();
-  /** Scalars added to after their declaration, anywhere in the program: a lambda cannot read their locals. */
-  private final java.util.Set<Integer> reassigned = new java.util.HashSet<>();
   private CodeBlock.Builder code = CodeBlock.builder();
   /** The bound and index of the element-wise loop left open ({@link #elementLoop}), or null. */
   private String elementLoopBound;
@@ -346,11 +338,6 @@ public final class JavaLowering {
   // ---------------------------------------------------------------- batches
 
   private void batchedBlock(Block body) {
-    for (Stmt s : body.stmts()) {
-      if (s instanceof Stmt.Accumulate acc && f.value(acc.slot()).shape().isScalar() && !perRow[acc.slot()]) {
-        reassigned.add(acc.slot());
-      }
-    }
     // Values shared by every row that read no buffer are computed once, first.
     java.util.Set<Integer> early = new java.util.HashSet<>();
     for (Stmt s : body.stmts()) {
@@ -554,12 +541,7 @@ public final class JavaLowering {
   private void openRun() {
     if (!runOpen) {
       closeElementLoop();
-      // The run's body is collected apart: at its end it becomes a loop over rows, on all cores
-      // when no row writes what another reads.
-      aroundRun = code;
-      code = CodeBlock.builder();
-      runShared = false;
-      runWork = new StringBuilder();
+      code.beginControlFlow("for (int r = 0; r < rows; r++)");
       runOpen = true;
     }
   }
@@ -567,40 +549,8 @@ public final class JavaLowering {
   private void closeRun() {
     if (runOpen) {
       closeElementLoop();
-      CodeBlock body = code.build();
-      code = aroundRun;
-      runOpen = false;
-      if (runShared || runWork.length() == 0 || readsReassigned(body.toString())) {
-        code.beginControlFlow("for (int r = 0; r < rows; r++)");
-        code.add(body);
-        code.endControlFlow();
-        return;
-      }
-      // Rows write only their own entries (per-row values, their rows of the output), so they may
-      // run in any order on any core; the results do not depend on the split.
-      code.add("$T.rows(rows, $L, (rowFrom, rowTo) -> {\n$>", blasClass.peerClass("Parallel"), runWork.substring(3));
-      code.beginControlFlow("for (int r = rowFrom; r < rowTo; r++)");
-      code.add(body);
       code.endControlFlow();
-      code.add("$<});\n");
-    }
-  }
-
-  /** Whether code reads a local that is added to after its declaration (a lambda may not capture it). */
-  private boolean readsReassigned(String body) {
-    for (int id : reassigned) {
-      String name = scalar(id);
-      if (java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(name) + "\\b").matcher(body).find()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Adds a rough cost per row to the open run, in element operations (a kernel call about 12). */
-  private void runCost(String bound, boolean calls) {
-    if (runOpen) {
-      runWork.append(" + ").append(bound).append(calls ? " * 12" : "");
+      runOpen = false;
     }
   }
 
@@ -651,10 +601,6 @@ public final class JavaLowering {
     // A spilled sum still runs in a local, stored once at the end.
     boolean spill = split && depth == 0;
     String acc = spill ? fresh("acc") : local(v.id());
-    if (!spill && !perRow[v.id()]) {
-      reassigned.add(v.id()); // summed into after its declaration
-    }
-    runCost(length(v.arg(0)), v.args().stream().anyMatch(a -> inline[a] && callsKernel(f.value(a))));
     String k = fresh("k");
     line("$L $L = $L", type.java(), acc, type.literal(0));
     closeElementLoop();
@@ -687,9 +633,6 @@ public final class JavaLowering {
   private void accumulate(Stmt.Accumulate acc) {
     Value target = f.value(acc.slot());
     String op = acc.subtract() ? "-=" : "+=";
-    if (runOpen && !perRow[acc.slot()]) {
-      runShared = true;
-    }
     if (!acc.indices().isEmpty()) {
       line("$L[$L] $L $L", array(acc.slot()), flat(acc.slot(), acc.indices()), op, scalar(acc.value()));
       return;
@@ -746,11 +689,9 @@ public final class JavaLowering {
     // statement gets a loop of its own and arithmetic around it stays in loops that vectorise.
     boolean calls = callsKernel(v);
     if (bound.equals(elementLoopBound) && !calls) {
-      runCost(bound, false);
       return elementLoopIndex;
     }
     closeElementLoop();
-    runCost(bound, calls);
     String k = fresh("k");
     code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, bound, k);
     elementLoopBound = calls ? CALLS : bound;
