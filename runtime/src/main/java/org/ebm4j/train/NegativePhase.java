@@ -72,6 +72,15 @@ public abstract class NegativePhase {
     return null;
   }
 
+  /**
+   * In float32: {@code batch}'s rows with their latents at E[h | v] (row stride {@code stateSize()})
+   * if the last {@link #advance} computed them to start its chains (CD-k), else null; the float
+   * counterpart of {@link #dataLatentFields}.
+   */
+  float[] dataLatentMeansInFloat(MiniBatch batch) {
+    return null;
+  }
+
   /** Whether {@link #advance} moves chains (sampled phases), so a trainer can batch them with the data. */
   boolean advancesChains() {
     return false;
@@ -210,6 +219,9 @@ public abstract class NegativePhase {
     /** The data rows' latent fields from starting CD chains, and the minibatch they belong to. */
     private double[] fields;
     private MiniBatch fieldsBatch;
+    private float[] floatMeans = new float[0];
+    private float[] floatBatch = new float[0];
+    private MiniBatch floatMeansBatch;
     private boolean deferred;
 
     Sampled(String name, int k, int persistentChains, String samplerName, SamplerOptions options) {
@@ -265,6 +277,7 @@ public abstract class NegativePhase {
     Chains advance(EnergyModel m, MiniBatch batch, RandomGenerator rng) {
       prepare(m);
       fieldsBatch = null;
+      floatMeansBatch = null;
       Chains run = start(batch, rng);
       // Chains from the data are dropped after the update, so their last latent draw is not needed.
       boolean deferring = sampler.sweepDeferringLatents(run, k, rng);
@@ -283,6 +296,11 @@ public abstract class NegativePhase {
     @Override
     double[] dataLatentFields(MiniBatch batch) {
       return batch == fieldsBatch ? fields : null;
+    }
+
+    @Override
+    float[] dataLatentMeansInFloat(MiniBatch batch) {
+      return batch == floatMeansBatch ? floatMeans : null;
     }
 
     @Override
@@ -306,6 +324,11 @@ public abstract class NegativePhase {
       // Latents that are blocks are drawn given the data below; others start at random values.
       boolean allDrawn = blocks != null
           && model.variables().all().stream().allMatch(v -> v.visible() || blocks.blocks().contains(v.name()));
+      if (allDrawn && org.ebm4j.model.Batches.precision(model) == org.ebm4j.model.Precision.FLOAT32
+          && org.ebm4j.model.Batches.marginalSupported(model)
+          && model.variables().all().stream().allMatch(v -> v.domain().isDiscrete())) {
+        return fromDataInFloat(batch, rng);
+      }
       Chains c = allDrawn ? new Chains(batch.size(), model.stateSize()) : Chains.random(model, batch.size(), rng);
       for (int i = 0; i < batch.size(); i++) {
         System.arraycopy(batch.values(), i * batch.width(), c.states(), i * c.width(), batch.width());
@@ -340,6 +363,27 @@ public abstract class NegativePhase {
         System.arraycopy(batchScratch, 0, fields, 0, c.states().length);
         fieldsBatch = batch;
       }
+      return c;
+    }
+
+    /**
+     * {@link #fromData} in float32, where latents are summed out: the data rows' latent means
+     * (kept for the gradient, {@link #dataLatentMeansInFloat}), then the chains' latents drawn from
+     * them, all in the chains' float copy.
+     */
+    private Chains fromDataInFloat(MiniBatch batch, RandomGenerator rng) {
+      int rows = batch.size();
+      int width = model.stateSize();
+      Chains c = new Chains(rows, width);
+      float[] xs = c.floatStates();
+      floatBatch = UpdatePlan.CombinedBatch.toFloatRows(batch, floatBatch, xs, width);
+      org.ebm4j.model.Batches.latentMeans(model, xs, rows);
+      if (floatMeans.length < rows * width) {
+        floatMeans = new float[rows * width];
+      }
+      System.arraycopy(xs, 0, floatMeans, 0, rows * width);
+      floatMeansBatch = batch;
+      org.ebm4j.model.Batches.drawLatentsInPlace(model, xs, 0, rows, rng);
       return c;
     }
 

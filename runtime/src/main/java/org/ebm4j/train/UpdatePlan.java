@@ -259,18 +259,21 @@ abstract class UpdatePlan {
       if (floatWeights.length < rows) {
         floatWeights = new float[rows];
       }
-      // Converted where the rows lie in the batch (loops over two layouts do not vectorise), then copied.
-      int bw = batch.width();
-      if (floatBatch.length < b * bw) {
-        floatBatch = new float[b * bw];
-      }
-      FloatKernels.toFloat(batch.values(), floatBatch, 0, b * bw);
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(floatBatch, i * bw, floatStates, i * width, bw);
-      }
       float[] chainStates = chains.floatStates();
-      System.arraycopy(chainStates, 0, floatStates, b * width, c * width);
-      Batches.latentMeans(model, floatStates, rows);
+      float[] dataMeans = negative.dataLatentMeansInFloat(batch);
+      if (dataMeans == null) {
+        floatBatch = toFloatRows(batch, floatBatch, floatStates, width);
+      }
+      if (dataMeans != null) {
+        // CD-k computed the data rows' latent means to start its chains: only the chains need theirs
+        // (in the chains' own array: chains from the data are dropped after the update).
+        System.arraycopy(dataMeans, 0, floatStates, 0, b * width);
+        Batches.latentMeans(model, chainStates, c);
+        System.arraycopy(chainStates, 0, floatStates, b * width, c * width);
+      } else {
+        System.arraycopy(chainStates, 0, floatStates, b * width, c * width);
+        Batches.latentMeans(model, floatStates, rows);
+      }
       Optimizer.Direct direct = measure ? null : optimizer.direct(model.params());
       double scale = direct != null ? direct.factor() : 1;
       for (int i = 0; i < b; i++) {
@@ -307,6 +310,24 @@ abstract class UpdatePlan {
         }
       }
       return norm;
+    }
+
+    /**
+     * The batch's rows into the first rows of {@code states} (row stride {@code width}), converted
+     * where they lie in the batch (a loop over two layouts does not vectorise) and then copied;
+     * returns the conversion buffer, grown if needed.
+     */
+    static float[] toFloatRows(MiniBatch batch, float[] buffer, float[] states, int width) {
+      int b = batch.size();
+      int bw = batch.width();
+      if (buffer.length < b * bw) {
+        buffer = new float[b * bw];
+      }
+      FloatKernels.toFloat(batch.values(), buffer, 0, b * bw);
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(buffer, i * bw, states, i * width, bw);
+      }
+      return buffer;
     }
 
     @Override

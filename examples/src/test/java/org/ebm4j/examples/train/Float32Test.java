@@ -62,9 +62,10 @@ class Float32Test {
     assertEquals(Precision.FLOAT64, Batches.precision(m));
   }
 
-  @Test
-  void anRbmTrainedInFloat32ScoresAsInFloat64() {
-    // Bars and stripes 4x4, 16 hidden, PCD-1, 150 epochs, same seed: the exact log-likelihoods
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"pcd:1", "cd:1"})
+  void anRbmTrainedInFloat32ScoresAsInFloat64(String negative) {
+    // Bars and stripes 4x4, 16 hidden, PCD-1 or CD-1 (each with its own float path), 150 epochs, same seed: the exact log-likelihoods
     // within 0.05 nats (stated tolerance), the parameters not identical (float really ran), and
     // the precision kept in checkpoints.
     Dataset data = BarsAndStripes.generate(4);
@@ -72,7 +73,7 @@ class Float32Test {
     double[][] params = new double[2][];
     for (Precision precision : Precision.values()) {
       RbmModel m = RbmModel.builder().visible(16).hidden(16).seed(3).build();
-      Trainer t = Trainer.builder(m).negativePhase(NegativePhase.parse("pcd:1", null, 10, org.ebm4j.sampling.SamplerOptions.defaults()))
+      Trainer t = Trainer.builder(m).negativePhase(NegativePhase.parse(negative, null, 10, org.ebm4j.sampling.SamplerOptions.defaults()))
           .optimizer(new Sgd(0.05)).batchSize(10).seed(4).precision(precision).build();
       t.fit(data, 150);
       assertEquals(Precision.FLOAT64, Batches.precision(m), "float32 only during updates");
