@@ -111,7 +111,7 @@ public class TrainingBenchmark {
       doubles = new double[][] {new double[v * h], new double[200 * v], new double[200 * h], new double[100 * v], new double[200 * h], new double[v * h]};
       for (double[] a : doubles) {
         for (int k = 0; k < a.length; k++) {
-          a[k] = rng.nextDouble() < 0.13 ? 1 : 0;
+          a[k] = binary();
         }
       }
     }
@@ -125,9 +125,14 @@ public class TrainingBenchmark {
   private void fill(float[][] arrays) {
     for (float[] a : arrays) {
       for (int k = 0; k < a.length; k++) {
-        a[k] = rng.nextDouble() < 0.13 ? 1 : 0;
+        a[k] = (float) binary();
       }
     }
+  }
+
+  /** A unit at MNIST's density. */
+  private double binary() {
+    return rng.nextDouble() < 0.13 ? 1 : 0;
   }
 
   @Benchmark

@@ -80,8 +80,8 @@ public final class Blas {
   public static void sparseTransposeTimesAdd(double[] x, int xOff, int ldx, int rows, int m, double[] g,
       double[] s, int sOff, int lds, int n, double[] w, int wOff, double[] scratch) {
     if (density(x, xOff, ldx, rows, m) > SPARSE_DENSITY) {
-      if (uniform(g, rows)) {
-        gemm(true, false, m, n, rows, g == null ? 1 : g[0], x, xOff, ldx, s, sOff, lds, 1.0, w, wOff, n);
+      if (g == null) {
+        gemm(true, false, m, n, rows, 1.0, x, xOff, ldx, s, sOff, lds, 1.0, w, wOff, n);
         return;
       }
       if (runs(g, rows) <= MAX_RUNS) {
@@ -409,8 +409,8 @@ public final class Blas {
   /** {@link #sparseTransposeTimesAdd} in float: W += Xᵀ diag(g) S through sgemm. */
   public static void sparseTransposeTimesAdd(float[] x, int xOff, int ldx, int rows, int m, float[] g,
       float[] s, int sOff, int lds, int n, float[] w, int wOff, float[] scratch) {
-    if (uniform(g, rows)) {
-      gemm(true, false, m, n, rows, g == null ? 1 : g[0], x, xOff, ldx, s, sOff, lds, 1.0, w, wOff, n);
+    if (g == null) {
+      gemm(true, false, m, n, rows, 1.0, x, xOff, ldx, s, sOff, lds, 1.0, w, wOff, n);
       return;
     }
     if (runs(g, rows) <= MAX_RUNS) {
@@ -476,8 +476,9 @@ public final class Blas {
 
   /**
    * Up to this many runs of equal row weights, a weighted Xᵀ S is one product per run with the
-   * weight as BLAS's alpha instead of S scaled row by row first (maximum likelihood's data rows and
-   * chain rows are two runs; measured: two products of 100 rows cost what one of 200 does).
+   * weight as BLAS's alpha instead of S scaled row by row first (one weight for the batch is one
+   * run; maximum likelihood's data rows and chain rows are two; measured: two products of 100 rows
+   * cost what one of 200 does).
    */
   private static final int MAX_RUNS = 4;
 

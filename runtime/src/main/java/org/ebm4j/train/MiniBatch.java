@@ -54,4 +54,20 @@ public record MiniBatch(double[] values, int size, int width, double[] weights) 
   public void row(int i, double[] out) {
     System.arraycopy(values, i * width, out, 0, width);
   }
+
+  /**
+   * The examples in float into the first rows of {@code states} (row stride {@code stride}),
+   * converted where they lie here (a loop over two layouts does not vectorise) and then copied;
+   * returns the conversion buffer, {@code buffer} or a larger one.
+   */
+  float[] toFloatRows(float[] states, int stride, float[] buffer) {
+    if (buffer.length < size * width) {
+      buffer = new float[size * width];
+    }
+    org.ebm4j.kernel.FloatKernels.toFloat(values, buffer, 0, size * width);
+    for (int i = 0; i < size; i++) {
+      System.arraycopy(buffer, i * width, states, i * stride, width);
+    }
+    return buffer;
+  }
 }

@@ -376,7 +376,7 @@ public abstract class NegativePhase {
       int width = model.stateSize();
       Chains c = new Chains(rows, width);
       float[] xs = c.floatStates();
-      floatBatch = UpdatePlan.CombinedBatch.toFloatRows(batch, floatBatch, xs, width);
+      floatBatch = batch.toFloatRows(xs, width, floatBatch);
       org.ebm4j.model.Batches.latentMeans(model, xs, rows);
       if (floatMeans.length < rows * width) {
         floatMeans = new float[rows * width];

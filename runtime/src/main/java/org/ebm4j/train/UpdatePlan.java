@@ -1,6 +1,5 @@
 package org.ebm4j.train;
 
-import org.ebm4j.kernel.FloatKernels;
 import org.ebm4j.kernel.Kernels;
 import org.ebm4j.model.BatchGradients;
 import org.ebm4j.model.Batches;
@@ -173,6 +172,10 @@ abstract class UpdatePlan {
     double update(MiniBatch batch, Rng rng, int index, boolean measure) {
       Batches.paramsChanged(model);
       Chains chains = negative.advance(model, batch, rng);
+      double[] dataFields = negative.dataLatentFields(batch);
+      if (dataFields == null && reparam == Reparameterisation.NONE && Batches.precision(model) == Precision.FLOAT32) {
+        return updateInFloat(batch, chains, rng, index, measure);
+      }
       int b = batch.size();
       int c = chains.count();
       int rows = b + c;
@@ -186,10 +189,6 @@ abstract class UpdatePlan {
       }
       for (int i = 0; i < b; i++) {
         System.arraycopy(batch.values(), i * batch.width(), states, i * width, batch.width());
-      }
-      double[] dataFields = negative.dataLatentFields(batch);
-      if (dataFields == null && reparam == Reparameterisation.NONE && Batches.precision(model) == Precision.FLOAT32) {
-        return updateInFloat(batch, chains, rng, index, measure);
       }
       System.arraycopy(chains.states(), 0, states, b * width, c * width);
       if (dataFields != null) {
@@ -246,7 +245,7 @@ abstract class UpdatePlan {
     /**
      * The same update on float states: data rows converted once, chain rows from the chains' float
      * copy, the latent means, the chains' deferred draw and the gradient all in float, so no state is
-     * converted between products (θ is added to in double).
+     * converted between products; plain SGD steps θ's float copy, other optimizers θ in double.
      */
     private double updateInFloat(MiniBatch batch, Chains chains, Rng rng, int index, boolean measure) {
       int b = batch.size();
@@ -261,9 +260,6 @@ abstract class UpdatePlan {
       }
       float[] chainStates = chains.floatStates();
       float[] dataMeans = negative.dataLatentMeansInFloat(batch);
-      if (dataMeans == null) {
-        floatBatch = toFloatRows(batch, floatBatch, floatStates, width);
-      }
       if (dataMeans != null) {
         // CD-k computed the data rows' latent means to start its chains: only the chains need theirs
         // (in the chains' own array: chains from the data are dropped after the update).
@@ -271,6 +267,7 @@ abstract class UpdatePlan {
         Batches.latentMeans(model, chainStates, c);
         System.arraycopy(chainStates, 0, floatStates, b * width, c * width);
       } else {
+        floatBatch = batch.toFloatRows(floatStates, width, floatBatch);
         System.arraycopy(chainStates, 0, floatStates, b * width, c * width);
         Batches.latentMeans(model, floatStates, rows);
       }
@@ -310,24 +307,6 @@ abstract class UpdatePlan {
         }
       }
       return norm;
-    }
-
-    /**
-     * The batch's rows into the first rows of {@code states} (row stride {@code width}), converted
-     * where they lie in the batch (a loop over two layouts does not vectorise) and then copied;
-     * returns the conversion buffer, grown if needed.
-     */
-    static float[] toFloatRows(MiniBatch batch, float[] buffer, float[] states, int width) {
-      int b = batch.size();
-      int bw = batch.width();
-      if (buffer.length < b * bw) {
-        buffer = new float[b * bw];
-      }
-      FloatKernels.toFloat(batch.values(), buffer, 0, b * bw);
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(buffer, i * bw, states, i * width, bw);
-      }
-      return buffer;
     }
 
     @Override
