@@ -330,10 +330,57 @@ public final class ModelChecker {
     double[] gUp2 = marginalGradient(along(v, u, h2));
     double[] gDown2 = marginalGradient(along(v, u, -h2));
     checkScoreBatches(sc, v, u);
+    checkLaplacian(sc, v);
     for (int k = 0; k < n; k++) {
       String name = model.layout().entryAt(k).name() + " @" + k;
       expect("accumulateLineGradient[" + name + "]", lineGrad[k], 0.7 * (gUp[k] - gDown[k]) / (2 * h), 1e-5);
       expect("accumulateCurvatureGradient[" + name + "]", curvatureGrad[k], 0.7 * (gUp2[k] - 2 * g0[k] + gDown2[k]) / (h2 * h2), 1e-4);
+    }
+  }
+
+  /**
+   * The Laplacian against central differences of the score, and its batched θ-gradient (with one
+   * weight and a weight per row) against the curvature gradients along each unit direction.
+   */
+  private void checkLaplacian(org.ebm4j.model.Scores sc, double[] v) {
+    int d = v.length;
+    double fd = 0;
+    double[] up = new double[d];
+    double[] down = new double[d];
+    for (int k = 0; k < d; k++) {
+      double h = 1e-5 * Math.max(1, Math.abs(v[k]));
+      double[] unit = new double[d];
+      unit[k] = 1;
+      sc.score(along(v, unit, h), up);
+      sc.score(along(v, unit, -h), down);
+      fd += (up[k] - down[k]) / (2 * h);
+    }
+    expect("laplacian", sc.laplacian(v), fd, 1e-5);
+    int rows = 2;
+    double[] vs = new double[rows * d];
+    for (int k = 0; k < vs.length; k++) {
+      vs[k] = k < d ? v[k] : v[k % d] + 0.3 * rng.nextDouble(-1, 1);
+    }
+    double[] weights = {0.5, -1.5};
+    int n = model.params().length;
+    double[] one = new double[n];
+    double[] each = new double[n];
+    sc.accumulateLaplacianGradientBatch(vs, rows, 0.7, null, one);
+    sc.accumulateLaplacianGradientBatch(vs, rows, 0, weights, each);
+    double[] expectOne = new double[n];
+    double[] expectEach = new double[n];
+    double[] us = new double[rows * d];
+    for (int k = 0; k < d; k++) {
+      java.util.Arrays.fill(us, 0);
+      for (int r = 0; r < rows; r++) {
+        us[r * d + k] = 1;
+      }
+      sc.accumulateCurvatureGradientBatch(vs, us, rows, 0.7, null, expectOne);
+      sc.accumulateCurvatureGradientBatch(vs, us, rows, 0, weights, expectEach);
+    }
+    for (int k = 0; k < n; k++) {
+      expect("accumulateLaplacianGradientBatch[" + k + "]", one[k], expectOne[k], 1e-9);
+      expect("accumulateLaplacianGradientBatch(weights)[" + k + "]", each[k], expectEach[k], 1e-9);
     }
   }
 

@@ -256,6 +256,31 @@ public final class Blas {
   }
 
   /**
+   * W' += diag(Σ_r g_r s_r) A for rows s_r of S (stride lds, length m) and A of shape [m][n]: the
+   * sum over a batch of the rows' diag(s_r) A, one pass over A.
+   */
+  public static void rowScaleRowsAdd(double[] s, int sOff, int lds, int rows, double[] g, double[] a, int aOff, int m, int n,
+      double[] w, int wOff, double[] scratch) {
+    java.util.Arrays.fill(scratch, 0, m, 0.0);
+    for (int r = 0; r < rows; r++) {
+      double gr = g == null ? 1 : g[r];
+      int row = sOff + r * lds;
+      for (int i = 0; i < m; i++) {
+        scratch[i] += gr * s[row + i];
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      double si = scratch[i];
+      if (si == 0) {
+        continue;
+      }
+      for (int j = 0; j < n; j++) {
+        w[wOff + i * n + j] += si * a[aOff + i * n + j];
+      }
+    }
+  }
+
+  /**
    * out[k] += Σ_r g_r · X[r, k] for a row-major rows×n X (row stride ldx): a weighted column sum,
    * the gradient of a bias shared by every row of a batch.
    */

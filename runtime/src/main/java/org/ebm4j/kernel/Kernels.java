@@ -174,6 +174,61 @@ public final class Kernels {
     return s;
   }
 
+  /** y = Aᵀ, A of shape [m][n] (y of shape [n][m]). */
+  public static void transpose(double[] a, int ao, int m, int n, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        y[yo + j * m + i] = a[ao + i * n + j];
+      }
+    }
+  }
+
+  /** y += s · Aᵀ, A of shape [m][n]. */
+  public static void transposeAdd(double s, double[] a, int ao, int m, int n, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        y[yo + j * m + i] += s * a[ao + i * n + j];
+      }
+    }
+  }
+
+  /** y_i = Σ_j A_ij B_ij, A and B of shape [m][n]. */
+  public static void rowDots(double[] a, int ao, int m, int n, double[] b, int bo, int bm, int bn, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      y[yo + i] = dot(a, ao + i * n, b, bo + i * n, n);
+    }
+  }
+
+  /** y_i += s · Σ_j A_ij B_ij. */
+  public static void rowDotsAdd(double s, double[] a, int ao, int m, int n, double[] b, int bo, int bm, int bn, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      y[yo + i] += s * dot(a, ao + i * n, b, bo + i * n, n);
+    }
+  }
+
+  /** Y = diag(g) A, A of shape [m][n]. */
+  public static void rowScale(double[] g, int go, double[] a, int ao, int m, int n, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      double gi = g[go + i];
+      for (int j = 0; j < n; j++) {
+        y[yo + i * n + j] = gi * a[ao + i * n + j];
+      }
+    }
+  }
+
+  /** Y += s · diag(g) A, A of shape [m][n]. */
+  public static void rowScaleAdd(double s, double[] g, int go, double[] a, int ao, int m, int n, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      double gi = s * g[go + i];
+      if (gi == 0) {
+        continue;
+      }
+      for (int j = 0; j < n; j++) {
+        y[yo + i * n + j] += gi * a[ao + i * n + j];
+      }
+    }
+  }
+
   /** W += s · a bᵀ, a of length m, b of length n, W of shape [m][n]. */
   public static void outerAdd(
       double s, double[] a, int ao, int m, double[] b, int bo, int n, double[] w, int wo) {

@@ -33,6 +33,44 @@ public interface Scores {
   void accumulateCurvatureGradient(double[] v, double[] u, double weight, double[] grad);
 
   /**
+   * Δᵥ log p̃(v) = Σ_k ∂s_k/∂v_k, the trace of the Hessian: by default one curvature per unit
+   * direction; generated models whose energy the compiler's forward Laplacian covers (element-wise
+   * functions of affine maps of v) compute it in one sweep.
+   */
+  default double laplacian(double[] v) {
+    int d = visibleSize();
+    double[] u = new double[d];
+    double[] line = new double[2];
+    double sum = 0;
+    for (int k = 0; k < d; k++) {
+      u[k] = 1;
+      lineDerivatives(v, u, line);
+      sum += line[1];
+      u[k] = 0;
+    }
+    return sum;
+  }
+
+  /**
+   * {@code grad += Σ_r w_r ∂θ Δᵥ log p̃(v_r)} over rows of {@code vs}, weights as in {@link
+   * #accumulateLineGradientBatch}: by default one curvature gradient per unit direction (a cost
+   * that grows with the dimension); in one sweep where {@link #laplacian} is.
+   */
+  default void accumulateLaplacianGradientBatch(double[] vs, int rows, double weight, double[] weights, double[] grad) {
+    int d = visibleSize();
+    double[] us = new double[rows * d];
+    for (int k = 0; k < d; k++) {
+      for (int r = 0; r < rows; r++) {
+        us[r * d + k] = 1;
+        if (k > 0) {
+          us[r * d + k - 1] = 0;
+        }
+      }
+      accumulateCurvatureGradientBatch(vs, us, rows, weight, weights, grad);
+    }
+  }
+
+  /**
    * {@link #score} for {@code rows} states, rows of {@code vs} (visible width), into the same rows
    * of {@code scores}. Generated models with batched gradients run all rows through matrix
    * products.

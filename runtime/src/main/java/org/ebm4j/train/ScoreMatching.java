@@ -12,8 +12,10 @@ import org.ebm4j.model.Variables;
  * ∇ᵥ log p̃(v), which does not involve log Z, by minimising E_data[Σᵢ ∂sᵢ/∂vᵢ + ½|s|²]. Three forms:
  *
  * <ul>
- *   <li>{@code score-matching}: the exact objective, the Laplacian from one second derivative per
- *       visible unit (the cost grows with the dimension: use it up to a few dozen units);
+ *   <li>{@code score-matching}: the exact objective, the Laplacian generated in one sweep (the
+ *       compiler's forward Laplacian, a few energies at any dimension) where the energy is made of
+ *       element-wise functions of affine maps of v, else one second derivative per visible unit
+ *       (a cost that grows with the dimension);
  *   <li>{@code sliced-score-matching[:projections=K]} (Song et al. 2019, the variance-reduced form):
  *       the Laplacian's trace estimated by K random Rademacher directions u, uᵀ∇ᵥs u each, so the
  *       cost no longer grows with the dimension;
@@ -23,8 +25,9 @@ import org.ebm4j.model.Variables;
  * </ul>
  *
  * <p>All derivatives come from the model's generated {@link Scores}: ∂θ of the slope uᵀs (forward
- * over reverse mode) and of the curvature uᵀ∇ᵥs u (forward twice over reverse), so ∇θ ½|s|² is the
- * slope's derivative along u = s. Latents are summed out by the model's free energy.
+ * over reverse mode), of the curvature uᵀ∇ᵥs u (forward twice over reverse) and of the Laplacian
+ * (reverse over the forward Laplacian), so ∇θ ½|s|² is the slope's derivative along u = s. Latents
+ * are summed out by the model's free energy.
  */
 public final class ScoreMatching implements Objective {
   static final String EXACT = "score-matching";
@@ -110,7 +113,7 @@ public final class ScoreMatching implements Objective {
     return switch (name) {
       case SLICED -> "sliced score matching (" + projections + " Rademacher projection" + (projections == 1 ? "" : "s") + " per example)";
       case DENOISING -> "denoising score matching (sigma " + (Double.isNaN(sigma) ? "fitted to the data" : String.format(Locale.ROOT, "%.4g", sigma)) + ")";
-      default -> "score matching (exact Laplacian, one second derivative per visible unit)";
+      default -> "score matching (exact Laplacian)";
     };
   }
 
@@ -229,13 +232,25 @@ public final class ScoreMatching implements Objective {
     if (grad != null) {
       sc.accumulateLineGradientBatch(vs, ss, b, w, null, grad);
     }
-    // Exact: the Laplacian along each unit direction; sliced: (1/K) Σ_k u_kᵀ∇s u_k, u_k Rademacher.
-    int directions = name.equals(SLICED) ? projections : d;
-    for (int p = 0; p < directions; p++) {
-      for (int k = 0; k < b * d; k++) {
-        us[k] = name.equals(SLICED) ? (rng.nextBoolean() ? 1 : -1) : (k % d == p ? 1 : 0);
+    if (name.equals(EXACT)) {
+      if (measure) {
+        double[] v = new double[d];
+        for (int r = 0; r < b; r++) {
+          System.arraycopy(vs, r * d, v, 0, d);
+          total += sc.laplacian(v);
+        }
       }
-      double scale = name.equals(SLICED) ? 1.0 / projections : 1.0;
+      if (grad != null) {
+        sc.accumulateLaplacianGradientBatch(vs, b, w, null, grad);
+      }
+      return total / b;
+    }
+    // Sliced: (1/K) Σ_k u_kᵀ∇s u_k, u_k Rademacher.
+    for (int p = 0; p < projections; p++) {
+      for (int k = 0; k < b * d; k++) {
+        us[k] = rng.nextBoolean() ? 1 : -1;
+      }
+      double scale = 1.0 / projections;
       if (measure) {
         total += scale * curvatures(sc, vs, us, b, d);
       }

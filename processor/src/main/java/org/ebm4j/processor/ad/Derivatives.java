@@ -39,10 +39,16 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
    * @param line {@code OUT[~] += dM/dε} and {@code OUT[~~] += d²M/dε²} (forward mode twice)
    * @param lineGradient {@code OUT[θ~] += weight · d/dε ∇θ log p̃}: forward over reverse
    * @param curvatureGradient {@code OUT[θ~~] += weight · d²/dε² ∇θ log p̃}: forward twice over reverse
+   * @param laplacian M's value and, as its result, Δᵥ M, the trace of its Hessian in one sweep
+   *     ({@link LaplacianMode}); null where that transformation has no rule for M (the Laplacian is
+   *     then the sum of the curvatures along each unit)
+   * @param laplacianGradient {@code OUT[θ] += weight · ∇θ Δᵥ log p̃}: reverse over {@code laplacian}; null with it
    */
-  public record Scores(EnergyFunction score, EnergyFunction line, EnergyFunction lineGradient, EnergyFunction curvatureGradient) {
+  public record Scores(EnergyFunction score, EnergyFunction line, EnergyFunction lineGradient, EnergyFunction curvatureGradient,
+      EnergyFunction laplacian, EnergyFunction laplacianGradient) {
     Scores map(java.util.function.UnaryOperator<EnergyFunction> pass) {
-      return new Scores(pass.apply(score), pass.apply(line), pass.apply(lineGradient), pass.apply(curvatureGradient));
+      return new Scores(pass.apply(score), pass.apply(line), pass.apply(lineGradient), pass.apply(curvatureGradient),
+          laplacian == null ? null : pass.apply(laplacian), laplacianGradient == null ? null : pass.apply(laplacianGradient));
     }
   }
 
@@ -90,7 +96,10 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
     EnergyFunction params = ReverseMode.gradient(m, v -> v.op() == Op.PARAM, b -> b.neg(b.leaf(Op.ARG, "weight", Shape.SCALAR)));
     EnergyFunction lineGradient = ForwardMode.jvp(params, directions, TANGENT, false);
     EnergyFunction curvatureGradient = ForwardMode.jvp(lineGradient, directions, TANGENT, false);
-    return new Scores(score, line, lineGradient, curvatureGradient);
+    EnergyFunction laplacian = LaplacianMode.laplacian(m);
+    EnergyFunction laplacianGradient = laplacian == null ? null
+        : ReverseMode.gradient(laplacian, v -> v.op() == Op.PARAM, b -> b.neg(b.leaf(Op.ARG, "weight", Shape.SCALAR)));
+    return new Scores(score, line, lineGradient, curvatureGradient, laplacian, laplacianGradient);
   }
 
   /** The same programs after {@code pass}. */

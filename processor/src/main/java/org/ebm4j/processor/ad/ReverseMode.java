@@ -238,8 +238,9 @@ public final class ReverseMode {
         } else if (v.op() != Op.ROW) {
           // A row's adjoint is a view of its matrix's: nothing to propagate.
           for (int i = 0; i < v.args().size(); i++) {
-            if (active[v.arg(i)]) {
-              contribute(v.arg(i), v.op().contribution(b, nv, i, ybar), adj, List.of());
+            int contribution = active[v.arg(i)] ? v.op().contribution(b, nv, i, ybar) : -1;
+            if (contribution >= 0) {
+              contribute(v.arg(i), contribution, adj, List.of());
             }
           }
         }

@@ -63,6 +63,9 @@ final class BatchMembers {
       lines.put("scoreBatch", lowerLines("scoreBatch", p.score(), "batchScore_", storage, shared));
       lines.put("accumulateLineGradientBatch", lowerLines("accumulateLineGradientBatch", p.lineGradient(), "batchLineGradient_", storage, shared));
       lines.put("accumulateCurvatureGradientBatch", lowerLines("accumulateCurvatureGradientBatch", p.curvatureGradient(), "batchCurvatureGradient_", storage, shared));
+      if (p.laplacianGradient() != null) {
+        lines.put("accumulateLaplacianGradientBatch", lowerLines("accumulateLaplacianGradientBatch", p.laplacianGradient(), "batchLaplacianGradient_", storage, shared));
+      }
     }
   }
 
@@ -359,6 +362,21 @@ final class BatchMembers {
           .addStatement("double[] xs = lineXs")
           .addStatement("double[] us = lineUs")
           .addCode(lines.get(name).code())
+          .build());
+    }
+    if (lines.containsKey("accumulateLaplacianGradientBatch")) {
+      out.add(MethodSpec.methodBuilder("accumulateLaplacianGradientBatch").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+          .addJavadoc("In one sweep: reverse mode over the compiler's forward Laplacian, for every row at once.\n")
+          .addParameter(DOUBLES, "vRows").addParameter(TypeName.INT, "rows")
+          .addParameter(TypeName.DOUBLE, "weight").addParameter(DOUBLES, "weights").addParameter(DOUBLES, "grad")
+          .addStatement("$T.checkLength($S, grad, params.length)", KERNELS, "grad")
+          .beginControlFlow("if (weights != null && weights.length < rows)")
+          .addStatement("throw new IllegalArgumentException($S + rows + $S + weights.length)", "a batch of ", " rows needs as many weights, got ")
+          .endControlFlow()
+          .addStatement("loadLines(vRows, null, rows)")
+          .addStatement("ensure_accumulateLaplacianGradientBatch(rows)")
+          .addStatement("double[] xs = lineXs")
+          .addCode(lines.get("accumulateLaplacianGradientBatch").code())
           .build());
     }
     lineScratch.keySet().forEach(member -> out.add(ensureLineMethod(member)));

@@ -144,6 +144,9 @@ public final class ModelEmitter {
       bodies.put("line_", p.line());
       bodies.put("lineGradient_", p.lineGradient());
       bodies.put("curvatureGradient_", p.curvatureGradient());
+      if (p.laplacian() != null) {
+        bodies.put("laplacian_", p.laplacian());
+      }
       bodies.forEach((name, program) -> {
         JavaLowering.Lowered lowered = JavaLowering.lower(program, JavaLowering.NumberType.DOUBLE, storage, name, KERNELS);
         lowered.scratch().forEach(sc -> scratch.putIfAbsent(sc.name(), sc));
@@ -609,6 +612,21 @@ public final class ModelEmitter {
           .addStatement("$T.checkLength($S, grad, params.length)", KERNELS, "grad")
           .addStatement("loadLine(v, u)")
           .addStatement("$L(state, direction, weight, grad)", program)
+          .build());
+    }
+    if (scoreCode.containsKey("laplacian_")) {
+      JavaLowering.Lowered lowered = scoreCode.get("laplacian_");
+      out.add(override("laplacian", TypeName.DOUBLE)
+          .addJavadoc("In one sweep: the compiler's forward Laplacian of the (free) energy, whose negative this is.\n")
+          .addParameter(DOUBLES, "v")
+          .addStatement("loadLine(v, null)")
+          .addStatement("return -laplacian_(state)")
+          .build());
+      out.add(MethodSpec.methodBuilder("laplacian_").addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
+          .addJavadoc("Δ M at x, M the marginal energy (latents at 0 in x): Jacobians and Laplacians carried forward together.\n")
+          .addParameter(DOUBLES, "x")
+          .addCode(body("laplacian_", List.of("x"), List.of(DOUBLES), lowered))
+          .addStatement("return $L", lowered.result())
           .build());
     }
     out.add(scoreBody("score_", "{@code gx += ∇ᵥ log p̃} (latents at 0 in x).", List.of("x", "gx"), List.of(DOUBLES, DOUBLES)));

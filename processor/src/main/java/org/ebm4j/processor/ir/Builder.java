@@ -201,6 +201,18 @@ public final class Builder {
     return let(Op.OUTER, List.of(a, b));
   }
 
+  public int transpose(int m) {
+    return let(Op.TRANSPOSE, List.of(m));
+  }
+
+  public int rowDots(int a, int b) {
+    return let(Op.ROW_DOTS, List.of(a, b));
+  }
+
+  public int rowScale(int s, int m) {
+    return let(Op.ROW_SCALE, List.of(s, m));
+  }
+
   public int bilinear(int v, int w, int h) {
     return let(Op.BILINEAR, List.of(v, w, h));
   }

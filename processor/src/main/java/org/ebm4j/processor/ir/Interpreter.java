@@ -167,6 +167,31 @@ public final class Interpreter {
           }
         }
       }
+      case TRANSPOSE -> {
+        int m = rows(v.arg(0));
+        int c = cols(v.arg(0));
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < c; j++) {
+            out[j * m + i] = entry(v.arg(0), i * c + j);
+          }
+        }
+      }
+      case ROW_DOTS -> {
+        int m = rows(v.arg(0));
+        int c = cols(v.arg(0));
+        for (int i = 0; i < m; i++) {
+          out[i] = dot(v.arg(0), i * c, 1, v.arg(1), i * c, 1, c);
+        }
+      }
+      case ROW_SCALE -> {
+        int m = rows(v.arg(1));
+        int c = cols(v.arg(1));
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < c; j++) {
+            out[i * c + j] = entry(v.arg(0), i) * entry(v.arg(1), i * c + j);
+          }
+        }
+      }
       default -> throw new IllegalStateException("no semantics for " + v.op());
     }
     return out;

@@ -185,6 +185,34 @@ public enum Op {
       null,
       "Kernels.outerAdd($alpha, $0, #0, $1, #1, $out)",
       Op::multilinear),
+  /** Mᵀ (derived programs only: the Jacobian of xᵀW in x is Wᵀ). */
+  TRANSPOSE(
+      "transpose",
+      1,
+      (b, v, i, ybar) -> b.transpose(ybar),
+      (b, v, t) -> b.transpose(t[0]),
+      "Kernels.transpose($0, $out)",
+      "Kernels.transposeAdd($alpha, $0, $out)",
+      Op::multilinear),
+  /** y_i = Σ_k A_ik B_ik (derived programs only: two Jacobians contracted over their directions). */
+  ROW_DOTS(
+      "rowDots",
+      2,
+      // rowDots(M, M), the rows' sums of squares: one contribution of 2ȳ, so that it can be added in place.
+      (b, v, i, ybar) -> v.arg(0) != v.arg(1) ? b.rowScale(ybar, v.arg(1 - i)) : i == 0 ? b.rowScale(b.mul(b.constant(2), ybar), v.arg(0)) : -1,
+      (b, v, t) -> sumOf(b, t[0] < 0 ? -1 : b.rowDots(t[0], v.arg(1)), t[1] < 0 ? -1 : b.rowDots(v.arg(0), t[1])),
+      "Kernels.rowDots($0, $1, $out)",
+      "Kernels.rowDotsAdd($alpha, $0, $1, $out)",
+      Op::multilinear),
+  /** diag(s) M, y_ik = s_i M_ik (derived programs only: the adjoint of a {@code rowDots} operand). */
+  ROW_SCALE(
+      "rowScale",
+      2,
+      (b, v, i, ybar) -> i == 0 ? b.rowDots(ybar, v.arg(1)) : b.rowScale(v.arg(0), ybar),
+      (b, v, t) -> sumOf(b, t[0] < 0 ? -1 : b.rowScale(t[0], v.arg(1)), t[1] < 0 ? -1 : b.rowScale(v.arg(0), t[1])),
+      "Kernels.rowScale($0, $1, $out)",
+      "Kernels.rowScaleAdd($alpha, $0, $1, $out)",
+      Op::multilinear),
   /** One entry of a vector or matrix, at {@link Value#indices()}. Its adjoint is added at the same entry. */
   ELEMENT("element", 1, null, (b, v, t) -> b.element(t[0], v.indices()), null, null, Op::multilinear),
   /** One row of a matrix, at {@link Value#indices()}: a view, no copy; its adjoint is the same row of the matrix's. */
@@ -208,7 +236,10 @@ public enum Op {
 
   /** What a tensor op adds to the adjoint of one operand, as IR. */
   public interface Reverse {
-    /** @param ybar the id of v's adjoint; returns the id of the contribution to operand i's adjoint. */
+    /**
+     * @param ybar the id of v's adjoint; returns the id of the contribution to operand i's adjoint,
+     *     or −1 where an earlier operand is the same value and its contribution covers both
+     */
     int contribution(Builder b, Value v, int i, int ybar);
   }
 
@@ -379,8 +410,17 @@ public enum Op {
       case MATVEC -> "Blas.scaledRowsTimesTransposeAdd($B1, $rows, @0c, $G, $V0, @0r, $OUT, $scratch)";
       case VECMAT -> "Blas.sparseTimesAdd($B0, $rows, @1r, $G, $V1, @1c, $OUT, $scratch)";
       case OUTER -> "Blas.sparseTransposeTimesAdd($B0, $rows, #0, $G, $B1, #1, $VOUT, $scratch)";
+      case ROW_SCALE -> "Blas.rowScaleRowsAdd($B0, $rows, $G, $V1, @1r, @1c, $VOUT, $scratch)";
       default -> null;
     };
+  }
+
+  /**
+   * Whether the batched accumulation ({@link #batchAccumulateKernel}) sums over rows into a shared
+   * buffer (a matrix's adjoint), rather than adding row by row into per-row buffers.
+   */
+  public boolean sumsRows() {
+    return this == OUTER || this == ROW_SCALE;
   }
 
   /** The kernel call computing a tensor op's value, or null for ELEMENT, ROW and OUTER. */
@@ -492,6 +532,20 @@ public enum Op {
         requireVector(in.get(0), "first");
         requireVector(in.get(1), "second");
         return Shape.matrix(in.get(0).dim(0), in.get(1).dim(0));
+      case TRANSPOSE:
+        requireMatrix(in.get(0), "");
+        return Shape.matrix(in.get(0).dim(1), in.get(0).dim(0));
+      case ROW_DOTS:
+        requireMatrix(in.get(0), "first");
+        requireMatrix(in.get(1), "second");
+        requireSame(in.get(0).dim(0), in.get(1).dim(0));
+        requireSame(in.get(0).dim(1), in.get(1).dim(1));
+        return Shape.vector(in.get(0).dim(0));
+      case ROW_SCALE:
+        requireVector(in.get(0), "first");
+        requireMatrix(in.get(1), "second");
+        requireSame(in.get(0).dim(0), in.get(1).dim(0));
+        return in.get(1);
       case ELEMENT:
         if (in.get(0).rank() != indexCount) {
           throw new ShapeException(
@@ -517,7 +571,7 @@ public enum Op {
 
   private void requireMatrix(Shape s, String which) throws ShapeException {
     if (!s.isMatrix()) {
-      throw new ShapeException(spelling() + " needs a matrix as its " + which + " argument, not a " + s);
+      throw new ShapeException(spelling() + " needs a matrix as its " + (which.isEmpty() ? "" : which + " ") + "argument, not a " + s);
     }
   }
 

@@ -220,7 +220,8 @@ public final class JavaLowering {
       for (Stmt s : f.body().stmts()) {
         if (s instanceof Stmt.Accumulate acc && rows[acc.value()]) {
           Value target = f.value(acc.slot());
-          if (target.op() == Op.ADJOINT && !rows[target.id()]) {
+          // A matrix is shared by every row (no op makes one per row): its adjoint sums over rows.
+          if (target.op() == Op.ADJOINT && !rows[target.id()] && !target.shape().isMatrix()) {
             rows[target.id()] = true;
             changed = true;
           }
@@ -440,7 +441,7 @@ public final class JavaLowering {
       }
       boolean rowScale = scale == -1 || (scale >= 0 && (!perRow[scale] || isRowArray(scale)));
       String template = deferred[kernel.id()] ? kernel.op().batchAccumulateKernel() : null;
-      if (rowScale && template != null && perRow[target.id()] != (kernel.op() == Op.OUTER) && sharedMatrixAndRows(operands)) {
+      if (rowScale && template != null && perRow[target.id()] != kernel.op().sumsRows() && sharedMatrixAndRows(operands)) {
         String g = rowScales(acc.value(), scale, negate);
         line("$L", batchTemplate(template, operands, g, perRow[target.id()] ? batchView(target.id()) : view(target.id()), view(target.id())));
         return;
