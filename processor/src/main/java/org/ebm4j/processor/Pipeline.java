@@ -67,8 +67,9 @@ public final class Pipeline {
     if (dump.contains("grad")) {
       log.accept("ebm4j gradient in θ of " + type.getQualifiedName() + ":\n" + IrPrinter.print(programs.paramGradient()));
       programs.stateGradients().forEach((vars, g) -> log.accept("ebm4j gradient in " + vars + " of " + type.getQualifiedName() + ":\n" + IrPrinter.print(g)));
-      if (programs.scores() != null && programs.scores().laplacianGradient() != null) {
-        log.accept("ebm4j gradient in θ of the Laplacian of " + type.getQualifiedName() + ":\n" + IrPrinter.print(programs.scores().laplacianGradient()));
+      if (programs.scores() != null) {
+        programs.scores().objectiveGradients().forEach((form, g) ->
+            log.accept("ebm4j gradient in θ of the " + form + " score-matching objective of " + type.getQualifiedName() + ":\n" + IrPrinter.print(g)));
       }
     }
     JavaFile source = ModelEmitter.emit(model, ir, structure, programs, method.getBody().toString());

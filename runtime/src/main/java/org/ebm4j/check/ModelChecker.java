@@ -339,8 +339,11 @@ public final class ModelChecker {
   }
 
   /**
-   * The Laplacian against central differences of the score, and its batched θ-gradient (with one
-   * weight and a weight per row) against the curvature gradients along each unit direction.
+   * The Laplacian against central differences of the score, and the batched gradients of score
+   * matching's three objectives (with one weight and a weight per row) against their composition
+   * from the line and curvature members: ½|s|² by the line gradient along s, the exact form's
+   * trace by one curvature gradient per unit direction, the sliced form's by one along u, the
+   * denoising form ½|s + u|² by the line gradient along s + u.
    */
   private void checkLaplacian(org.ebm4j.model.Scores sc, double[] v) {
     int d = v.length;
@@ -358,29 +361,47 @@ public final class ModelChecker {
     expect("laplacian", sc.laplacian(v), fd, 1e-5);
     int rows = 2;
     double[] vs = new double[rows * d];
+    double[] us = new double[rows * d];
     for (int k = 0; k < vs.length; k++) {
       vs[k] = k < d ? v[k] : v[k % d] + 0.3 * rng.nextDouble(-1, 1);
+      us[k] = rng.nextDouble(-1, 1);
     }
-    double[] weights = {0.5, -1.5};
+    double[] ss = new double[rows * d];
+    sc.scoreBatch(vs, rows, ss);
+    double[] sPlusU = new double[rows * d];
+    for (int k = 0; k < ss.length; k++) {
+      sPlusU[k] = ss[k] + us[k];
+    }
     int n = model.params().length;
-    double[] one = new double[n];
-    double[] each = new double[n];
-    sc.accumulateLaplacianGradientBatch(vs, rows, 0.7, null, one);
-    sc.accumulateLaplacianGradientBatch(vs, rows, 0, weights, each);
-    double[] expectOne = new double[n];
-    double[] expectEach = new double[n];
-    double[] us = new double[rows * d];
-    for (int k = 0; k < d; k++) {
-      java.util.Arrays.fill(us, 0);
-      for (int r = 0; r < rows; r++) {
-        us[r * d + k] = 1;
+    for (double[] weights : new double[][] {null, {0.5, -1.5}}) {
+      double weight = 0.7;
+      String tag = weights == null ? "" : "(weights)";
+      double[] exact = new double[n];
+      double[] sliced = new double[n];
+      double[] denoising = new double[n];
+      sc.accumulateExactObjectiveGradientBatch(vs, rows, weight, weights, exact);
+      sc.accumulateSlicedObjectiveGradientBatch(vs, us, rows, weight, weights, sliced);
+      sc.accumulateDenoisingObjectiveGradientBatch(vs, us, rows, weight, weights, denoising);
+      double[] half = new double[n];
+      sc.accumulateLineGradientBatch(vs, ss, rows, weight, weights, half);
+      double[] expectExact = half.clone();
+      double[] units = new double[rows * d];
+      for (int k = 0; k < d; k++) {
+        java.util.Arrays.fill(units, 0);
+        for (int r = 0; r < rows; r++) {
+          units[r * d + k] = 1;
+        }
+        sc.accumulateCurvatureGradientBatch(vs, units, rows, weight, weights, expectExact);
       }
-      sc.accumulateCurvatureGradientBatch(vs, us, rows, 0.7, null, expectOne);
-      sc.accumulateCurvatureGradientBatch(vs, us, rows, 0, weights, expectEach);
-    }
-    for (int k = 0; k < n; k++) {
-      expect("accumulateLaplacianGradientBatch[" + k + "]", one[k], expectOne[k], 1e-9);
-      expect("accumulateLaplacianGradientBatch(weights)[" + k + "]", each[k], expectEach[k], 1e-9);
+      double[] expectSliced = half.clone();
+      sc.accumulateCurvatureGradientBatch(vs, us, rows, weight, weights, expectSliced);
+      double[] expectDenoising = new double[n];
+      sc.accumulateLineGradientBatch(vs, sPlusU, rows, weight, weights, expectDenoising);
+      for (int k = 0; k < n; k++) {
+        expect("accumulateExactObjectiveGradientBatch" + tag + "[" + k + "]", exact[k], expectExact[k], 1e-9);
+        expect("accumulateSlicedObjectiveGradientBatch" + tag + "[" + k + "]", sliced[k], expectSliced[k], 1e-9);
+        expect("accumulateDenoisingObjectiveGradientBatch" + tag + "[" + k + "]", denoising[k], expectDenoising[k], 1e-9);
+      }
     }
   }
 

@@ -52,12 +52,16 @@ public interface Scores {
   }
 
   /**
-   * {@code grad += Σ_r w_r ∂θ Δᵥ log p̃(v_r)} over rows of {@code vs}, weights as in {@link
-   * #accumulateLineGradientBatch}: by default one curvature gradient per unit direction (a cost
-   * that grows with the dimension); in one sweep where {@link #laplacian} is.
+   * {@code grad += Σ_r w_r ∂θ J(v_r)} for exact score matching's objective J = ½|s|² + Δᵥ log p̃
+   * (minimised), rows and weights as in {@link #accumulateLineGradientBatch}. By default the
+   * slope's θ-derivative along s and one curvature gradient per unit direction (a cost that grows
+   * with the dimension); generated in one sweep where {@link #laplacian} is.
    */
-  default void accumulateLaplacianGradientBatch(double[] vs, int rows, double weight, double[] weights, double[] grad) {
+  default void accumulateExactObjectiveGradientBatch(double[] vs, int rows, double weight, double[] weights, double[] grad) {
     int d = visibleSize();
+    double[] ss = new double[rows * d];
+    scoreBatch(vs, rows, ss);
+    accumulateLineGradientBatch(vs, ss, rows, weight, weights, grad);
     double[] us = new double[rows * d];
     for (int k = 0; k < d; k++) {
       for (int r = 0; r < rows; r++) {
@@ -68,6 +72,32 @@ public interface Scores {
       }
       accumulateCurvatureGradientBatch(vs, us, rows, weight, weights, grad);
     }
+  }
+
+  /**
+   * The same for sliced score matching's objective along the rows u_r of {@code us}, J = ½|s|² +
+   * uᵀ∇ᵥs u. By default the line gradient along s and the curvature gradient along u; in one
+   * program where the compiler's sweep covers the energy.
+   */
+  default void accumulateSlicedObjectiveGradientBatch(double[] vs, double[] us, int rows, double weight, double[] weights, double[] grad) {
+    double[] ss = new double[rows * visibleSize()];
+    scoreBatch(vs, rows, ss);
+    accumulateLineGradientBatch(vs, ss, rows, weight, weights, grad);
+    accumulateCurvatureGradientBatch(vs, us, rows, weight, weights, grad);
+  }
+
+  /**
+   * The same for denoising score matching's objective J = ½|s + u|² (u = ε/σ for the noise ε that
+   * made the rows): by default the line gradient along s + u; in one program where the compiler's
+   * sweep covers the energy.
+   */
+  default void accumulateDenoisingObjectiveGradientBatch(double[] vs, double[] us, int rows, double weight, double[] weights, double[] grad) {
+    double[] rs = new double[rows * visibleSize()];
+    scoreBatch(vs, rows, rs);
+    for (int k = 0; k < rs.length; k++) {
+      rs[k] += us[k];
+    }
+    accumulateLineGradientBatch(vs, rs, rows, weight, weights, grad);
   }
 
   /**

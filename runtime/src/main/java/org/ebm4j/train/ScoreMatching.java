@@ -204,33 +204,35 @@ public final class ScoreMatching implements Objective {
     int b = batch.size();
     int d = batch.width();
     double[] vs = java.util.Arrays.copyOf(batch.values(), b * d);
-    double[] ss = new double[b * d];
+    double[] ss = measure ? new double[b * d] : null;
     double[] us = new double[b * d];
+    // The objectives' gradients add w ∇θ J: the ascent direction of −J, averaged over rows.
     double w = -1.0 / b;
     double total = 0;
     if (name.equals(DENOISING)) {
-      // ṽ = v + σε; J = ½|s(ṽ) + ε/σ|², whose θ-gradient is ∂θ(uᵀs(ṽ)) at u = s(ṽ) + ε/σ.
+      // ṽ = v + σε; J = ½|s(ṽ) + ε/σ|².
       for (int k = 0; k < b * d; k++) {
         us[k] = rng.nextGaussian();
         vs[k] += sigma * us[k];
+        us[k] /= sigma;
       }
-      sc.scoreBatch(vs, b, ss);
-      for (int k = 0; k < b * d; k++) {
-        us[k] = ss[k] + us[k] / sigma;
-        total += 0.5 * us[k] * us[k];
+      if (measure) {
+        sc.scoreBatch(vs, b, ss);
+        for (int k = 0; k < b * d; k++) {
+          total += 0.5 * (ss[k] + us[k]) * (ss[k] + us[k]);
+        }
       }
       if (grad != null) {
-        sc.accumulateLineGradientBatch(vs, us, b, w, null, grad);
+        sc.accumulateDenoisingObjectiveGradientBatch(vs, us, b, w, null, grad);
       }
       return total / b;
     }
-    // J = ½|s|² + the Laplacian: ∇θ ½|s|² is the slope's θ-derivative along u = s.
-    sc.scoreBatch(vs, b, ss);
-    for (int k = 0; k < b * d; k++) {
-      total += 0.5 * ss[k] * ss[k];
-    }
-    if (grad != null) {
-      sc.accumulateLineGradientBatch(vs, ss, b, w, null, grad);
+    // J = ½|s|² + the Laplacian (exact) or (1/K) Σ_k u_kᵀ∇s u_k, u_k Rademacher (sliced).
+    if (measure) {
+      sc.scoreBatch(vs, b, ss);
+      for (int k = 0; k < b * d; k++) {
+        total += 0.5 * ss[k] * ss[k];
+      }
     }
     if (name.equals(EXACT)) {
       if (measure) {
@@ -241,21 +243,30 @@ public final class ScoreMatching implements Objective {
         }
       }
       if (grad != null) {
-        sc.accumulateLaplacianGradientBatch(vs, b, w, null, grad);
+        sc.accumulateExactObjectiveGradientBatch(vs, b, w, null, grad);
       }
       return total / b;
     }
-    // Sliced: (1/K) Σ_k u_kᵀ∇s u_k, u_k Rademacher.
     for (int p = 0; p < projections; p++) {
       for (int k = 0; k < b * d; k++) {
         us[k] = rng.nextBoolean() ? 1 : -1;
       }
-      double scale = 1.0 / projections;
       if (measure) {
-        total += scale * curvatures(sc, vs, us, b, d);
+        total += curvatures(sc, vs, us, b, d) / projections;
       }
-      if (grad != null) {
-        sc.accumulateCurvatureGradientBatch(vs, us, b, w * scale, null, grad);
+      if (grad == null) {
+        continue;
+      }
+      if (p == 0) {
+        // The first projection comes with ½|s|²; scaled by 1/√K its curvature counts 1/K.
+        double[] first = us.clone();
+        double scale = 1 / Math.sqrt(projections);
+        for (int k = 0; k < first.length; k++) {
+          first[k] *= scale;
+        }
+        sc.accumulateSlicedObjectiveGradientBatch(vs, first, b, w, null, grad);
+      } else {
+        sc.accumulateCurvatureGradientBatch(vs, us, b, w / projections, null, grad);
       }
     }
     return total / b;

@@ -42,13 +42,17 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
    * @param laplacian M's value and, as its result, Δᵥ M, the trace of its Hessian in one sweep
    *     ({@link LaplacianMode}); null where that transformation has no rule for M (the Laplacian is
    *     then the sum of the curvatures along each unit)
-   * @param laplacianGradient {@code OUT[θ] += weight · ∇θ Δᵥ log p̃}: reverse over {@code laplacian}; null with it
+   * @param objectiveGradients per form, {@code OUT[θ] += weight · ∇θ J} for score matching's objective J
+   *     at one state ({@link LaplacianMode#objective}: reverse over the one-sweep program; the sliced
+   *     and denoising forms read the direction {@code v~}), for each form the transformation has rules for
    */
   public record Scores(EnergyFunction score, EnergyFunction line, EnergyFunction lineGradient, EnergyFunction curvatureGradient,
-      EnergyFunction laplacian, EnergyFunction laplacianGradient) {
+      EnergyFunction laplacian, Map<LaplacianMode.Form, EnergyFunction> objectiveGradients) {
     Scores map(java.util.function.UnaryOperator<EnergyFunction> pass) {
+      Map<LaplacianMode.Form, EnergyFunction> objectives = new java.util.EnumMap<>(LaplacianMode.Form.class);
+      objectiveGradients.forEach((form, g) -> objectives.put(form, pass.apply(g)));
       return new Scores(pass.apply(score), pass.apply(line), pass.apply(lineGradient), pass.apply(curvatureGradient),
-          laplacian == null ? null : pass.apply(laplacian), laplacianGradient == null ? null : pass.apply(laplacianGradient));
+          laplacian == null ? null : pass.apply(laplacian), objectives);
     }
   }
 
@@ -97,9 +101,14 @@ public record Derivatives(EnergyFunction energy, EnergyFunction paramGradient, M
     EnergyFunction lineGradient = ForwardMode.jvp(params, directions, TANGENT, false);
     EnergyFunction curvatureGradient = ForwardMode.jvp(lineGradient, directions, TANGENT, false);
     EnergyFunction laplacian = LaplacianMode.laplacian(m);
-    EnergyFunction laplacianGradient = laplacian == null ? null
-        : ReverseMode.gradient(laplacian, v -> v.op() == Op.PARAM, b -> b.neg(b.leaf(Op.ARG, "weight", Shape.SCALAR)));
-    return new Scores(score, line, lineGradient, curvatureGradient, laplacian, laplacianGradient);
+    Map<LaplacianMode.Form, EnergyFunction> objectives = new java.util.EnumMap<>(LaplacianMode.Form.class);
+    for (LaplacianMode.Form form : LaplacianMode.Form.values()) {
+      EnergyFunction j = LaplacianMode.objective(m, form);
+      if (j != null) {
+        objectives.put(form, ReverseMode.gradient(j, v -> v.op() == Op.PARAM, b -> b.leaf(Op.ARG, "weight", Shape.SCALAR)));
+      }
+    }
+    return new Scores(score, line, lineGradient, curvatureGradient, laplacian, objectives);
   }
 
   /** The same programs after {@code pass}. */

@@ -28,6 +28,12 @@ import org.ebm4j.processor.ir.Variable;
  * energies at any dimension. A construct outside that family (a loop, a Jacobian that is not of the
  * form diag(s) B, a product of two affine maps' Jacobians) has no rule here: {@link #laplacian}
  * returns null and the caller sums one curvature per direction instead.
+ *
+ * <p>The same sweep gives the gradient ∇ₓf, the Jacobian of the result, so each of score
+ * matching's objectives is one program ({@link #objective}): ½|∇f|² − Δf, or with the contraction
+ * (J_a u)(J_b u) in place of the trace, ½|∇f|² − uᵀ∇²f u for sliced score matching, or the gradient
+ * alone for denoising. Reverse mode over that program is the objective's θ-gradient, the primal
+ * values (tanh, σ, softplus of each pre-activation) computed once instead of once per program.
  */
 public final class LaplacianMode {
   /** A Jacobian: for a scalar, the vector [D] {@code dense}; for a vector, diag({@code scale}) · base. */
@@ -68,23 +74,95 @@ public final class LaplacianMode {
   /** Matrix → its transpose, once, so that Jacobians through the same xᵀW share one factor. */
   private final Map<Integer, Integer> transposes = new HashMap<>();
 
-  private LaplacianMode(EnergyFunction f, Variable x) {
+  /** The direction u (a leaf of the new program) whose curvature uᵀ∇²f u replaces the trace, or −1. */
+  private final int direction;
+  /** Whether second-order terms are wanted at all (denoising needs the gradient alone). */
+  private final boolean second;
+  /** Base matrix → B u, for the curvature along u. */
+  private final Map<Integer, Integer> alongU = new HashMap<>();
+
+  private LaplacianMode(EnergyFunction f, Variable x, Form form) {
     this.f = f;
     this.visible = x.name();
+    this.second = form != Form.DENOISING;
+    this.direction = form == Form.EXACT ? -1 : b.leaf(Op.VAR, x.name() + Derivatives.TANGENT, Shape.vector(x.dims().get(0)));
+  }
+
+  /**
+   * Score matching's objectives at one state, J (minimised), with s = ∇ₓ log p̃ = −∇ₓf and u the
+   * input {@code x~}: the forms differ only in the second-order term the sweep carries.
+   */
+  public enum Form {
+    /** J = ½|s|² + tr ∇ₓs: the trace, as the Laplacian. */
+    EXACT,
+    /** J = ½|s|² + uᵀ∇ₓs u: the curvature along u (its contraction is (J_a u)(J_b u)). */
+    SLICED,
+    /** J = ½|s + u|²: the gradient alone (u = ε/σ for the noise ε added to x). */
+    DENOISING
+  }
+
+  /**
+   * The program whose result is score matching's objective J of {@code form} at one state, computed
+   * in one sweep with the gradient ∇ₓf (the Jacobian of the result); null where {@link #laplacian}
+   * would be.
+   */
+  public static EnergyFunction objective(EnergyFunction f, Form form) {
+    Variable x = visibleVector(f);
+    if (x == null) {
+      return null;
+    }
+    try {
+      LaplacianMode t = new LaplacianMode(f, x, form);
+      t.sweep();
+      Jac j = t.jac.get(f.result());
+      if (j == null) {
+        throw new Unsupported("an energy that does not depend on the state");
+      }
+      Builder b = t.b;
+      int g = j.dense();
+      int result;
+      if (form == Form.DENOISING) {
+        int r = b.sub(t.direction, g);
+        result = b.mul(b.constant(0.5), b.dot(r, r));
+      } else {
+        result = b.mul(b.constant(0.5), b.dot(g, g));
+        Integer curvature = t.lap.get(f.result());
+        if (curvature != null) {
+          result = b.sub(result, curvature);
+        }
+      }
+      EnergyFunction program = new EnergyFunction(b.values(), b.close(), result, f.variables());
+      IrVerifier.verify(program);
+      return program;
+    } catch (Unsupported e) {
+      return null;
+    }
+  }
+
+  /** The one visible variable of f if it is a real vector (what these rules cover), else null. */
+  private static Variable visibleVector(EnergyFunction f) {
+    List<Variable> visibles = f.variables().stream().filter(Variable::visible).toList();
+    if (visibles.size() != 1 || visibles.get(0).dims().size() != 1 || visibles.get(0).domain() != org.ebm4j.model.Domain.REAL || !f.hasResult()) {
+      return null;
+    }
+    return visibles.get(0);
   }
 
   /**
    * The program computing f's value and, as its result, Δₓf for the one visible vector variable x
-   * of {@code f}; null where f has more than one visible variable, a scalar one, or a construct
-   * without a rule here.
+   * of {@code f}; null where f has more than one visible variable, a scalar or discrete one, or a
+   * construct without a rule here.
    */
   public static EnergyFunction laplacian(EnergyFunction f) {
-    List<Variable> visibles = f.variables().stream().filter(Variable::visible).toList();
-    if (visibles.size() != 1 || visibles.get(0).dims().size() != 1 || !f.hasResult()) {
+    Variable x = visibleVector(f);
+    if (x == null) {
       return null;
     }
     try {
-      EnergyFunction g = new LaplacianMode(f, visibles.get(0)).run();
+      LaplacianMode t = new LaplacianMode(f, x, Form.EXACT);
+      t.sweep();
+      Integer result = t.lap.get(f.result());
+      EnergyFunction g = new EnergyFunction(t.b.values(), t.b.close(), result == null ? t.b.constant(0) : result, f.variables());
       IrVerifier.verify(g);
       return g;
     } catch (Unsupported e) {
@@ -92,7 +170,7 @@ public final class LaplacianMode {
     }
   }
 
-  private EnergyFunction run() {
+  private void sweep() {
     for (Stmt s : f.body().stmts()) {
       if (s instanceof Stmt.Let let) {
         let(let.value());
@@ -102,9 +180,6 @@ public final class LaplacianMode {
         throw new Unsupported("a loop or branch");
       }
     }
-    Integer result = lap.get(f.result());
-    int out = result == null ? b.constant(0) : result;
-    return new EnergyFunction(b.values(), b.close(), out, f.variables());
   }
 
   /** A buffer's Jacobian and Laplacian are the sums of what is added to it (all additions come before any read). */
@@ -179,7 +254,7 @@ public final class LaplacianMode {
         dy = plus(dy, b.mul(partial[i], da));
       }
     }
-    for (int i : active) {
+    for (int i : second ? active : new int[0]) {
       for (int k : active) {
         if (k < i) {
           continue;
@@ -252,7 +327,7 @@ public final class LaplacianMode {
           jy = sum(jy, Jac.dense(contract(b.mul(a, jc.scale()), jc.base())));
           dy = plus(dy, dotWith(a, lap.get(v.arg(1))));
         }
-        if (ja != null && jc != null) {
+        if (second && ja != null && jc != null) {
           dy = plus(dy, b.mul(b.constant(2), sumOf(contraction(ja, jc), v.arg(0))));
         }
         put(v, jy, dy);
@@ -261,16 +336,16 @@ public final class LaplacianMode {
       case SUM_SQUARES -> {
         int a = copy.get(v.arg(0));
         int two = b.constant(2);
-        int dy = b.mul(two, sumOf(contraction(ja, ja), v.arg(0)));
+        int dy = second ? b.mul(two, sumOf(contraction(ja, ja), v.arg(0))) : -1;
         int da = dotWith(a, lap.get(v.arg(0)));
-        dy = da < 0 ? dy : b.add(dy, b.mul(two, da));
+        dy = plus(dy, da < 0 ? -1 : b.mul(two, da));
         put(v, Jac.dense(contract(b.mul(b.mul(two, a), ja.scale()), ja.base())), dy);
       }
       case LOG_SUM_EXP -> {
-        // ∇y = softmax p; Δy = pᵀΔa + Σ_j p_j |J_a,j|² − |J_y|².
+        // ∇y = softmax p; Δy = pᵀΔa + Σ_j p_j |J_a,j|² − |J_y|² (each |·|² the contraction).
         int p = b.exp(b.sub(copy.get(v.arg(0)), y));
         int jy = contract(b.mul(p, ja.scale()), ja.base());
-        int dy = b.sub(dotWith(p, contraction(ja, ja)), b.dot(jy, jy));
+        int dy = second ? b.sub(dotWith(p, contraction(ja, ja)), contraction(Jac.dense(jy), Jac.dense(jy))) : -1;
         dy = plus(dy, dotWith(p, lap.get(v.arg(0))));
         put(v, Jac.dense(jy), dy);
       }
@@ -341,8 +416,14 @@ public final class LaplacianMode {
     throw new Unsupported("a sum of Jacobians of different factors");
   }
 
-  /** Σ_k J_a[., k] J_c[., k]: a scalar for scalars, per entry for vectors. */
+  /**
+   * Σ_k J_a[., k] J_c[., k] (or, along u, (J_a u)(J_c u)): a scalar for scalars, per entry for
+   * vectors.
+   */
   private int contraction(Jac a, Jac c) {
+    if (direction >= 0) {
+      return b.mul(along(a), along(c));
+    }
     if (a.isDense() && c.isDense()) {
       return b.dot(a.dense(), c.dense());
     }
@@ -355,6 +436,15 @@ public final class LaplacianMode {
     }
     int squares = rowSquares.computeIfAbsent(a.base(), m -> b.rowDots(m, m));
     return b.mul(scales, squares);
+  }
+
+  /** J u, the derivative along u: a scalar for a scalar's Jacobian, per entry for a vector's. */
+  private int along(Jac j) {
+    if (j.isDense()) {
+      return b.dot(j.dense(), direction);
+    }
+    int bu = j.base() == Jac.IDENTITY ? direction : alongU.computeIfAbsent(j.base(), m -> b.matvec(m, direction));
+    return b.mul(j.scale(), bu);
   }
 
   /** wᵀ B: the dense Jacobian of a scalar whose gradient in the vector is w (a vector). */

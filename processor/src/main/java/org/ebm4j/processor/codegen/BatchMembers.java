@@ -2,6 +2,7 @@ package org.ebm4j.processor.codegen;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 import org.ebm4j.processor.ad.Derivatives;
+import org.ebm4j.processor.ad.LaplacianMode;
 import org.ebm4j.processor.frontend.ModelDeclaration;
 import org.ebm4j.processor.ir.EnergyFunction;
 import org.ebm4j.processor.ir.Op;
@@ -63,9 +65,10 @@ final class BatchMembers {
       lines.put("scoreBatch", lowerLines("scoreBatch", p.score(), "batchScore_", storage, shared));
       lines.put("accumulateLineGradientBatch", lowerLines("accumulateLineGradientBatch", p.lineGradient(), "batchLineGradient_", storage, shared));
       lines.put("accumulateCurvatureGradientBatch", lowerLines("accumulateCurvatureGradientBatch", p.curvatureGradient(), "batchCurvatureGradient_", storage, shared));
-      if (p.laplacianGradient() != null) {
-        lines.put("accumulateLaplacianGradientBatch", lowerLines("accumulateLaplacianGradientBatch", p.laplacianGradient(), "batchLaplacianGradient_", storage, shared));
-      }
+      p.objectiveGradients().forEach((form, g) -> {
+        String member = objectiveMember(form);
+        lines.put(member, lowerLines(member, g, "batch" + formName(form) + "Objective_", storage, shared));
+      });
     }
   }
 
@@ -364,23 +367,39 @@ final class BatchMembers {
           .addCode(lines.get(name).code())
           .build());
     }
-    if (lines.containsKey("accumulateLaplacianGradientBatch")) {
-      out.add(MethodSpec.methodBuilder("accumulateLaplacianGradientBatch").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-          .addJavadoc("In one sweep: reverse mode over the compiler's forward Laplacian, for every row at once.\n")
-          .addParameter(DOUBLES, "vRows").addParameter(TypeName.INT, "rows")
+    programs.scores().objectiveGradients().keySet().forEach(form -> {
+      String member = objectiveMember(form);
+      boolean direction = form != LaplacianMode.Form.EXACT;
+      MethodSpec.Builder m = MethodSpec.methodBuilder(member).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+          .addJavadoc("In one sweep: reverse mode over the objective computed with the compiler's forward Laplacian, for every row at once.\n")
+          .addParameter(DOUBLES, "vRows");
+      if (direction) {
+        m.addParameter(DOUBLES, "uRows");
+      }
+      out.add(m.addParameter(TypeName.INT, "rows")
           .addParameter(TypeName.DOUBLE, "weight").addParameter(DOUBLES, "weights").addParameter(DOUBLES, "grad")
           .addStatement("$T.checkLength($S, grad, params.length)", KERNELS, "grad")
           .beginControlFlow("if (weights != null && weights.length < rows)")
           .addStatement("throw new IllegalArgumentException($S + rows + $S + weights.length)", "a batch of ", " rows needs as many weights, got ")
           .endControlFlow()
-          .addStatement("loadLines(vRows, null, rows)")
-          .addStatement("ensure_accumulateLaplacianGradientBatch(rows)")
+          .addStatement("loadLines(vRows, $L, rows)", direction ? "uRows" : "null")
+          .addStatement("ensure_$L(rows)", member)
           .addStatement("double[] xs = lineXs")
-          .addCode(lines.get("accumulateLaplacianGradientBatch").code())
+          .addCode(direction ? CodeBlock.of("double[] us = lineUs;\n") : CodeBlock.of(""))
+          .addCode(lines.get(member).code())
           .build());
-    }
+    });
     lineScratch.keySet().forEach(member -> out.add(ensureLineMethod(member)));
     return out;
+  }
+
+  /** The {@code Scores} member running the gradient of score matching's objective of this form. */
+  private static String objectiveMember(LaplacianMode.Form form) {
+    return "accumulate" + formName(form) + "ObjectiveGradientBatch";
+  }
+
+  private static String formName(LaplacianMode.Form form) {
+    return form.name().charAt(0) + form.name().substring(1).toLowerCase(java.util.Locale.ROOT);
   }
 
   private MethodSpec ensureMethod() {

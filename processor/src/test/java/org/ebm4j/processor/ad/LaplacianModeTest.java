@@ -3,6 +3,7 @@ package org.ebm4j.processor.ad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The forward Laplacian ({@link LaplacianMode}) and reverse mode over it, run by the interpreter
  * with the passes on and off: the Laplacian against central differences of the score (the
- * first-order program), and its θ-gradient against differences of the Laplacian in θ and against
- * the sum of the curvature-gradient programs along each unit direction.
+ * first-order program); each score-matching objective against the score and line programs, and
+ * its θ-gradient against differences of the objective in θ and against the line and curvature
+ * gradients along s, u and each unit direction.
  */
 class LaplacianModeTest {
   static final Map<String, Integer> DIMS = Map.of("n", 3, "m", 4);
@@ -102,38 +104,82 @@ class LaplacianModeTest {
     double laplacian = new Interpreter(s.laplacian(), DIMS, in, Map.of()).run();
     assertEquals(fd, -laplacian, 1e-7 * (1 + Math.abs(fd)), "the Laplacian against differences of the score");
 
-    // Its θ-gradient against differences of the Laplacian program and against Σ_k of the curvature gradients.
-    for (String p : List.of(f.values().stream().filter(v -> v.op() == Op.PARAM).map(v -> v.name()).toArray(String[]::new))) {
-      int size = in.get(p).length;
-      double[] grad = out(s.laplacianGradient(), in, p, size);
-      double[] curvatures = new double[size];
-      for (int k = 0; k < n; k++) {
-        double[] unit = new double[n];
-        unit[k] = 1;
-        Map<String, double[]> along = new HashMap<>(in);
-        along.put(x + Derivatives.TANGENT, unit);
-        double[] c = out(s.curvatureGradient(), along, p + "~~", size);
+    // Each objective J: its value against the score and line programs, its θ-gradient against
+    // differences of J in θ and against the line and curvature gradients it is composed of.
+    in.put(x + Derivatives.TANGENT, random(rng, n));
+    double[] u = in.get(x + Derivatives.TANGENT);
+    double[] score = out(s.score(), in, x, n);
+    double[] line = new double[1];
+    double[] curve = new double[1];
+    new Interpreter(s.line(), DIMS, in, Map.of("~", line, "~~", curve)).run();
+    Map<String, double[]> alongScore = new HashMap<>(in);
+    alongScore.put(x + Derivatives.TANGENT, score);
+    double[] sPlusU = new double[n];
+    for (int k = 0; k < n; k++) {
+      sPlusU[k] = score[k] + u[k];
+    }
+    Map<String, double[]> alongResidual = new HashMap<>(in);
+    alongResidual.put(x + Derivatives.TANGENT, sPlusU);
+    EnergyFunction m = Marginal.energy(f);
+    for (LaplacianMode.Form form : LaplacianMode.Form.values()) {
+      EnergyFunction objective = LaplacianMode.objective(m, form);
+      EnergyFunction gradient = s.objectiveGradients().get(form);
+      assertNotNull(objective, form + " objective of " + model);
+      assertNotNull(gradient, form + " objective gradient of " + model);
+      double expected = switch (form) {
+        case EXACT -> 0.5 * dot(score, score) - laplacian;
+        case SLICED -> 0.5 * dot(score, score) - curve[0];
+        case DENOISING -> 0.5 * dot(sPlusU, sPlusU);
+      };
+      assertEquals(expected, new Interpreter(objective, DIMS, in, Map.of()).run(), 1e-10 * (1 + Math.abs(expected)), form + " J");
+      for (String p : List.of(f.values().stream().filter(v -> v.op() == Op.PARAM).map(v -> v.name()).toArray(String[]::new))) {
+        int size = in.get(p).length;
+        double[] grad = out(gradient, in, p, size);
+        double[] composed = out(s.lineGradient(), form == LaplacianMode.Form.DENOISING ? alongResidual : alongScore, p + "~", size);
+        if (form == LaplacianMode.Form.SLICED) {
+          add(composed, out(s.curvatureGradient(), in, p + "~~", size));
+        }
+        for (int k = 0; form == LaplacianMode.Form.EXACT && k < n; k++) {
+          double[] unit = new double[n];
+          unit[k] = 1;
+          Map<String, double[]> along = new HashMap<>(in);
+          along.put(x + Derivatives.TANGENT, unit);
+          add(composed, out(s.curvatureGradient(), along, p + "~~", size));
+        }
         for (int i = 0; i < size; i++) {
-          curvatures[i] += c[i];
+          double[] unit = new double[size];
+          unit[i] = 1;
+          double plus = new Interpreter(objective, DIMS, moved(in, p, unit, eps), Map.of()).run();
+          double minus = new Interpreter(objective, DIMS, moved(in, p, unit, -eps), Map.of()).run();
+          double fdJ = 0.7 * (plus - minus) / (2 * eps);
+          String what = form + " dJ/d" + p + i;
+          assertEquals(fdJ, grad[i], 1e-6 * (1 + Math.abs(fdJ)), what + " against differences");
+          // The line and curvature programs add weight · ∂θ of log p̃'s derivatives: J's θ-gradient with weight 0.7.
+          assertEquals(composed[i], grad[i], 1e-10 * (1 + Math.abs(composed[i])), what + " against the line and curvature gradients");
         }
       }
-      for (int i = 0; i < size; i++) {
-        double[] unit = new double[size];
-        unit[i] = 1;
-        double plus = new Interpreter(s.laplacian(), DIMS, moved(in, p, unit, eps), Map.of()).run();
-        double minus = new Interpreter(s.laplacian(), DIMS, moved(in, p, unit, -eps), Map.of()).run();
-        double expected = -0.7 * (plus - minus) / (2 * eps);
-        assertEquals(expected, grad[i], 1e-6 * (1 + Math.abs(expected)), "d Laplacian / d" + p + i + " against differences");
-        assertEquals(curvatures[i], grad[i], 1e-10 * (1 + Math.abs(curvatures[i])), "d Laplacian / d" + p + i + " against the curvatures");
-      }
     }
+  }
+
+  private static void add(double[] into, double[] a) {
+    for (int k = 0; k < a.length; k++) {
+      into[k] += a[k];
+    }
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int k = 0; k < a.length; k++) {
+      s += a[k] * b[k];
+    }
+    return s;
   }
 
   @Test
   void aLoopHasNoLaplacianProgramAndTheCurvaturesServe() {
     Derivatives.Scores s = Derivatives.scores(ScoreProgramsTest.rbm(Domain.BINARY));
     assertNull(s.laplacian());
-    assertNull(s.laplacianGradient());
+    assertTrue(s.objectiveGradients().isEmpty());
     assertNotNull(s.curvatureGradient());
   }
 
