@@ -66,8 +66,16 @@ final class BatchMembers {
       lines.put("accumulateLineGradientBatch", lowerLines("accumulateLineGradientBatch", p.lineGradient(), "batchLineGradient_", storage, shared));
       lines.put("accumulateCurvatureGradientBatch", lowerLines("accumulateCurvatureGradientBatch", p.curvatureGradient(), "batchCurvatureGradient_", storage, shared));
       p.objectiveGradients().forEach((form, g) -> {
+        // An objective's program is an extra: too large to JIT-compile, the default composition serves.
         String member = objectiveMember(form);
-        lines.put(member, lowerLines(member, g, "batch" + formName(form) + "Objective_", storage, shared));
+        Map<String, JavaLowering.Scratch> own = new LinkedHashMap<>(shared);
+        JavaLowering.Lowered lowered = lowerLines(member, g, "batch" + formName(form) + "Objective_", storage, own);
+        if (lowered.size() <= JavaLowering.SPLIT_ABOVE) {
+          lines.put(member, lowered);
+          shared.putAll(own);
+        } else {
+          lineScratch.remove(member);
+        }
       });
     }
   }
@@ -367,7 +375,7 @@ final class BatchMembers {
           .addCode(lines.get(name).code())
           .build());
     }
-    programs.scores().objectiveGradients().keySet().forEach(form -> {
+    programs.scores().objectiveGradients().keySet().stream().filter(form -> lines.containsKey(objectiveMember(form))).forEach(form -> {
       String member = objectiveMember(form);
       boolean direction = form != LaplacianMode.Form.EXACT;
       MethodSpec.Builder m = MethodSpec.methodBuilder(member).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
