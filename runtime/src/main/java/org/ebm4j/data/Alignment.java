@@ -217,7 +217,7 @@ public record Alignment(String name, String alphabet, List<String> headers, byte
     }
     int[] rowLines = new int[2 * n];
     System.arraycopy(lines, 0, rowLines, 0, n);
-    return new Dataset(name + " (pseudo-count " + lambda + ")", 2 * n, width, values, rowLines, w, k);
+    return new Dataset(name + " (pseudo-count " + lambda + ")", 2 * n, width, values, rowLines, w, k, n);
   }
 
   /** Writes sequences (one-hot rows of L × K columns) as FASTA, headers "&gt;sample_1" and so on. */

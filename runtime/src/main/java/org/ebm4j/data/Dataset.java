@@ -20,10 +20,13 @@ import org.ebm4j.model.Variables;
  * @param categories for one-hot categorical data (an alignment, say), the number of states K of
  *     each unit, whose columns come in groups of K; 0 for any other data
  */
-public record Dataset(String name, int size, int width, double[] values, int[] lines, double[] weights, int categories) {
+public record Dataset(String name, int size, int width, double[] values, int[] lines, double[] weights, int categories, int observed) {
 
   /** Checks that {@code values} holds {@code size × width} numbers (and lines and weights, if any, one per row). */
   public Dataset {
+    if (observed < 0 || observed > size) {
+      throw new IllegalArgumentException("dataset " + name + ": " + observed + " observed rows of " + size);
+    }
     if (size < 0 || width <= 0 || values.length != (long) size * width) {
       throw new IllegalArgumentException(
           "dataset " + name + ": " + values.length + " values do not make " + size + " rows of width " + width);
@@ -51,6 +54,24 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
     }
   }
 
+  /** Every row an observation. */
+  public Dataset(String name, int size, int width, double[] values, int[] lines, double[] weights, int categories) {
+    this(name, size, width, values, lines, weights, categories, size);
+  }
+
+  /**
+   * The rows that were observed, without the rows added for training only (the uniform rows of a
+   * pseudo-count, {@link Alignment#toDataset(double[], double, long)}): what a reported
+   * likelihood should describe. This data set itself where every row was observed.
+   */
+  public Dataset observations() {
+    if (observed == size) {
+      return this;
+    }
+    return new Dataset(name, observed, width, java.util.Arrays.copyOf(values, observed * width),
+        lines == null ? null : java.util.Arrays.copyOf(lines, observed), weights == null ? null : java.util.Arrays.copyOf(weights, observed), categories);
+  }
+
   /** A data set, unweighted, with the file line of each row. */
   public Dataset(String name, int size, int width, double[] values, int[] lines) {
     this(name, size, width, values, lines, null, 0);
@@ -63,7 +84,7 @@ public record Dataset(String name, int size, int width, double[] values, int[] l
 
   /** The same examples with these weights (one per row, ≥ 0). */
   public Dataset withWeights(double[] w) {
-    return new Dataset(name, size, width, values, lines, w.clone(), categories);
+    return new Dataset(name, size, width, values, lines, w.clone(), categories, observed);
   }
 
   /** Whether the examples carry weights. */

@@ -71,8 +71,13 @@ public final class Metrics {
     return List.copyOf(skipped);
   }
 
-  /** Exact average log-likelihood of {@code data}, or NaN when the model is too large. */
+  /**
+   * Exact average log-likelihood of {@code data}'s observed rows ({@link Dataset#observations}: a
+   * pseudo-count's uniform rows shape training, not what is reported), or NaN when the model is
+   * too large.
+   */
   public double exactLogLikelihood(EnergyModel model, Dataset data) {
+    data = data.observations();
     planExact(model, data);
     if (evaluation == null) {
       return Double.NaN;
@@ -120,12 +125,13 @@ public final class Metrics {
 
   /**
    * The pseudo-log-likelihood Σ_i log p(v_i | v_−i) per example, weighted by the data's weights,
-   * on examples drawn by a generator seeded by {@code seed}. Where one gradient gives every unit's
-   * conditional ({@link SelfCouplings}: a Potts model, a Boltzmann machine) it sums every site of
-   * up to 1000 examples; otherwise it estimates on up to 200 examples with one random unit each
+   * on observed examples ({@link Dataset#observations}) drawn by a generator seeded by {@code
+   * seed}. Where one gradient gives every unit's conditional ({@link SelfCouplings}: a Potts model,
+   * a Boltzmann machine) it sums every site of up to 1000 examples; otherwise it estimates on up to 200 examples with one random unit each
    * (scaled by the number of units). NaN for real visibles or where log p̃(v) is not known.
    */
   public double pseudoLogLikelihood(EnergyModel model, Dataset data, int seed) {
+    data = data.observations();
     List<Variables.Variable> visible = model.variables().all().stream().filter(Variables.Variable::visible).toList();
     if (visible.stream().anyMatch(v -> !v.domain().isDiscrete())) {
       return Double.NaN;

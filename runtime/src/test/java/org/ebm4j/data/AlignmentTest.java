@@ -82,6 +82,12 @@ class AlignmentTest {
       draws += (int) counted.values()[r * counted.width() + Alignment.PROTEIN.indexOf('A')];
     }
     assertEquals(0.25 + 0.5 * draws / 4.0, mixed[Alignment.PROTEIN.indexOf('A')], 1e-12);
+    // What is reported describes the sequences alone.
+    Dataset observed = counted.observations();
+    assertEquals(4, observed.size());
+    assertArrayEquals(d.values(), observed.values(), 0);
+    assertArrayEquals(w, observed.weights(), 0);
+    assertEquals(d, d.observations());
     assertThrows(IllegalArgumentException.class, () -> a.toDataset(null, 1.0, 1));
     Dataset rna = DataSpec.load("fasta:" + write(">x\nACGU-\n") + ":alphabet=rna:identity=1");
     assertEquals(5, rna.categories());

@@ -61,7 +61,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     Checkpoint c = Checkpoint.read(checkpoint);
     EnergyModel model = Runs.load(checkpoint, c);
-    Dataset dataset = DataSpec.load(data == null ? c.get("data") : data, false, seed);
+    // A pseudo-count's uniform rows were for training: the likelihoods describe the observed rows.
+    Dataset dataset = DataSpec.load(data == null ? c.get("data") : data, false, seed).observations();
     dataset.validate(model.variables());
     String method = logz;
     if (method == null) {

@@ -127,6 +127,16 @@ class PottsTrainingTest {
       double monitored = Trainer.builder(m).build().pseudoLogLikelihood(data, 1);
       assertEquals(brutePseudoLikelihood(m, data), monitored, 1e-10, weighted ? "weighted" : "unweighted");
     }
+    // Rows added for training only (a pseudo-count's uniform rows) are left out of what is reported.
+    Dataset observed = randomStates(40, m.visibleSize(), 6, true);
+    Dataset noise = randomStates(40, m.visibleSize(), 8, false);
+    double[] values = java.util.Arrays.copyOf(observed.values(), 80 * observed.width());
+    System.arraycopy(noise.values(), 0, values, 40 * observed.width(), 40 * observed.width());
+    double[] weights = java.util.Arrays.copyOf(observed.weights(), 80);
+    java.util.Arrays.fill(weights, 40, 80, 0.5);
+    Dataset counted = new Dataset("counted", 80, observed.width(), values, null, weights, K, 40);
+    assertEquals(brutePseudoLikelihood(m, observed), Trainer.builder(m).build().pseudoLogLikelihood(counted, 1), 1e-10, "observed rows only");
+    assertTrue(Math.abs(brutePseudoLikelihood(m, counted) - brutePseudoLikelihood(m, observed)) > 1e-3, "the added rows would change it");
   }
 
   @Test
