@@ -86,7 +86,7 @@ class LaplacianModeTest {
     Map<String, double[]> in = new HashMap<>();
     for (org.ebm4j.processor.ir.Value v : f.values()) {
       if (v.op() == Op.PARAM || (v.op() == Op.VAR && v.name().equals(x))) {
-        in.put(v.name(), random(rng, size(v.shape())));
+        in.put(v.name(), Programs.random(rng, Programs.size(v.shape(), DIMS)));
       }
     }
     in.put("h", new double[4]);
@@ -99,16 +99,16 @@ class LaplacianModeTest {
     for (int k = 0; k < n; k++) {
       double[] unit = new double[n];
       unit[k] = 1;
-      fd += (out(s.score(), moved(in, x, unit, eps), x, n)[k] - out(s.score(), moved(in, x, unit, -eps), x, n)[k]) / (2 * eps);
+      fd += (Programs.out(s.score(), DIMS, Programs.moved(in, x, unit, eps), x, n)[k] - Programs.out(s.score(), DIMS, Programs.moved(in, x, unit, -eps), x, n)[k]) / (2 * eps);
     }
     double laplacian = new Interpreter(s.laplacian(), DIMS, in, Map.of()).run();
     assertEquals(fd, -laplacian, 1e-7 * (1 + Math.abs(fd)), "the Laplacian against differences of the score");
 
     // Each objective J: its value against the score and line programs, its θ-gradient against
     // differences of J in θ and against the line and curvature gradients it is composed of.
-    in.put(x + Derivatives.TANGENT, random(rng, n));
+    in.put(x + Derivatives.TANGENT, Programs.random(rng, n));
     double[] u = in.get(x + Derivatives.TANGENT);
-    double[] score = out(s.score(), in, x, n);
+    double[] score = Programs.out(s.score(), DIMS, in, x, n);
     double[] line = new double[1];
     double[] curve = new double[1];
     new Interpreter(s.line(), DIMS, in, Map.of("~", line, "~~", curve)).run();
@@ -127,30 +127,30 @@ class LaplacianModeTest {
       assertNotNull(objective, form + " objective of " + model);
       assertNotNull(gradient, form + " objective gradient of " + model);
       double expected = switch (form) {
-        case EXACT -> 0.5 * dot(score, score) - laplacian;
-        case SLICED -> 0.5 * dot(score, score) - curve[0];
-        case DENOISING -> 0.5 * dot(sPlusU, sPlusU);
+        case EXACT -> 0.5 * Programs.dot(score, score) - laplacian;
+        case SLICED -> 0.5 * Programs.dot(score, score) - curve[0];
+        case DENOISING -> 0.5 * Programs.dot(sPlusU, sPlusU);
       };
       assertEquals(expected, new Interpreter(objective, DIMS, in, Map.of()).run(), 1e-10 * (1 + Math.abs(expected)), form + " J");
       for (String p : List.of(f.values().stream().filter(v -> v.op() == Op.PARAM).map(v -> v.name()).toArray(String[]::new))) {
         int size = in.get(p).length;
-        double[] grad = out(gradient, in, p, size);
-        double[] composed = out(s.lineGradient(), form == LaplacianMode.Form.DENOISING ? alongResidual : alongScore, p + "~", size);
+        double[] grad = Programs.out(gradient, DIMS, in, p, size);
+        double[] composed = Programs.out(s.lineGradient(), DIMS, form == LaplacianMode.Form.DENOISING ? alongResidual : alongScore, p + "~", size);
         if (form == LaplacianMode.Form.SLICED) {
-          add(composed, out(s.curvatureGradient(), in, p + "~~", size));
+          add(composed, Programs.out(s.curvatureGradient(), DIMS, in, p + "~~", size));
         }
         for (int k = 0; form == LaplacianMode.Form.EXACT && k < n; k++) {
           double[] unit = new double[n];
           unit[k] = 1;
           Map<String, double[]> along = new HashMap<>(in);
           along.put(x + Derivatives.TANGENT, unit);
-          add(composed, out(s.curvatureGradient(), along, p + "~~", size));
+          add(composed, Programs.out(s.curvatureGradient(), DIMS, along, p + "~~", size));
         }
         for (int i = 0; i < size; i++) {
           double[] unit = new double[size];
           unit[i] = 1;
-          double plus = new Interpreter(objective, DIMS, moved(in, p, unit, eps), Map.of()).run();
-          double minus = new Interpreter(objective, DIMS, moved(in, p, unit, -eps), Map.of()).run();
+          double plus = new Interpreter(objective, DIMS, Programs.moved(in, p, unit, eps), Map.of()).run();
+          double minus = new Interpreter(objective, DIMS, Programs.moved(in, p, unit, -eps), Map.of()).run();
           double fdJ = 0.7 * (plus - minus) / (2 * eps);
           String what = form + " dJ/d" + p + i;
           assertEquals(fdJ, grad[i], 1e-6 * (1 + Math.abs(fdJ)), what + " against differences");
@@ -167,13 +167,6 @@ class LaplacianModeTest {
     }
   }
 
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int k = 0; k < a.length; k++) {
-      s += a[k] * b[k];
-    }
-    return s;
-  }
 
   @Test
   void aLoopHasNoLaplacianProgramAndTheCurvaturesServe() {
@@ -206,37 +199,7 @@ class LaplacianModeTest {
     assertNull(LaplacianMode.laplacian(f));
   }
 
-  private static double[] out(EnergyFunction program, Map<String, double[]> in, String output, int n) {
-    Map<String, double[]> outs = new HashMap<>();
-    program.values().stream().filter(v -> v.op() == Op.OUT).forEach(v -> outs.put(v.name(), new double[Math.max(1, size(v.shape()))]));
-    outs.put(output, new double[n]);
-    new Interpreter(program, DIMS, in, outs).run();
-    return outs.get(output);
-  }
 
-  private static int size(Shape shape) {
-    int n = 1;
-    for (int k = 0; k < shape.rank(); k++) {
-      n *= DIMS.get(shape.dim(k));
-    }
-    return n;
-  }
 
-  private static Map<String, double[]> moved(Map<String, double[]> in, String leaf, double[] dir, double s) {
-    Map<String, double[]> out = new HashMap<>(in);
-    double[] a = in.get(leaf).clone();
-    for (int k = 0; k < a.length; k++) {
-      a[k] += s * dir[k];
-    }
-    out.put(leaf, a);
-    return out;
-  }
 
-  private static double[] random(SplittableRandom rng, int n) {
-    double[] a = new double[n];
-    for (int k = 0; k < n; k++) {
-      a[k] = rng.nextDouble(-1, 1);
-    }
-    return a;
-  }
 }

@@ -69,12 +69,12 @@ class ScoreProgramsTest {
     }
     SplittableRandom rng = new SplittableRandom(11);
     Map<String, double[]> in = new HashMap<>();
-    in.put("w", random(rng, 6));
-    in.put("b", random(rng, 3));
-    in.put("c", random(rng, 2));
-    in.put("v", random(rng, 3));
+    in.put("w", Programs.random(rng, 6));
+    in.put("b", Programs.random(rng, 3));
+    in.put("c", Programs.random(rng, 2));
+    in.put("v", Programs.random(rng, 3));
     in.put("h", new double[2]);
-    in.put("v~", random(rng, 3));
+    in.put("v~", Programs.random(rng, 3));
     in.put("weight", new double[] {0.7});
 
     // The free energy against the sum over the four hidden states.
@@ -87,11 +87,11 @@ class ScoreProgramsTest {
     assertEquals(-Math.log(sum), run(m, in), 1e-12, "F(v)");
 
     // The score against central differences of −F.
-    double[] score = out(s.score(), in, "v", 3);
+    double[] score = Programs.out(s.score(), DIMS, in, "v", 3);
     for (int k = 0; k < 3; k++) {
       double[] unit = new double[3];
       unit[k] = 1;
-      assertEquals(-(run(m, moved(in, "v", unit, EPS)) - run(m, moved(in, "v", unit, -EPS))) / (2 * EPS), score[k], 1e-7, "score " + k);
+      assertEquals(-(run(m, Programs.moved(in, "v", unit, EPS)) - run(m, Programs.moved(in, "v", unit, -EPS))) / (2 * EPS), score[k], 1e-7, "score " + k);
     }
 
     // Along the line v + εu: dF/dε and d²F/dε² against differences of F and of the score.
@@ -99,77 +99,39 @@ class ScoreProgramsTest {
     double[] d1 = new double[1];
     double[] d2 = new double[1];
     new Interpreter(s.line(), DIMS, in, Map.of("~", d1, "~~", d2)).run();
-    assertEquals(-dot(score, u), d1[0], 1e-10, "dF/de");
-    double[] sPlus = out(s.score(), moved(in, "v", u, EPS), "v", 3);
-    double[] sMinus = out(s.score(), moved(in, "v", u, -EPS), "v", 3);
-    assertEquals(-(dot(sPlus, u) - dot(sMinus, u)) / (2 * EPS), d2[0], 1e-7, "d2F/de2");
+    assertEquals(-Programs.dot(score, u), d1[0], 1e-10, "dF/de");
+    double[] sPlus = Programs.out(s.score(), DIMS, Programs.moved(in, "v", u, EPS), "v", 3);
+    double[] sMinus = Programs.out(s.score(), DIMS, Programs.moved(in, "v", u, -EPS), "v", 3);
+    assertEquals(-(Programs.dot(sPlus, u) - Programs.dot(sMinus, u)) / (2 * EPS), d2[0], 1e-7, "d2F/de2");
 
     // θ-derivatives along the line against differences of the θ-gradient (itself against F).
     for (String p : List.of("w", "b", "c")) {
       int n = in.get(p).length;
-      double[] g0 = out(thetaGrad, in, p, n);
-      double[] plus = out(thetaGrad, moved(in, "v", u, EPS), p, n);
-      double[] minus = out(thetaGrad, moved(in, "v", u, -EPS), p, n);
-      double[] line = out(s.lineGradient(), in, p + "~", n);
-      double[] curvature = out(s.curvatureGradient(), in, p + "~~", n);
+      double[] g0 = Programs.out(thetaGrad, DIMS, in, p, n);
+      double[] plus = Programs.out(thetaGrad, DIMS, Programs.moved(in, "v", u, EPS), p, n);
+      double[] minus = Programs.out(thetaGrad, DIMS, Programs.moved(in, "v", u, -EPS), p, n);
+      double[] line = Programs.out(s.lineGradient(), DIMS, in, p + "~", n);
+      double[] curvature = Programs.out(s.curvatureGradient(), DIMS, in, p + "~~", n);
       for (int k = 0; k < n; k++) {
         double[] unit = new double[n];
         unit[k] = 1;
-        double fd = -0.7 * (run(m, moved(in, p, unit, EPS)) - run(m, moved(in, p, unit, -EPS))) / (2 * EPS);
+        double fd = -0.7 * (run(m, Programs.moved(in, p, unit, EPS)) - run(m, Programs.moved(in, p, unit, -EPS))) / (2 * EPS);
         assertEquals(fd, g0[k], 1e-7, "d log p~/d" + p + k);
         assertEquals((plus[k] - minus[k]) / (2 * EPS), line[k], 1e-7, "line gradient " + p + k);
         double h = 1e-3;
-        double[] p2 = out(thetaGrad, moved(in, "v", u, h), p, n);
-        double[] m2 = out(thetaGrad, moved(in, "v", u, -h), p, n);
+        double[] p2 = Programs.out(thetaGrad, DIMS, Programs.moved(in, "v", u, h), p, n);
+        double[] m2 = Programs.out(thetaGrad, DIMS, Programs.moved(in, "v", u, -h), p, n);
         assertEquals((p2[k] - 2 * g0[k] + m2[k]) / (h * h), curvature[k], 1e-5, "curvature gradient " + p + k);
       }
     }
   }
 
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int k = 0; k < a.length; k++) {
-      s += a[k] * b[k];
-    }
-    return s;
-  }
 
   private static double run(EnergyFunction f, Map<String, double[]> in) {
     return new Interpreter(f, DIMS, in, Map.of()).run();
   }
 
-  /** Runs a program and returns one of its outputs (the others are written to scratch). */
-  private static double[] out(EnergyFunction program, Map<String, double[]> in, String output, int n) {
-    Map<String, double[]> outs = new HashMap<>();
-    program.values().stream().filter(x -> x.op() == Op.OUT).forEach(x -> outs.put(x.name(), new double[Math.max(1, sizeOf(x.shape()))]));
-    outs.put(output, new double[n]);
-    new Interpreter(program, DIMS, in, outs).run();
-    return outs.get(output);
-  }
 
-  private static int sizeOf(Shape shape) {
-    int n = 1;
-    for (int k = 0; k < shape.rank(); k++) {
-      n *= DIMS.get(shape.dim(k));
-    }
-    return n;
-  }
 
-  private static Map<String, double[]> moved(Map<String, double[]> in, String leaf, double[] dir, double s) {
-    Map<String, double[]> out = new HashMap<>(in);
-    double[] a = in.get(leaf).clone();
-    for (int k = 0; k < a.length; k++) {
-      a[k] += s * dir[k];
-    }
-    out.put(leaf, a);
-    return out;
-  }
 
-  private static double[] random(SplittableRandom rng, int n) {
-    double[] a = new double[n];
-    for (int k = 0; k < n; k++) {
-      a[k] = rng.nextDouble(-1, 1);
-    }
-    return a;
-  }
 }

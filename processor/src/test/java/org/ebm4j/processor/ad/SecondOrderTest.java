@@ -63,12 +63,12 @@ class SecondOrderTest {
     }
     SplittableRandom rng = new SplittableRandom(7);
     Map<String, double[]> in = new HashMap<>();
-    in.put("w", random(rng, 12));
-    in.put("c", random(rng, 3));
-    in.put("x", random(rng, 4));
-    in.put("dx", random(rng, 4));
-    in.put("dw", random(rng, 12));
-    in.put("dc", random(rng, 3));
+    in.put("w", Programs.random(rng, 12));
+    in.put("c", Programs.random(rng, 3));
+    in.put("x", Programs.random(rng, 4));
+    in.put("dx", Programs.random(rng, 4));
+    in.put("dw", Programs.random(rng, 12));
+    in.put("dc", Programs.random(rng, 3));
     in.put("scale", new double[] {0.7});
 
     double[] h = run(hvp, in, "x_dot", 4);
@@ -113,11 +113,4 @@ class SecondOrderTest {
     return out;
   }
 
-  private static double[] random(SplittableRandom rng, int n) {
-    double[] a = new double[n];
-    for (int k = 0; k < n; k++) {
-      a[k] = rng.nextDouble(-1, 1);
-    }
-    return a;
-  }
 }
