@@ -54,6 +54,14 @@ public interface Scores {
   }
 
   /**
+   * Whether {@link #laplacian} and {@link #accumulateExactObjectiveGradientBatch} run in one sweep
+   * (a few energies at any dimension) rather than one curvature per unit direction.
+   */
+  default boolean laplacianInOneSweep() {
+    return false;
+  }
+
+  /**
    * {@code grad += Σ_r w_r ∂θ J(v_r)} for exact score matching's objective J = ½|s|² + Δᵥ log p̃
    * (minimised), rows and weights as in {@link #accumulateLineGradientBatch}. By default the
    * slope's θ-derivative along s and one curvature gradient per unit direction (a cost that grows

@@ -214,6 +214,11 @@ final class TrainCommand implements Callable<Integer> {
     say("data %s: %d examples; %s; %s, batch %d%s", dataset.name(), dataset.size(), chosen == null ? "negative phase " + describe(phase, m) : chosen.describe(), opt.describe(), batch,
         saved == null ? "" : "; resuming at epoch " + trainer.epoch());
     say("update: %s", trainer.updatePlan());
+    if (chosen != null && chosen.spec().equals("score-matching")) {
+      m.capability(org.ebm4j.model.Scores.class).filter(sc -> !sc.laplacianInOneSweep()).ifPresent(sc -> say(
+          "score matching: the Laplacian of %s is outside the one-sweep rules (element-wise functions of affine maps of v),"
+              + " so each example costs %d curvatures; sliced-score-matching costs one", m.getClass().getSimpleName(), m.visibleSize()));
+    }
     boolean floats = m.capability(org.ebm4j.model.FloatBatchGradients.class).isPresent();
     if (org.ebm4j.model.Precision.parse(precision) == org.ebm4j.model.Precision.FLOAT32) {
       say(floats

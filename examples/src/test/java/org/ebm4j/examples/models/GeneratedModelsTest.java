@@ -59,6 +59,11 @@ class GeneratedModelsTest {
     assertFalse(tanh.capability(BlockConditionals.class).isPresent());
     assertFalse(tanh.capability(SiteConditionals.class).isPresent());
     assertTrue(tanh.capability(org.ebm4j.model.Scores.class).isPresent());
+    // Element-wise functions of affine maps of v get the Laplacian in one sweep; xᵀAx does not.
+    assertTrue(tanh.capability(org.ebm4j.model.Scores.class).orElseThrow().laplacianInOneSweep());
+    assertTrue(gb.capability(org.ebm4j.model.Scores.class).orElseThrow().laplacianInOneSweep());
+    EnergyModel full = org.ebm4j.examples.zoo.FullGaussianModel.builder().n(3).seed(1).build();
+    assertFalse(full.capability(org.ebm4j.model.Scores.class).orElseThrow().laplacianInOneSweep());
   }
 
   @Test

@@ -397,6 +397,10 @@ final class BatchMembers {
           .addCode(lines.get(member).code())
           .build());
     });
+    if (lines.containsKey(objectiveMember(LaplacianMode.Form.EXACT))) {
+      out.add(MethodSpec.methodBuilder("laplacianInOneSweep").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(TypeName.BOOLEAN)
+          .addStatement("return true").build());
+    }
     lineScratch.keySet().forEach(member -> out.add(ensureLineMethod(member)));
     return out;
   }
