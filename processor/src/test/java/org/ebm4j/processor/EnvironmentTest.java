@@ -94,7 +94,7 @@ class EnvironmentTest {
   @Test
   void unknownOptimisationPassIsReportedOnTheModel() {
     Compilation c = Compile.compile(List.of("-Aebm4j.passes=-cse,-hoisting"), Compile.source("test.Good", DiagnosticsTest.GOOD));
-    assertThat(c).hadErrorContaining("-Aebm4j.passes: unknown pass 'hoisting'; the passes are fold-adjoints, simplify, cse, hoist, zero-skip, dce");
+    assertThat(c).hadErrorContaining("-Aebm4j.passes: unknown pass 'hoisting'; the passes are fold-adjoints, simplify, cse, hoist, zero-skip, share-exp, dce");
     assertThat(c).hadErrorCount(1);
   }
 

@@ -63,7 +63,7 @@ class GradientTableTest {
     c.add(new Case("Bilinear", REAL_XY, "return 0.5 * sumSquares(x) + 0.5 * sumSquares(y) - bilinear(x, w, y) - bilinear(tanh(x), w, y);", DIMS));
     c.add(new Case("Matvec", REAL_XY, "return 0.5 * sumSquares(y) - dot(y, matvec(u, x)) + sum(softplus(matvec(w, y)));", DIMS));
     c.add(new Case("Vecmat", REAL_XY, "return 0.5 * sumSquares(x) - dot(vecmat(x, w), y) + sum(tanh(vecmat(tanh(x), w)));", DIMS));
-    c.add(new Case("AffineLayers", REAL_X, "return 0.5 * sumSquares(x) - sum(tanh(vecmat(x, w))) + 0.3 * sum(softplus(matvec(u, x))) + logSumExp(matvec(u, x));", DIMS));
+    c.add(new Case("AffineLayers", REAL_X, "return 0.5 * sumSquares(x) - sum(tanh(vecmat(x, w))) + 0.2 * sum(softplus(vecmat(x, w))) / (1 + sumSquares(x)) + 0.3 * sum(softplus(matvec(u, x))) + logSumExp(matvec(u, x));", DIMS));
     c.add(new Case("ElementVectorMatrix", REAL_XY, "double e = 0;\n for (int i = 0; i < x.length; i++) {\n for (int j = 0; j < y.length; j++) {\n e -= w[i][j] * x[i] * y[j];\n }\n e += 0.5 * x[i] * x[i];\n }\n for (int j = 0; j < y.length; j++) { e += 0.5 * y[j] * y[j]; }\n return e;", DIMS));
     c.add(new Case("Row", REAL_XY, "double e = 0.5 * sumSquares(y);\n for (int j = 0; j < u.length; j++) {\n e -= y[j] * Math.tanh(dot(u[j], x));\n }\n return e;", DIMS));
     c.add(new Case("IntAsDouble", REAL_X, "double e = 0;\n for (int i = 0; i < x.length; i++) { e += (i + 1) * x[i] * x[i] + (double) i * b[i]; }\n return e + x.length * a;", DIMS));
@@ -148,6 +148,8 @@ class GradientTableTest {
     }
     EnumSet<Op> missing = EnumSet.allOf(Op.class);
     missing.removeAll(seen);
+    // signum appears only in the partials of share-exp's ops, which run after all differentiation.
+    missing.remove(Op.SIGNUM);
     assertThat(missing).isEmpty();
   }
 }

@@ -13,7 +13,7 @@ public final class DataSpec {
           + " circle of radius 2 in the plane, radial noise 0.2), csv:FILE (one example per line, comma-separated),"
           + " mnist:DIR (the four IDX files, .gz or not; binarized at pixel/255 > 0.5, or mnist:DIR:stochastic),"
           + " fasta:FILE (an aligned FASTA file, one-hot over the 21 states -ACDEFGHIKLMNPQRSTVWY, each sequence weighted"
-          + " by 1 / its neighbours within 80 % identity; options :identity=X (1 for no reweighting), :alphabet=rna or"
+          + " by 1 / its neighbours of identity 0.8 or more; options :identity=X (1 for no reweighting), :alphabet=rna or"
           + " :alphabet=SYMBOLS, and :pseudocount=L, DCA's pseudo-count, as uniform random rows weighing L/(1-L) of the data)";
 
   private DataSpec() {}

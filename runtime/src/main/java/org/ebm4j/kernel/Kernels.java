@@ -41,6 +41,31 @@ public final class Kernels {
     return Math.copySign((1 - e) / (1 + e), x);
   }
 
+  /** e^{−|x|}: the one exp from which {@link #tanhE}, {@link #sigmoidE} and {@link #softplusE} follow. */
+  public static double expNegAbs(double x) {
+    return Math.exp(-Math.abs(x));
+  }
+
+  /** tanh x from e = e^{−|x|} (the series near 0, where 1 − e² would cancel). */
+  public static double tanhE(double x, double e) {
+    if (Math.abs(x) < 1e-3) {
+      double x2 = x * x;
+      return x * (1 - x2 * (1.0 / 3 - x2 * (2.0 / 15)));
+    }
+    double e2 = e * e;
+    return x >= 0 ? (1 - e2) / (1 + e2) : (e2 - 1) / (1 + e2);
+  }
+
+  /** σ(x) from e = e^{−|x|}. */
+  public static double sigmoidE(double x, double e) {
+    return (x >= 0 ? 1 : e) / (1 + e);
+  }
+
+  /** softplus(x) from e = e^{−|x|}. */
+  public static double softplusE(double x, double e) {
+    return Math.max(x, 0) + log1pSmall(e);
+  }
+
   /**
    * 1 / (1 + e^−x), to a few ulps everywhere: for x ≪ 0, e^−x overflows to ∞ and the result is 0,
    * as it should be. No branch, because in samplers the sign of x is a coin flip.

@@ -106,7 +106,7 @@ class OptionCoverageTest {
         ok("noise-contrastive estimation, 3 noise samples per example", "train", "--model", "rbm", "--objective", "nce:ratio=3", "--epochs", "1"),
         ok("score matching (exact Laplacian", "train", "--model", "tanh", "--data", "ring:200", "--objective", "score-matching", "--epochs", "1"),
         ok("sliced score matching (2 Rademacher projections per example)", "train", "--model", "gb-rbm", "--data", "ring:200", "--objective", "sliced-score-matching:projections=2", "--epochs", "1"),
-        ok("denoising score matching (sigma 0.05000)", "train", "--model", "tanh", "--data", "ring:200", "--objective", "denoising-score-matching:sigma=0.05", "--epochs", "1"),
+        ok("denoising score matching (sigma 0.05000)", "train", "--model", "tanh", "--data", "ring:200", "--objective", "denoising-score-matching:sigma=0.05", "--lr", "0.001", "--epochs", "1"),
         fails("score matching is for real-valued visible units", "train", "--model", "rbm", "--objective", "score-matching", "--epochs", "1"),
         fails("not a score-matching spec", "train", "--model", "tanh", "--data", "ring", "--objective", "sliced-score-matching:projections=x", "--epochs", "1"),
         fails("unknown --objective 'score'", "train", "--model", "rbm", "--objective", "score", "--epochs", "1"),

@@ -36,7 +36,8 @@ final class BatchMembers {
   private final Map<String, JavaLowering.Lowered> stateGradients = new LinkedHashMap<>();
   private final Map<String, JavaLowering.Scratch> rows = new LinkedHashMap<>();
   /** Array kernels of {@code Kernels} with float overloads; float members using others are not offered. */
-  private static final Set<String> FLOAT_KERNELS = Set.of("dot", "sum", "sumSquares", "axpy", "sigmoid", "softplus", "tanh", "logSigmoid", "logCosh");
+  private static final Set<String> FLOAT_KERNELS = Set.of("dot", "sum", "sumSquares", "axpy", "sigmoid", "softplus", "tanh", "logSigmoid", "logCosh",
+      "expNegAbs", "tanhE", "sigmoidE", "softplusE");
 
   /** The same gradient programs lowered in float32, and their scratch (all float arrays). */
   private final JavaLowering.Lowered floatGradient;

@@ -96,6 +96,47 @@ public enum Op {
       (b, v, i) -> b.call("tanh", v.arg(0)),
       Op::nonpolynomial),
 
+  /** sign(a) (derived programs only). */
+  SIGNUM("signum", (a, b, c) -> Math.signum(a), (a, c) -> "Math.signum(" + a.get(0) + ")", (b, v, i) -> b.constant(0), Op::nonpolynomial),
+  /**
+   * e^{−|a|} (derived programs only: written by the {@code share-exp} pass, from which tanh, σ and
+   * softplus of a follow without an exp each).
+   */
+  EXP_NEG_ABS(
+      "expNegAbs",
+      (a, b, c) -> Math.exp(-Math.abs(a)),
+      (a, c) -> "Kernels.expNegAbs(" + a.get(0) + ")",
+      (b, v, i) -> b.neg(b.mul(v.id(), b.let(Op.SIGNUM, List.of(v.arg(0))))),
+      Op::nonpolynomial),
+  /**
+   * tanh a from e = e^{−|a|}: sign(a)(1 − e²)/(1 + e²), or tanh's series where |a| < 1e-3 (there
+   * 1 − e² would cancel). Partials for |a| ≥ 1e-3, where the value depends on a only through e.
+   */
+  TANH_E(
+      "tanhE",
+      2,
+      (a, b, c) -> Math.abs(a) < 1e-3 ? a * (1 - a * a * (1.0 / 3 - a * a * (2.0 / 15))) : Math.signum(a) * (1 - b * b) / (1 + b * b),
+      (a, c) -> "Kernels.tanhE(" + a.get(0) + ", " + a.get(1) + ")",
+      (b, v, i) -> i == 0 ? b.constant(0)
+          : b.mul(b.let(Op.SIGNUM, List.of(v.arg(0))), b.div(b.mul(b.constant(-4), v.arg(1)), b.square(b.add(b.constant(1), b.square(v.arg(1)))))),
+      Op::nonpolynomial),
+  /** σ(a) from e = e^{−|a|}: 1/(1 + e) for a ≥ 0, e/(1 + e) below. */
+  SIGMOID_E(
+      "sigmoidE",
+      2,
+      (a, b, c) -> (a >= 0 ? 1 : b) / (1 + b),
+      (a, c) -> "Kernels.sigmoidE(" + a.get(0) + ", " + a.get(1) + ")",
+      (b, v, i) -> i == 0 ? b.constant(0) : b.div(b.neg(b.let(Op.SIGNUM, List.of(v.arg(0)))), b.square(b.add(b.constant(1), v.arg(1)))),
+      Op::nonpolynomial),
+  /** softplus(a) from e = e^{−|a|}: max(a, 0) + log(1 + e). */
+  SOFTPLUS_E(
+      "softplusE",
+      2,
+      (a, b, c) -> Math.max(a, 0) + Math.log(1 + b),
+      (a, c) -> "Kernels.softplusE(" + a.get(0) + ", " + a.get(1) + ")",
+      (b, v, i) -> i == 0 ? b.mul(b.constant(0.5), b.add(b.let(Op.SIGNUM, List.of(v.arg(0))), b.constant(1))) : b.div(b.constant(1), b.add(b.constant(1), v.arg(1))),
+      Op::nonpolynomial),
+
   ADD("add", (a, b, c) -> a + b, (a, c) -> a.get(0) + " + " + a.get(1), (b, v, i) -> b.constant(1), (d, c) -> Math.max(d.get(0), d.get(1))),
   SUB(
       "sub",
@@ -282,7 +323,12 @@ public enum Op {
 
   /** An element-wise op: unary unless its spelling is one of the four arithmetic ops. */
   Op(String spelling, Eval eval, Spelling java, Partial partial, Degree degree) {
-    this(Kind.ELEMENTWISE, spelling, List.of("add", "sub", "mul", "div").contains(spelling) ? 2 : 1, java, partial, null, null, null, null, degree);
+    this(spelling, List.of("add", "sub", "mul", "div").contains(spelling) ? 2 : 1, eval, java, partial, degree);
+  }
+
+  /** An element-wise op of this arity. */
+  Op(String spelling, int arity, Eval eval, Spelling java, Partial partial, Degree degree) {
+    this(Kind.ELEMENTWISE, spelling, arity, java, partial, null, null, null, null, degree);
     this.evaluation = eval;
   }
 
@@ -580,16 +626,5 @@ public enum Op {
       throw new ShapeException(
           spelling() + ": dimension '" + a + "' does not match dimension '" + b + "'");
     }
-  }
-
-  /** Element-wise ops that the DSL offers both for scalars and for vectors (Ops overloads). */
-  public static List<Op> elementwiseFunctions() {
-    List<Op> out = new ArrayList<>();
-    for (Op op : values()) {
-      if (op.kind == Kind.ELEMENTWISE && op.arity == 1 && op != NEG && op != POW) {
-        out.add(op);
-      }
-    }
-    return out;
   }
 }

@@ -23,6 +23,8 @@ public enum Passes {
   HOIST("hoist", Hoist::run),
   /** Loops whose additions are all multiples of a state entry are skipped when it is 0. */
   ZERO_SKIP("zero-skip", ZeroSkip::run),
+  /** tanh, σ and softplus of one operand share one e^{−|x|} (see {@link ShareExp}). */
+  SHARE_EXP("share-exp", ShareExp::run),
   /** What reaches neither the result nor an output goes. */
   DEAD_CODE("dce", DeadCode::run);
 
@@ -39,7 +41,7 @@ public enum Passes {
   }
 
   /** The pipeline: each pass once in order, then cleanup of what the later ones exposed. */
-  private static final List<Passes> ORDER = List.of(FOLD_ADJOINTS, SIMPLIFY, CSE, HOIST, CSE, ZERO_SKIP, SIMPLIFY, CSE, DEAD_CODE);
+  private static final List<Passes> ORDER = List.of(FOLD_ADJOINTS, SIMPLIFY, CSE, HOIST, CSE, ZERO_SKIP, SIMPLIFY, CSE, DEAD_CODE, SHARE_EXP, DEAD_CODE);
 
   /** Runs the enabled passes; {@code disabled} holds pass spellings. */
   public static EnergyFunction optimize(EnergyFunction f, Set<String> disabled) {
@@ -71,7 +73,7 @@ public enum Passes {
         known |= p.spelling.equals(name);
       }
       if (!known) {
-        throw new IllegalArgumentException("unknown pass '" + name + "'; the passes are fold-adjoints, simplify, cse, hoist, zero-skip, dce");
+        throw new IllegalArgumentException("unknown pass '" + name + "'; the passes are fold-adjoints, simplify, cse, hoist, zero-skip, share-exp, dce");
       }
       out.add(name);
     }
