@@ -24,10 +24,11 @@ import org.ebm4j.model.Variables;
  *       the data's mean standard deviation per unit).
  * </ul>
  *
- * <p>All derivatives come from the model's generated {@link Scores}: ∂θ of the slope uᵀs (forward
- * over reverse mode), of the curvature uᵀ∇ᵥs u (forward twice over reverse) and of the Laplacian
- * (reverse over the forward Laplacian), so ∇θ ½|s|² is the slope's derivative along u = s. Latents
- * are summed out by the model's free energy.
+ * <p>All derivatives come from the model's generated {@link Scores}: each objective's θ-gradient
+ * as one program (reverse mode over the objective written by the compiler's forward Laplacian)
+ * where the energy is within its rules, else composed from ∂θ of the slope uᵀs (forward over
+ * reverse mode; ∇θ ½|s|² is its derivative along u = s) and of the curvature uᵀ∇ᵥs u (forward
+ * twice over reverse). Latents are summed out by the model's free energy.
  */
 public final class ScoreMatching implements Objective {
   static final String EXACT = "score-matching";
