@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GradientTableTest {
 
-  /** name, variables, body; parameters a (scalar), b, c (vectors over n), w (n×m), u (m×n). */
+  /** name, variables, body; parameters a (scalar), b, c (vectors over n), w (n×m), u (m×n), q (n×n). */
   record Case(String name, String variables, String body, Map<String, Integer> dims) {}
 
   static final String REAL_X = "@Visible @Real @Shape(\"n\") double[] x";
@@ -64,6 +64,7 @@ class GradientTableTest {
     c.add(new Case("Matvec", REAL_XY, "return 0.5 * sumSquares(y) - dot(y, matvec(u, x)) + sum(softplus(matvec(w, y)));", DIMS));
     c.add(new Case("Vecmat", REAL_XY, "return 0.5 * sumSquares(x) - dot(vecmat(x, w), y) + sum(tanh(vecmat(tanh(x), w)));", DIMS));
     c.add(new Case("AffineLayers", REAL_X, "return 0.5 * sumSquares(x) - sum(tanh(vecmat(x, w))) + 0.2 * sum(softplus(vecmat(x, w))) / (1 + sumSquares(x)) + 0.3 * sum(softplus(matvec(u, x))) + logSumExp(matvec(u, x));", DIMS));
+    c.add(new Case("QuadraticForm", REAL_X, "return 0.5 * sumSquares(x) + 0.2 * bilinear(x, q, x) + 0.1 * bilinear(tanh(scale(a, x)), q, x) + sum(softplus(add(x, b)));", DIMS));
     c.add(new Case("ElementVectorMatrix", REAL_XY, "double e = 0;\n for (int i = 0; i < x.length; i++) {\n for (int j = 0; j < y.length; j++) {\n e -= w[i][j] * x[i] * y[j];\n }\n e += 0.5 * x[i] * x[i];\n }\n for (int j = 0; j < y.length; j++) { e += 0.5 * y[j] * y[j]; }\n return e;", DIMS));
     c.add(new Case("Row", REAL_XY, "double e = 0.5 * sumSquares(y);\n for (int j = 0; j < u.length; j++) {\n e -= y[j] * Math.tanh(dot(u[j], x));\n }\n return e;", DIMS));
     c.add(new Case("IntAsDouble", REAL_X, "double e = 0;\n for (int i = 0; i < x.length; i++) { e += (i + 1) * x[i] * x[i] + (double) i * b[i]; }\n return e + x.length * a;", DIMS));
@@ -93,6 +94,7 @@ class GradientTableTest {
           @Param(shape = "n", init = "uniform(-1, 1)") double[] c;
           @Param(shape = {"n", "m"}, init = "normal(0.5)") double[][] w;
           @Param(shape = {"m", "n"}, init = "normal(0.5)") double[][] u;
+          @Param(shape = {"n", "n"}, init = "normal(0.3)") double[][] q;
           @%s
           double energy(%s) {
             %s

@@ -280,6 +280,17 @@ public final class Blas {
     }
   }
 
+  /** W += diag(Σ_r g_r d_r) for rows d_r of D (stride ldd, length m) and W of shape [m][m]. */
+  public static void diagEmbedRowsAdd(double[] d, int dOff, int ldd, int rows, int m, double[] g, double[] w, int wOff) {
+    for (int r = 0; r < rows; r++) {
+      double gr = g == null ? 1 : g[r];
+      int row = dOff + r * ldd;
+      for (int i = 0; i < m; i++) {
+        w[wOff + i * m + i] += gr * d[row + i];
+      }
+    }
+  }
+
   /**
    * out[k] += Σ_r g_r · X[r, k] for a row-major rows×n X (row stride ldx): a weighted column sum,
    * the gradient of a bias shared by every row of a batch.

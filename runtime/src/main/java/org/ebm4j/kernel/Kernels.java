@@ -231,6 +231,33 @@ public final class Kernels {
     }
   }
 
+  /** y = the diagonal of the square A of shape [m][m]. */
+  public static void diagonal(double[] a, int ao, int m, int n, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      y[yo + i] = a[ao + i * n + i];
+    }
+  }
+
+  /** y += s · the diagonal of the square A. */
+  public static void diagonalAdd(double s, double[] a, int ao, int m, int n, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      y[yo + i] += s * a[ao + i * n + i];
+    }
+  }
+
+  /** Y = diag(d), d of length m, Y of shape [m][m]. */
+  public static void diagEmbed(double[] d, int dof, int m, double[] y, int yo) {
+    java.util.Arrays.fill(y, yo, yo + m * m, 0.0);
+    diagEmbedAdd(1.0, d, dof, m, y, yo);
+  }
+
+  /** Y += s · diag(d). */
+  public static void diagEmbedAdd(double s, double[] d, int dof, int m, double[] y, int yo) {
+    for (int i = 0; i < m; i++) {
+      y[yo + i * m + i] += s * d[dof + i];
+    }
+  }
+
   /** Y = diag(g) A, A of shape [m][n]. */
   public static void rowScale(double[] g, int go, double[] a, int ao, int m, int n, double[] y, int yo) {
     for (int i = 0; i < m; i++) {

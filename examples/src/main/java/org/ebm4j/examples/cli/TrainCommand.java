@@ -216,7 +216,7 @@ final class TrainCommand implements Callable<Integer> {
     say("update: %s", trainer.updatePlan());
     if (chosen != null && chosen.spec().equals("score-matching")) {
       m.capability(org.ebm4j.model.Scores.class).filter(sc -> !sc.laplacianInOneSweep()).ifPresent(sc -> say(
-          "score matching: the Laplacian of %s is outside the one-sweep rules (element-wise functions of affine maps of v),"
+          "score matching: the Laplacian of %s is outside the one-sweep rules (element-wise functions of affine maps of v, quadratic forms),"
               + " so each example costs %d curvatures; sliced-score-matching costs one", m.getClass().getSimpleName(), m.visibleSize()));
     }
     boolean floats = m.capability(org.ebm4j.model.FloatBatchGradients.class).isPresent();

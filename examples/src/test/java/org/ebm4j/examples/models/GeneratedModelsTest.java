@@ -59,11 +59,15 @@ class GeneratedModelsTest {
     assertFalse(tanh.capability(BlockConditionals.class).isPresent());
     assertFalse(tanh.capability(SiteConditionals.class).isPresent());
     assertTrue(tanh.capability(org.ebm4j.model.Scores.class).isPresent());
-    // Element-wise functions of affine maps of v get the Laplacian in one sweep; xᵀAx does not.
+    // Element-wise functions of affine maps of v and quadratic forms get the Laplacian in one
+    // sweep; a second layer does not.
     assertTrue(tanh.capability(org.ebm4j.model.Scores.class).orElseThrow().laplacianInOneSweep());
     assertTrue(gb.capability(org.ebm4j.model.Scores.class).orElseThrow().laplacianInOneSweep());
     EnergyModel full = org.ebm4j.examples.zoo.FullGaussianModel.builder().n(3).seed(1).build();
-    assertFalse(full.capability(org.ebm4j.model.Scores.class).orElseThrow().laplacianInOneSweep());
+    assertTrue(full.capability(org.ebm4j.model.Scores.class).orElseThrow().laplacianInOneSweep());
+    EnergyModel twoLayers = Models.create(org.ebm4j.examples.zoo.TwoLayerEnergy.class, Map.of("n", 3, "hidden", 4, "out", 2), 1);
+    assertFalse(twoLayers.capability(org.ebm4j.model.Scores.class).orElseThrow().laplacianInOneSweep());
+    assertTrue(ModelChecker.check(org.ebm4j.examples.zoo.TwoLayerEnergy.class, Map.of("n", 3, "hidden", 4, "out", 2), 2) > 10);
   }
 
   @Test

@@ -25,8 +25,9 @@ import org.ebm4j.processor.ir.Variable;
  * state (the identity for x, W for Wx, Wᵀ for xᵀW): element-wise ops only change s, and the
  * contraction |J|² of a vector is s² times B's row sums of squares, computed once per batch. So
  * for the usual energies (element-wise functions of one affine map of x) the Laplacian costs a few
- * energies at any dimension. A construct outside that family (a loop, a Jacobian that is not of the
- * form diag(s) B, a product of two affine maps' Jacobians) has no rule here: {@link #laplacian}
+ * energies at any dimension; a quadratic form vᵀAv adds 2 tr A. A construct outside that family (a
+ * loop, a Jacobian that is not of the form diag(s) B, a product of two affine maps' Jacobians) has
+ * no rule here: {@link #laplacian}
  * returns null and the caller sums one curvature per direction instead.
  *
  * <p>The same sweep gives the gradient ∇ₓf, the Jacobian of the result, so each of score
@@ -369,8 +370,12 @@ public final class LaplacianMode {
         put(v, Jac.factored(jx.scale(), base), dy);
       }
       case BILINEAR -> {
-        if (jac.containsKey(v.arg(1)) || (jac.containsKey(v.arg(0)) && jac.containsKey(v.arg(2)))) {
-          throw new Unsupported("a bilinear form in the state on both sides");
+        if (jac.containsKey(v.arg(1))) {
+          throw new Unsupported("a bilinear form whose matrix depends on the state");
+        }
+        if (jac.containsKey(v.arg(0)) && jac.containsKey(v.arg(2))) {
+          quadraticForm(v);
+          return;
         }
         int w = copy.get(v.arg(1));
         boolean left = jac.containsKey(v.arg(0));
@@ -381,6 +386,38 @@ public final class LaplacianMode {
       }
       default -> throw new Unsupported(v.op().spelling() + " of a state-dependent value");
     }
+  }
+
+  /**
+   * aᵀAc with both sides moving as diag(s_a)·I and diag(s_c)·I (vᵀAv, say): the gradient is
+   * s_a ⊙ Ac + s_c ⊙ Aᵀa, and the cross term 2 Σ_ij A_ij J_a[i]·J_c[j] is 2 Σ_i s_a,i s_c,i A_ii
+   * for the trace, 2 (s_a ⊙ u)ᵀA(s_c ⊙ u) along u.
+   */
+  private void quadraticForm(Value v) {
+    Jac ja = jac.get(v.arg(0));
+    Jac jc = jac.get(v.arg(2));
+    if (ja.base() != Jac.IDENTITY || jc.base() != Jac.IDENTITY) {
+      throw new Unsupported("a bilinear form of affine maps of the state");
+    }
+    int a = copy.get(v.arg(0));
+    int m = copy.get(v.arg(1));
+    int c = copy.get(v.arg(2));
+    int ac = b.matvec(m, c);
+    int atA = b.vecmat(a, m);
+    int jy = b.add(contract(b.mul(ac, ja.scale()), Jac.IDENTITY), contract(b.mul(atA, jc.scale()), Jac.IDENTITY));
+    int dy = plus(dotWith(ac, lap.get(v.arg(0))), dotWith(atA, lap.get(v.arg(2))));
+    if (second) {
+      int cross;
+      if (direction >= 0) {
+        cross = b.bilinear(b.mul(ja.scale(), direction), m, b.mul(jc.scale(), direction));
+      } else {
+        int scales = b.mul(ja.scale(), jc.scale());
+        int diagonal = b.diagonal(m);
+        cross = b.shape(scales).isScalar() ? b.mul(scales, b.sum(diagonal)) : b.dot(scales, diagonal);
+      }
+      dy = plus(dy, b.mul(b.constant(2), cross));
+    }
+    put(v, Jac.dense(jy), dy);
   }
 
   private void put(Value v, Jac j, int dy) {

@@ -205,6 +205,14 @@ public final class Builder {
     return let(Op.TRANSPOSE, List.of(m));
   }
 
+  public int diagonal(int m) {
+    return let(Op.DIAGONAL, List.of(m));
+  }
+
+  public int diagEmbed(int d) {
+    return let(Op.DIAG_EMBED, List.of(d));
+  }
+
   public int rowDots(int a, int b) {
     return let(Op.ROW_DOTS, List.of(a, b));
   }

@@ -183,6 +183,18 @@ public final class Interpreter {
           out[i] = dot(v.arg(0), i * c, 1, v.arg(1), i * c, 1, c);
         }
       }
+      case DIAGONAL -> {
+        int m = rows(v.arg(0));
+        for (int i = 0; i < m; i++) {
+          out[i] = entry(v.arg(0), i * m + i);
+        }
+      }
+      case DIAG_EMBED -> {
+        int m = len(v.arg(0));
+        for (int i = 0; i < m; i++) {
+          out[i * m + i] = entry(v.arg(0), i);
+        }
+      }
       case ROW_SCALE -> {
         int m = rows(v.arg(1));
         int c = cols(v.arg(1));

@@ -254,6 +254,24 @@ public enum Op {
       "Kernels.rowScale($0, $1, $out)",
       "Kernels.rowScaleAdd($alpha, $0, $1, $out)",
       Op::multilinear),
+  /** The diagonal of a square matrix (derived programs only: the Laplacian of a quadratic form vᵀAv is 2 tr A). */
+  DIAGONAL(
+      "diagonal",
+      1,
+      (b, v, i, ybar) -> b.diagEmbed(ybar),
+      (b, v, t) -> b.diagonal(t[0]),
+      "Kernels.diagonal($0, $out)",
+      "Kernels.diagonalAdd($alpha, $0, $out)",
+      Op::multilinear),
+  /** diag(s), the square matrix with s on its diagonal (derived programs only: the adjoint of {@code diagonal}). */
+  DIAG_EMBED(
+      "diagEmbed",
+      1,
+      (b, v, i, ybar) -> b.diagonal(ybar),
+      (b, v, t) -> b.diagEmbed(t[0]),
+      "Kernels.diagEmbed($0, #0, $out)",
+      "Kernels.diagEmbedAdd($alpha, $0, #0, $out)",
+      Op::multilinear),
   /** One entry of a vector or matrix, at {@link Value#indices()}. Its adjoint is added at the same entry. */
   ELEMENT("element", 1, null, (b, v, t) -> b.element(t[0], v.indices()), null, null, Op::multilinear),
   /** One row of a matrix, at {@link Value#indices()}: a view, no copy; its adjoint is the same row of the matrix's. */
@@ -457,6 +475,7 @@ public enum Op {
       case VECMAT -> "Blas.sparseTimesAdd($B0, $rows, @1r, $G, $V1, @1c, $OUT, $scratch)";
       case OUTER -> "Blas.sparseTransposeTimesAdd($B0, $rows, #0, $G, $B1, #1, $VOUT, $scratch)";
       case ROW_SCALE -> "Blas.rowScaleRowsAdd($B0, $rows, $G, $V1, @1r, @1c, $VOUT, $scratch)";
+      case DIAG_EMBED -> "Blas.diagEmbedRowsAdd($B0, $rows, #0, $G, $VOUT)";
       default -> null;
     };
   }
@@ -466,7 +485,7 @@ public enum Op {
    * buffer (a matrix's adjoint), rather than adding row by row into per-row buffers.
    */
   public boolean sumsRows() {
-    return this == OUTER || this == ROW_SCALE;
+    return this == OUTER || this == ROW_SCALE || this == DIAG_EMBED;
   }
 
   /** The kernel call computing a tensor op's value, or null for ELEMENT, ROW and OUTER. */
@@ -587,6 +606,13 @@ public enum Op {
         requireSame(in.get(0).dim(0), in.get(1).dim(0));
         requireSame(in.get(0).dim(1), in.get(1).dim(1));
         return Shape.vector(in.get(0).dim(0));
+      case DIAGONAL:
+        requireMatrix(in.get(0), "");
+        requireSame(in.get(0).dim(0), in.get(0).dim(1));
+        return Shape.vector(in.get(0).dim(0));
+      case DIAG_EMBED:
+        requireVector(in.get(0), "");
+        return Shape.matrix(in.get(0).dim(0), in.get(0).dim(0));
       case ROW_SCALE:
         requireVector(in.get(0), "first");
         requireMatrix(in.get(1), "second");

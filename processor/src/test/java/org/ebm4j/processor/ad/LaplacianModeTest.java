@@ -56,6 +56,19 @@ class LaplacianModeTest {
     return new EnergyFunction(b.values(), b.close(), e, List.of(new Variable("x", true, Domain.REAL, List.of("n"))));
   }
 
+  /** Quadratic forms with both sides moving: ½|x|² + 0.3 xᵀQx + 0.2 tanh(x)ᵀQx + Σ softplus(Wx). */
+  static EnergyFunction quadratic() {
+    Builder b = new Builder();
+    int q = b.leaf(Op.PARAM, "q", Shape.matrix("n", "n"));
+    int w = b.leaf(Op.PARAM, "w", Shape.matrix("m", "n"));
+    int x = b.leaf(Op.VAR, "x", Shape.vector("n"));
+    int e = b.mul(b.constant(0.5), b.let(Op.SUM_SQUARES, List.of(x)));
+    e = b.add(e, b.mul(b.constant(0.3), b.bilinear(x, q, x)));
+    e = b.add(e, b.mul(b.constant(0.2), b.bilinear(b.let(Op.TANH, List.of(x)), q, x)));
+    e = b.add(e, b.sum(b.let(Op.SOFTPLUS, List.of(b.matvec(w, x)))));
+    return new EnergyFunction(b.values(), b.close(), e, List.of(new Variable("x", true, Domain.REAL, List.of("n"))));
+  }
+
   /** A Gaussian–Bernoulli RBM with a non-quadratic visible term, its latents summed out: E = ½|v − b|² + bᵀtanh(v) − cᵀh − vᵀWh. */
   static EnergyFunction rbm(Domain hidden) {
     Builder b = new Builder();
@@ -71,12 +84,12 @@ class LaplacianModeTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"neural,false", "neural,true", "BINARY,false", "BINARY,true", "SPIN,false", "SPIN,true"})
+  @ValueSource(strings = {"neural,false", "neural,true", "quadratic,false", "quadratic,true", "BINARY,false", "BINARY,true", "SPIN,false", "SPIN,true"})
   void laplacianAndItsGradientAgreeWithDifferencesAndCurvatures(String spec) {
     String model = spec.split(",")[0];
     boolean optimise = Boolean.parseBoolean(spec.split(",")[1]);
-    EnergyFunction f = model.equals("neural") ? neural() : rbm(Domain.valueOf(model));
-    String x = model.equals("neural") ? "x" : "v";
+    EnergyFunction f = model.equals("neural") ? neural() : model.equals("quadratic") ? quadratic() : rbm(Domain.valueOf(model));
+    String x = model.equals("neural") || model.equals("quadratic") ? "x" : "v";
     Derivatives.Scores s = Derivatives.scores(f);
     assertNotNull(s.laplacian(), "a Laplacian program for " + model);
     if (optimise) {

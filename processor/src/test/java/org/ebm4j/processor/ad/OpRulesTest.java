@@ -69,6 +69,8 @@ class OpRulesTest {
     c.add(new Case("transpose", Op.TRANSPOSE, List.of(Shape.matrix("n", "m")), 0, List.of()));
     c.add(new Case("rowDots", Op.ROW_DOTS, List.of(Shape.matrix("n", "m"), Shape.matrix("n", "m")), 0, List.of()));
     c.add(new Case("rowScale", Op.ROW_SCALE, List.of(N, Shape.matrix("n", "m")), 0, List.of()));
+    c.add(new Case("diagonal", Op.DIAGONAL, List.of(Shape.matrix("n", "n")), 0, List.of()));
+    c.add(new Case("diagEmbed", Op.DIAG_EMBED, List.of(N), 0, List.of()));
     c.add(new Case("element of a vector", Op.ELEMENT, List.of(N), 0, List.of(new IntExpr.Const(1))));
     c.add(new Case("element of a matrix", Op.ELEMENT, List.of(Shape.matrix("n", "m")), 0, List.of(new IntExpr.Const(2), new IntExpr.Const(1))));
     c.add(new Case("row", Op.ROW, List.of(Shape.matrix("n", "m")), 0, List.of(new IntExpr.Const(1))));
