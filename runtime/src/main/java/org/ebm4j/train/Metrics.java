@@ -39,6 +39,18 @@ public final class Metrics {
     this.likelihoods = likelihoods;
   }
 
+  /** The data set last asked about and its observed rows, so that each epoch does not copy them again. */
+  private Dataset lastData;
+  private Dataset lastObserved;
+
+  private Dataset observations(Dataset data) {
+    if (data != lastData) {
+      lastData = data;
+      lastObserved = data.observations();
+    }
+    return lastObserved;
+  }
+
   /** Exact log-likelihood (up to 2^20 enumerated states) and the pseudo-log-likelihood. */
   public static Metrics standard() {
     return new Metrics(true);
@@ -77,7 +89,7 @@ public final class Metrics {
    * too large.
    */
   public double exactLogLikelihood(EnergyModel model, Dataset data) {
-    data = data.observations();
+    data = observations(data);
     planExact(model, data);
     if (evaluation == null) {
       return Double.NaN;
@@ -127,11 +139,11 @@ public final class Metrics {
    * The pseudo-log-likelihood Σ_i log p(v_i | v_−i) per example, weighted by the data's weights,
    * on observed examples ({@link Dataset#observations}) drawn by a generator seeded by {@code
    * seed}. Where one gradient gives every unit's conditional ({@link SelfCouplings}: a Potts model,
-   * a Boltzmann machine) it sums every site of up to 1000 examples; otherwise it estimates on up to 200 examples with one random unit each
-   * (scaled by the number of units). NaN for real visibles or where log p̃(v) is not known.
+   * a Boltzmann machine) it sums every site of up to 1000 examples; otherwise it estimates on up to
+   * 200 examples with one random unit each (scaled by the number of units). NaN for real visibles or where log p̃(v) is not known.
    */
   public double pseudoLogLikelihood(EnergyModel model, Dataset data, int seed) {
-    data = data.observations();
+    data = observations(data);
     List<Variables.Variable> visible = model.variables().all().stream().filter(Variables.Variable::visible).toList();
     if (visible.stream().anyMatch(v -> !v.domain().isDiscrete())) {
       return Double.NaN;

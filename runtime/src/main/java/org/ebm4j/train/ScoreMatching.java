@@ -259,13 +259,15 @@ public final class ScoreMatching implements Objective {
         continue;
       }
       if (p == 0) {
-        // The first projection comes with ½|s|²; scaled by 1/√K its curvature counts 1/K.
-        double[] first = us.clone();
-        double scale = 1 / Math.sqrt(projections);
-        for (int k = 0; k < first.length; k++) {
-          first[k] *= scale;
+        // The first projection comes with ½|s|²; scaled by 1/√K its curvature counts 1/K (the
+        // next projection overwrites the directions).
+        if (projections > 1) {
+          double scale = 1 / Math.sqrt(projections);
+          for (int k = 0; k < us.length; k++) {
+            us[k] *= scale;
+          }
         }
-        sc.accumulateSlicedObjectiveGradientBatch(vs, first, b, w, null, grad);
+        sc.accumulateSlicedObjectiveGradientBatch(vs, us, b, w, null, grad);
       } else {
         sc.accumulateCurvatureGradientBatch(vs, us, b, w / projections, null, grad);
       }

@@ -143,15 +143,24 @@ public final class ForwardMode {
     if (v.op().kind() == Op.Kind.LEAF) {
       return;
     }
-    int[] dots = new int[v.args().size()];
+    int t = tangent(b, b.value(copy.get(v.id())), v.args(), dot);
+    if (t >= 0) {
+      dot.put(v.id(), t);
+    }
+  }
+
+  /**
+   * The tangent of {@code value} (a value of {@code b}) by its op's rule, its operands' tangents
+   * looked up by {@code operands} in {@code dot}; −1 where every one is zero.
+   */
+  static int tangent(Builder b, Value value, List<Integer> operands, Map<Integer, Integer> dot) {
+    int[] dots = new int[operands.size()];
     boolean any = false;
     for (int i = 0; i < dots.length; i++) {
-      Integer t = dot.get(v.arg(i));
+      Integer t = dot.get(operands.get(i));
       dots[i] = t == null ? -1 : t;
       any |= t != null;
     }
-    if (any) {
-      dot.put(v.id(), v.op().tangent(b, b.value(copy.get(v.id())), dots));
-    }
+    return any ? value.op().tangent(b, value, dots) : -1;
   }
 }

@@ -27,8 +27,8 @@ import org.ebm4j.processor.ir.Variable;
  * for the usual energies (element-wise functions of one affine map of x) the Laplacian costs a few
  * energies at any dimension; a quadratic form vᵀAv adds 2 tr A. A construct outside that family (a
  * loop, a Jacobian that is not of the form diag(s) B, a product of two affine maps' Jacobians) has
- * no rule here: {@link #laplacian}
- * returns null and the caller sums one curvature per direction instead.
+ * no rule here: {@link #laplacian} returns null and the caller sums one curvature per direction
+ * instead.
  *
  * <p>The same sweep gives the gradient ∇ₓf, the Jacobian of the result, so each of score
  * matching's objectives is one program ({@link #objective}): ½|∇f|² − Δf, or with the contraction
@@ -108,6 +108,28 @@ public final class LaplacianMode {
    * would be.
    */
   public static EnergyFunction objective(EnergyFunction f, Form form) {
+    return program(f, form, t -> {
+      Jac j = t.jac.get(f.result());
+      if (j == null) {
+        throw new Unsupported("an energy that does not depend on the state");
+      }
+      Builder b = t.b;
+      int g = j.dense();
+      if (form == Form.DENOISING) {
+        int r = b.sub(t.direction, g);
+        return b.mul(b.constant(0.5), b.dot(r, r));
+      }
+      int half = b.mul(b.constant(0.5), b.dot(g, g));
+      Integer curvature = t.lap.get(f.result());
+      return curvature == null ? half : b.sub(half, curvature);
+    });
+  }
+
+  /**
+   * The sweep of {@code form} over f with the result {@code result} picks from it, verified; null
+   * where f is outside these rules.
+   */
+  private static EnergyFunction program(EnergyFunction f, Form form, java.util.function.ToIntFunction<LaplacianMode> result) {
     Variable x = visibleVector(f);
     if (x == null) {
       return null;
@@ -115,24 +137,8 @@ public final class LaplacianMode {
     try {
       LaplacianMode t = new LaplacianMode(f, x, form);
       t.sweep();
-      Jac j = t.jac.get(f.result());
-      if (j == null) {
-        throw new Unsupported("an energy that does not depend on the state");
-      }
-      Builder b = t.b;
-      int g = j.dense();
-      int result;
-      if (form == Form.DENOISING) {
-        int r = b.sub(t.direction, g);
-        result = b.mul(b.constant(0.5), b.dot(r, r));
-      } else {
-        result = b.mul(b.constant(0.5), b.dot(g, g));
-        Integer curvature = t.lap.get(f.result());
-        if (curvature != null) {
-          result = b.sub(result, curvature);
-        }
-      }
-      EnergyFunction program = new EnergyFunction(b.values(), b.close(), result, f.variables());
+      int out = result.applyAsInt(t);
+      EnergyFunction program = new EnergyFunction(t.b.values(), t.b.close(), out, f.variables());
       IrVerifier.verify(program);
       return program;
     } catch (Unsupported e) {
@@ -155,20 +161,10 @@ public final class LaplacianMode {
    * construct without a rule here.
    */
   public static EnergyFunction laplacian(EnergyFunction f) {
-    Variable x = visibleVector(f);
-    if (x == null) {
-      return null;
-    }
-    try {
-      LaplacianMode t = new LaplacianMode(f, x, Form.EXACT);
-      t.sweep();
-      Integer result = t.lap.get(f.result());
-      EnergyFunction g = new EnergyFunction(t.b.values(), t.b.close(), result == null ? t.b.constant(0) : result, f.variables());
-      IrVerifier.verify(g);
-      return g;
-    } catch (Unsupported e) {
-      return null;
-    }
+    return program(f, Form.EXACT, t -> {
+      Integer laplacian = t.lap.get(f.result());
+      return laplacian == null ? t.b.constant(0) : laplacian;
+    });
   }
 
   private void sweep() {
@@ -261,12 +257,12 @@ public final class LaplacianMode {
           continue;
         }
         // ∂²y/∂a_i∂a_k: forward mode along a_k over the values that built ∂y/∂a_i.
-        int second = derivative(partial[i], built[i], args(v, y, k, partial[k]));
-        if (second < 0) {
+        int secondPartial = derivative(partial[i], built[i], seedsAlong(v, y, k, partial[k]));
+        if (secondPartial < 0) {
           continue;
         }
         int q = contraction(jac.get(v.arg(i)), jac.get(v.arg(k)));
-        int term = b.mul(second, q);
+        int term = b.mul(secondPartial, q);
         dy = plus(dy, k == i ? term : b.mul(b.constant(2), term));
       }
     }
@@ -279,7 +275,7 @@ public final class LaplacianMode {
   }
 
   /** The seeds of forward mode along operand k of y: that operand moves by 1, y by ∂y/∂a_k. */
-  private Map<Integer, Integer> args(Value v, int y, int k, int partialK) {
+  private Map<Integer, Integer> seedsAlong(Value v, int y, int k, int partialK) {
     Map<Integer, Integer> seeds = new HashMap<>();
     seeds.put(copy.get(v.arg(k)), b.constant(1));
     seeds.put(y, partialK);
@@ -294,15 +290,9 @@ public final class LaplacianMode {
       if (w.op().kind() == Op.Kind.LEAF) {
         continue;
       }
-      int[] dots = new int[w.args().size()];
-      boolean any = false;
-      for (int i = 0; i < dots.length; i++) {
-        Integer t = dot.get(w.arg(i));
-        dots[i] = t == null ? -1 : t;
-        any |= t != null;
-      }
-      if (any) {
-        dot.put(id, w.op().tangent(b, w, dots));
+      int t = ForwardMode.tangent(b, w, w.args(), dot);
+      if (t >= 0) {
+        dot.put(id, t);
       }
     }
     Integer t = dot.get(root);

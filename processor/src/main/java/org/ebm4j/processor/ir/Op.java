@@ -482,10 +482,12 @@ public enum Op {
 
   /**
    * Whether the batched accumulation ({@link #batchAccumulateKernel}) sums over rows into a shared
-   * buffer (a matrix's adjoint), rather than adding row by row into per-row buffers.
+   * buffer (a matrix's adjoint, its template's {@code $VOUT}), rather than adding row by row into
+   * per-row buffers.
    */
   public boolean sumsRows() {
-    return this == OUTER || this == ROW_SCALE || this == DIAG_EMBED;
+    String template = batchAccumulateKernel();
+    return template != null && template.contains("$VOUT");
   }
 
   /** The kernel call computing a tensor op's value, or null for ELEMENT, ROW and OUTER. */

@@ -73,7 +73,8 @@ public enum Passes {
         known |= p.spelling.equals(name);
       }
       if (!known) {
-        throw new IllegalArgumentException("unknown pass '" + name + "'; the passes are fold-adjoints, simplify, cse, hoist, zero-skip, share-exp, dce");
+        throw new IllegalArgumentException("unknown pass '" + name + "'; the passes are "
+            + String.join(", ", List.of(values()).stream().map(Passes::spelling).toList()));
       }
       out.add(name);
     }

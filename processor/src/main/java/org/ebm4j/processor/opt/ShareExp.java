@@ -35,9 +35,10 @@ final class ShareExp extends Rewriter {
       }
     }
     Set<Integer> shared = new HashSet<>();
-    // An accumulator's value is defined by its region, not by a statement e could follow.
+    // An accumulator's value is defined by its region and a buffer's by additions after it: no
+    // statement e could follow.
     ops.forEach((x, kinds) -> {
-      if (kinds.size() >= 2 && f.value(x).op() != Op.ACC) {
+      if (kinds.size() >= 2 && f.value(x).op() != Op.ACC && !f.isBuffer(x)) {
         shared.add(x);
       }
     });
